@@ -1,0 +1,272 @@
+"""Generic write paths for every record: create, update, soft delete, restore, purge.
+
+Domain services in each app call these, adding their own rules. Every path sets the acting
+user on the history row, validates the whole record before it is written, and bumps the
+optimistic ``version`` on each change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opensrm.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionMismatch
+from opensrm.core.models import BaseModel
+from opensrm.core.visibility import can_see, can_write, manager_subtree_users, visible
+from opensrm.people.models import Role, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def check_write(actor: User, model: type[models.Model]) -> None:
+    if not can_write(actor, model):
+        raise PermissionDenied(_("You are not allowed to change %(model)s.") % {"model": model._meta.verbose_name_plural})
+
+
+def _check_references(actor: User, instance: models.Model, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Foreign keys in ``data`` must point at records the actor may see."""
+    errors: dict[str, list[str]] = {}
+    for name in data:
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:  # noqa: S112 - unknown names are reported by _apply
+            continue
+        if not isinstance(field, models.ForeignKey):
+            continue
+        target = getattr(instance, name)
+        if target is None:
+            continue
+        if field.related_model is User:
+            if name in ("owner",) and not _may_assign_owner(actor, target):
+                errors[name] = [_("You cannot assign records to this user.")]
+            continue
+        if isinstance(target, BaseModel) and target.deleted_at is not None:
+            errors[name] = [_("The selected record is in the recycle bin.")]
+        elif not can_see(actor, target):
+            errors[name] = [_("Select a valid choice: the record does not exist.")]
+    return errors
+
+
+def _may_assign_owner(actor: User, owner: User) -> bool:
+    if not owner.is_active:
+        return False
+    if actor.sees_everything or actor.pk == owner.pk:
+        return True
+    if actor.role == Role.MANAGER:
+        return manager_subtree_users(actor).filter(pk=owner.pk).exists()
+    return False
+
+
+def _apply(instance: models.Model, data: Mapping[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, value in data.items():
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:
+            errors[name] = [_("Unknown field.")]
+            continue
+        if not getattr(field, "editable", True) or name in {"id", "version", "deleted_at", "deleted_by", "created_at", "updated_at"}:
+            errors[name] = [_("This field cannot be changed.")]
+            continue
+        if isinstance(field, models.ForeignKey):
+            if value is None or isinstance(value, models.Model):
+                setattr(instance, name, value)
+            else:
+                try:
+                    target = field.related_model._default_manager.get(pk=value)
+                except (field.related_model.DoesNotExist, ValueError, TypeError):
+                    errors[name] = [_("Select a valid choice: the record does not exist.")]
+                    continue
+                setattr(instance, name, target)
+        else:
+            setattr(instance, name, value)
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
+
+
+def _validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=True)
+    except ValidationError as exc:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=_field_errors(exc)) from exc
+
+
+def record_create(*, model: type[M], actor: User, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> M:
+    """Create one record of ``model`` from ``data`` on behalf of ``actor``."""
+    check_write(actor, model)
+    instance = model()
+    if defaults:
+        for k, v in defaults.items():
+            setattr(instance, k, v)
+    _apply(instance, data)
+    if hasattr(instance, "owner_id") and getattr(instance, "owner_id", None) is None and "owner" not in data:
+        instance.owner = actor  # type: ignore[attr-defined]
+    errors = _check_references(actor, instance, {**data, **({"owner": None} if "owner" not in data else {})})
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
+    _validate(instance)
+    instance._history_user = actor  # type: ignore[attr-defined]
+    with transaction.atomic():
+        instance.save()
+    return instance
+
+
+def lock_for_update(instance: M) -> M:
+    """Re-read ``instance`` under a row lock (PostgreSQL) or the write lock (SQLite IMMEDIATE)."""
+    manager = type(instance)._default_manager
+    try:
+        return manager.select_for_update().get(pk=instance.pk)
+    except type(instance).DoesNotExist as exc:
+        raise NotFound(_("The record does not exist.")) from exc
+
+
+def check_version(current: models.Model, expected_version: int | None) -> None:
+    if expected_version is not None and getattr(current, "version", None) != expected_version:
+        raise VersionMismatch(
+            _("This record was changed by someone else (version %(current)s, you had %(expected)s). Reload it and try again.")
+            % {"current": getattr(current, "version", "?"), "expected": expected_version},
+            current_version=getattr(current, "version", None),
+        )
+
+
+def record_update(*, instance: M, actor: User, data: Mapping[str, Any], expected_version: int | None) -> M:
+    """Change ``data`` fields of ``instance``; refuses a stale ``expected_version``."""
+    check_write(actor, type(instance))
+    with transaction.atomic():
+        current = lock_for_update(instance)
+        check_version(current, expected_version)
+        _apply(current, data)
+        errors = _check_references(actor, current, data)
+        if errors:
+            raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
+        _validate(current)
+        if isinstance(current, BaseModel):
+            # Safe without F(): the row is locked and its version checked in this transaction.
+            current.version = current.version + 1
+        current._history_user = actor  # type: ignore[attr-defined]
+        current.save()
+    return current
+
+
+def _cascade_children(instance: models.Model) -> list[BaseModel]:
+    """Live soft-deletable records that a hard delete of ``instance`` would cascade to."""
+    found: list[BaseModel] = []
+    for rel in instance._meta.related_objects:
+        if rel.on_delete is not models.CASCADE or not issubclass(rel.related_model, BaseModel):
+            continue
+        if rel.one_to_one or rel.one_to_many:
+            children = rel.related_model.objects.filter(**{rel.field.name: instance})
+            for child in children:
+                found.append(child)
+                found.extend(_cascade_children(child))
+    return found
+
+
+def record_delete(*, instance: BaseModel, actor: User, expected_version: int | None) -> uuid.UUID:
+    """Move ``instance`` and its live children to the recycle bin, as one batch."""
+    check_write(actor, type(instance))
+    batch = uuid.uuid4()
+    now = timezone.now()
+    with transaction.atomic():
+        current = lock_for_update(instance)
+        check_version(current, expected_version)
+        for obj in [current, *_cascade_children(current)]:
+            obj.deleted_at = now
+            obj.deleted_by = actor
+            obj.deletion_batch = batch
+            obj.version = obj.version + 1
+            obj._history_user = actor  # type: ignore[attr-defined]
+            obj._change_reason = "deleted"  # type: ignore[attr-defined]
+            obj.save(update_fields=["deleted_at", "deleted_by", "deletion_batch", "version", "updated_at"])
+    return batch
+
+
+def _live_parent_errors(obj: BaseModel) -> list[str]:
+    problems = []
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.ForeignKey) and issubclass(field.related_model, BaseModel):
+            pk = getattr(obj, field.attname)
+            if pk is None:
+                continue
+            parent = field.related_model.all_objects.filter(pk=pk).only("deleted_at", "deletion_batch").first()
+            if parent is not None and parent.deleted_at is not None and parent.deletion_batch != obj.deletion_batch:
+                problems.append(str(field.verbose_name))
+    return problems
+
+
+def record_restore(*, model: type[BaseModel], pk: Any, actor: User) -> BaseModel:
+    """Bring a deleted record back from the recycle bin, with the children deleted with it."""
+    check_write(actor, model)
+    with transaction.atomic():
+        obj = model.all_objects.select_for_update().filter(pk=pk, deleted_at__isnull=False).first()
+        if obj is None or not visible(actor, model.all_objects.filter(pk=pk)).exists():
+            raise NotFound(_("The record is not in the recycle bin."))
+        blocked = _live_parent_errors(obj)
+        if blocked:
+            raise ValidationFailed(
+                _("Restore the parent record first: %(fields)s is in the recycle bin.") % {"fields": ", ".join(blocked)}
+            )
+        batch = obj.deletion_batch
+        members: list[BaseModel] = [obj]
+        if batch is not None:
+            for m in BaseModel.__subclasses__() + _concrete_subclasses():
+                if m is model or m._meta.abstract:
+                    continue
+                members.extend(m.all_objects.filter(deletion_batch=batch))
+        seen: set[tuple[type, Any]] = set()
+        for member in members:
+            key = (type(member), member.pk)
+            if key in seen:
+                continue
+            seen.add(key)
+            member.deleted_at = None
+            member.deleted_by = None
+            member.deletion_batch = None
+            member.version = member.version + 1
+            member._history_user = actor  # type: ignore[attr-defined]
+            member._change_reason = "restored"  # type: ignore[attr-defined]
+            member.save(update_fields=["deleted_at", "deleted_by", "deletion_batch", "version", "updated_at"])
+    obj.refresh_from_db()
+    return obj
+
+
+def _concrete_subclasses() -> list[type[BaseModel]]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, BaseModel) and not m._meta.abstract]
+
+
+def recycle_bin_models() -> list[type[BaseModel]]:
+    return _concrete_subclasses()
+
+
+def recycle_bin_purge(*, older_than_days: int, now: Any = None) -> int:
+    """Hard-delete records that have been in the recycle bin longer than ``older_than_days``.
+
+    Idempotent: a second run finds nothing left to purge.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    purged = 0
+    for model in _concrete_subclasses():
+        with transaction.atomic():
+            qs = model.all_objects.filter(deleted_at__lt=cutoff)
+            for obj in qs.iterator():
+                if not model.all_objects.filter(pk=obj.pk).exists():
+                    continue  # already removed by a cascade in this run
+                obj._history_user = obj.deleted_by  # type: ignore[attr-defined]
+                obj.delete()
+                purged += 1
+    return purged

@@ -1,0 +1,101 @@
+"""Who sees what: the one visibility rule, in one place.
+
+Every read in OpenSRM (API, pages, search, exports, reports) filters its queryset through
+:func:`visible`, so they can never disagree.
+
+The rule:
+
+* admin, sales ops and viewer (and superusers) see everything; viewer cannot write;
+* a manager sees what is owned by anyone in their team's subtree, plus what a rep would see;
+* a rep sees what they own, and everything on an account they own or are on the account
+  team of;
+* reference data without an owner (teams, territories, pipelines, stages, products) is
+  visible to every signed-in user and writable by admin and sales ops only.
+
+A model opts in by declaring ``visibility_owner`` (field path to the owning user) and
+``visibility_account`` (field path to the account, ``""`` for the account itself, ``None``
+when the record has no account).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from opensrm.people.models import Role, User
+
+WRITE_ROLES_REFERENCE = (Role.ADMIN, Role.SALES_OPS)
+
+
+def _prefix(path: str) -> str:
+    return f"{path}__" if path else ""
+
+
+def _team_path(user: User) -> str | None:
+    if user.role != Role.MANAGER or user.team_id is None:
+        return None
+    team = user.team
+    return team.path if team is not None else None
+
+
+def visibility_q(user: User, model: type[Model]) -> Q | None:
+    """The filter for ``model`` as seen by ``user``; ``None`` means no restriction."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.sees_everything:
+        return None
+    owner_path: str | None = getattr(model, "visibility_owner", None)
+    account_path: str | None = getattr(model, "visibility_account", None)
+    if owner_path is None and account_path is None:
+        return None  # reference data
+    from opensrm.crm.models import AccountTeamMember
+
+    team_path = _team_path(user)
+    q = Q()
+    if owner_path is not None:
+        q |= Q(**{owner_path: user})
+        if team_path is not None:
+            q |= Q(**{f"{owner_path}__team__path__startswith": team_path})
+    if account_path is not None:
+        account_ref = account_path or "pk"
+        acc_prefix = _prefix(account_path)
+        q |= Q(**{f"{acc_prefix}owner": user})
+        membership = AccountTeamMember.objects.filter(account_id=OuterRef(account_ref), user=user)
+        if team_path is not None:
+            q |= Q(**{f"{acc_prefix}owner__team__path__startswith": team_path})
+            membership = AccountTeamMember.objects.filter(account_id=OuterRef(account_ref)).filter(
+                Q(user=user) | Q(user__team__path__startswith=team_path)
+            )
+        q |= Q(Exists(membership))
+    return q
+
+
+def visible(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """``queryset`` restricted to what ``user`` may see."""
+    q = visibility_q(user, queryset.model)
+    return queryset if q is None else queryset.filter(q)
+
+
+def can_see(user: User, obj: Model) -> bool:
+    return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def can_write(user: User, model: type[Model]) -> bool:
+    """Whether ``user`` may create or change records of ``model`` at all (row visibility aside)."""
+    if not getattr(user, "is_authenticated", False) or user.is_read_only:
+        return False
+    if user.is_superuser or user.role in WRITE_ROLES_REFERENCE:
+        return True
+    is_reference = getattr(model, "visibility_owner", None) is None and getattr(model, "visibility_account", None) is None
+    return not is_reference
+
+
+def manager_subtree_users(user: User) -> QuerySet[User]:
+    """Users whose records ``user`` sees by hierarchy (themselves included)."""
+    if user.sees_everything:
+        return User.objects.filter(is_active=True)
+    team_path = _team_path(user)
+    if team_path is None:
+        return User.objects.filter(pk=user.pk)
+    return User.objects.filter(Q(pk=user.pk) | Q(team__path__startswith=team_path), is_active=True)

@@ -1,0 +1,450 @@
+"""The records a sales team lives in: territories, accounts, contacts, leads,
+pipelines and stages, opportunities and their stage history, activities, products, orders.
+
+Each record names how it is reached for visibility through ``visibility_owner`` and
+``visibility_account`` (field paths); ``opensrm.core.visibility`` applies the one rule.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from opensrm.core.models import BaseModel
+
+USER = settings.AUTH_USER_MODEL
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class Industry(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    RETAIL = "retail", _("Retail")
+    FINANCE = "finance", _("Finance")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    TECHNOLOGY = "technology", _("Technology")
+    ENERGY = "energy", _("Energy")
+    LOGISTICS = "logistics", _("Logistics")
+    EDUCATION = "education", _("Education")
+    GOVERNMENT = "government", _("Government")
+    CONSTRUCTION = "construction", _("Construction")
+    FOOD = "food", _("Food and beverage")
+    OTHER = "other", _("Other")
+
+
+class Territory(BaseModel):
+    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="territories", verbose_name=_("owner")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    CUSTOMER = "customer", _("Customer")
+    CHURNED = "churned", _("Churned")
+
+
+class Tier(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class Account(BaseModel):
+    visibility_owner = "owner"
+    visibility_account = ""
+
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    annual_revenue = models.DecimalField(_("annual revenue"), null=True, blank=True, **MONEY)
+    country = models.CharField(_("country"), max_length=2, default="CN", help_text=_("ISO 3166-1 alpha-2"))
+    province = models.CharField(_("province"), max_length=60, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True, db_index=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    lat = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.PROSPECT, db_index=True
+    )
+    tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, blank=True)
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_accounts", verbose_name=_("owner")
+    )
+    territory = models.ForeignKey(
+        Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts",
+        verbose_name=_("territory"),
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [
+            models.Index(fields=["owner", "deleted_at"]),
+            models.Index(fields=["territory", "deleted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountTeamMember(models.Model):
+    """A user who works on an account without owning it (and therefore sees it)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="account_memberships")
+    role = models.CharField(_("role"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account team member")
+        verbose_name_plural = _("account team members")
+        constraints = [models.UniqueConstraint(fields=["account", "user"], name="uniq_account_team_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.account}"
+
+
+class Contact(BaseModel):
+    visibility_owner = "owner"
+    visibility_account = "account"
+
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=120, db_index=True)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_contacts", verbose_name=_("owner")
+    )
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    WORKING = "working", _("Working")
+    QUALIFIED = "qualified", _("Qualified")
+    CONVERTED = "converted", _("Converted")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+class Lead(BaseModel):
+    visibility_owner = "owner"
+    visibility_account = None
+
+    name = models.CharField(_("name"), max_length=120)
+    company = models.CharField(_("company"), max_length=200)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER)
+    country = models.CharField(_("country"), max_length=2, default="CN")
+    province = models.CharField(_("province"), max_length=60, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    estimated_value = models.DecimalField(_("estimated value"), null=True, blank=True, **MONEY)
+    status = models.CharField(_("status"), max_length=16, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_leads", verbose_name=_("owner")
+    )
+    converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
+    converted_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    converted_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    converted_opportunity = models.ForeignKey(
+        "crm.Opportunity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.company})"
+
+
+class Pipeline(BaseModel):
+    name = models.CharField(_("name"), max_length=120)
+    is_default = models.BooleanField(_("default"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pipeline")
+        verbose_name_plural = _("pipelines")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForecastCategory(models.TextChoices):
+    PIPELINE = "pipeline", _("Pipeline")
+    BEST_CASE = "best_case", _("Best case")
+    COMMIT = "commit", _("Commit")
+    CLOSED = "closed", _("Closed")
+    OMITTED = "omitted", _("Omitted")
+
+
+class Stage(BaseModel):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pipeline"))
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"))
+    probability = models.PositiveSmallIntegerField(
+        _("probability (%)"), validators=[MaxValueValidator(100)], default=10
+    )
+    forecast_category = models.CharField(
+        _("forecast category"), max_length=16, choices=ForecastCategory.choices, default=ForecastCategory.PIPELINE
+    )
+    is_won = models.BooleanField(_("won"), default=False)
+    is_lost = models.BooleanField(_("lost"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["pipeline_id", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.is_won or self.is_lost
+
+
+class Currency(models.TextChoices):
+    CNY = "CNY", _("Chinese yuan")
+    USD = "USD", _("US dollar")
+    EUR = "EUR", _("Euro")
+    HKD = "HKD", _("Hong Kong dollar")
+    JPY = "JPY", _("Japanese yen")
+
+
+class Opportunity(BaseModel):
+    visibility_owner = "owner"
+    visibility_account = "account"
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("pipeline"))
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("stage"))
+    amount = models.DecimalField(_("amount"), default=Decimal("0"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    expected_close_date = models.DateField(_("expected close date"), db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_opportunities",
+        verbose_name=_("owner"),
+    )
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    lost_reason = models.CharField(_("lost reason"), max_length=255, blank=True)
+    competitors = models.CharField(_("competitors"), max_length=255, blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        indexes = [models.Index(fields=["owner", "deleted_at"]), models.Index(fields=["stage", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """One move of an opportunity between stages: the raw material of funnel analytics."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount"), default=Decimal("0"), **MONEY)
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    changed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["changed_at", "id"]
+
+
+class Product(BaseModel):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    product_line = models.CharField(_("product line"), max_length=60, blank=True, db_index=True)
+    unit_price = models.DecimalField(_("unit price"), default=Decimal("0"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class OpportunityLine(models.Model):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"))
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    discount_pct = models.DecimalField(
+        _("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opportunity line")
+        verbose_name_plural = _("opportunity lines")
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price * (Decimal("100") - self.discount_pct) / Decimal("100")).quantize(
+            Decimal("0.01")
+        )
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("Email")
+    TASK = "task", _("Task")
+
+
+class Activity(BaseModel):
+    visibility_owner = "owner"
+    visibility_account = "account"
+
+    kind = models.CharField(_("type"), max_length=16, choices=ActivityKind.choices, default=ActivityKind.CALL)
+    subject = models.CharField(_("subject"), max_length=200)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="activities", verbose_name=_("account")
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("contact")
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.CASCADE, related_name="activities",
+        verbose_name=_("opportunity"),
+    )
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="activities", verbose_name=_("lead")
+    )
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_activities",
+        verbose_name=_("owner"),
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["owner", "deleted_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class OrderStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Order(BaseModel):
+    visibility_owner = "owner"
+    visibility_account = "account"
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders", verbose_name=_("account"))
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders",
+        verbose_name=_("opportunity"),
+    )
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_orders", verbose_name=_("owner")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.BOOKED)
+    order_date = models.DateField(_("order date"), db_index=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["account", "order_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"))
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")

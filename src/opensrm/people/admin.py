@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from opensrm.people.models import RepProfile, Team, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    list_display = ("username", "display_name", "role", "team", "is_active")
+    list_filter = ("role", "is_active")
+    fieldsets = (*BaseUserAdmin.fieldsets, ("OpenSRM", {"fields": ("role", "team", "display_name", "language", "time_zone")}))
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "parent", "manager", "path")
+    search_fields = ("name",)
+
+
+@admin.register(RepProfile)
+class RepProfileAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "home_city", "weekly_capacity_hours", "max_accounts")
+    search_fields = ("user__username", "home_city")
