@@ -1,11 +1,6 @@
 from __future__ import annotations
 
-import os
-
 import pytest
-
-os.environ.setdefault("OPENSRM_FAST_PASSWORD_HASHER", "1")
-os.environ.setdefault("OPENSRM_HUEY", "immediate")
 
 
 @pytest.fixture

@@ -1,0 +1,78 @@
+# OpenSRM — the two commands: `make demo` and `make test`.
+# Everything a fresh machine needs is installed from here (virtual environment, front-end
+# packages from the npm registry, the system Chromium and CJK font for browser tests).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/opensrm
+export OPENSRM_HOME := $(CURDIR)
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: demo test serve bench lint setup assets system-deps migrate test-sqlite test-postgres test-e2e clean messages
+
+## setup: virtual environment with the project and its development tools
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## assets: front-end packages from the npm registry (pinned by package-lock.json), copied into static/
+assets: setup
+	@if [ -f package-lock.json ]; then \
+	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi; \
+	  $(PY) scripts/build_assets.py; \
+	fi
+
+## system-deps: Debian's Chromium and a Chinese font for browser tests; gettext for messages
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei gettext >/dev/null; \
+	  else echo "browser tests need: apt-get install -y chromium fonts-wqy-microhei"; fi; \
+	fi
+
+migrate: setup
+	$(BIN)/opensrm migrate
+
+## demo: set everything up, build the demo company, run the planning cycle, serve on :8000
+demo: setup assets
+	$(BIN)/opensrm demo
+
+serve: setup assets
+	$(BIN)/opensrm serve
+
+## lint: ruff, mypy (strict on engines), import-linter
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test-sqlite: setup
+	$(BIN)/pytest -q -n 2 -m "not e2e" --dist loadfile
+
+test-postgres: setup
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('/opensrm','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -m "not e2e" --dist loadfile; \
+	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
+
+test-e2e: setup assets system-deps
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m e2e -p no:randomly
+
+## test: every test: lint, unit/service/API on SQLite and PostgreSQL, browser tests in Chromium
+test: setup assets system-deps lint test-sqlite test-postgres test-e2e
+
+## bench: reproducible benchmarks; reports in benchmarks/results/
+bench: setup
+	$(PY) -m benchmarks.run
+
+messages: setup
+	cd src/opensrm && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=opensrm.config.settings -i "static/*" && ../../$(BIN)/django-admin compilemessages --settings=opensrm.config.settings
+
+clean:
+	rm -rf var/ node_modules/ src/opensrm/static/vendor/
