@@ -1,0 +1,44 @@
+"""Run every benchmark, each in its own process, and list the reports.
+
+    python -m benchmarks.run            # the standard set
+    python -m benchmarks.run demo api   # only some
+    python -m benchmarks.run --full     # allocation at the full target time limits (hours)
+
+Each benchmark writes its own report to benchmarks/results/<name>.md.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ["demo", "api", "pages", "allocation"]
+
+
+def main(argv: list[str]) -> int:
+    full = "--full" in argv
+    names = [a for a in argv if not a.startswith("--")] or BENCHMARKS
+    failures = []
+    for name in names:
+        module = f"benchmarks.{name}.run"
+        if not (ROOT / "benchmarks" / name / "run.py").exists():
+            print(f"-- {name}: no benchmark yet")
+            continue
+        args = [sys.executable, "-m", module]
+        if name == "allocation" and not full:
+            args.append("--standard")
+        print(f"== {name} ==", flush=True)
+        t0 = time.perf_counter()
+        rc = subprocess.call(args, cwd=ROOT)
+        print(f"   {name}: exit {rc} after {time.perf_counter() - t0:.0f} s", flush=True)
+        if rc != 0:
+            failures.append(name)
+    print("reports:", ", ".join(sorted(p.name for p in (ROOT / "benchmarks" / "results").glob("*.md"))))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
