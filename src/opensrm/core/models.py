@@ -36,7 +36,9 @@ class BaseModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, db_index=True)
+    # Not indexed on its own: almost every row is NULL, and such an index only misleads the
+    # planner into scanning it for "IS NULL". The recycle bin is read rarely.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("deleted by"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from opensrm.people.models import Role, User
 
@@ -52,22 +52,23 @@ def visibility_q(user: User, model: type[Model]) -> Q | None:
     from opensrm.crm.models import AccountTeamMember
 
     team_path = _team_path(user)
+    # Each branch is an ``IN (subquery of ids)`` on an indexed column, not a join or a
+    # correlated EXISTS: both SQLite and PostgreSQL can then answer the OR with index lookups
+    # (a multi-index OR / bitmap OR) instead of scanning the whole table.
+    owners: Any = [user.pk]
+    if team_path is not None:
+        owners = User.objects.filter(Q(pk=user.pk) | Q(team__path__startswith=team_path)).values("pk")
+    from opensrm.crm.models import Account
+
+    members = AccountTeamMember.objects.filter(user_id__in=owners).values("account_id")
     q = Q()
     if owner_path is not None:
-        q |= Q(**{owner_path: user})
-        if team_path is not None:
-            q |= Q(**{f"{owner_path}__team__path__startswith": team_path})
-    if account_path is not None:
-        account_ref = account_path or "pk"
-        acc_prefix = _prefix(account_path)
-        q |= Q(**{f"{acc_prefix}owner": user})
-        membership = AccountTeamMember.objects.filter(account_id=OuterRef(account_ref), user=user)
-        if team_path is not None:
-            q |= Q(**{f"{acc_prefix}owner__team__path__startswith": team_path})
-            membership = AccountTeamMember.objects.filter(account_id=OuterRef(account_ref)).filter(
-                Q(user=user) | Q(user__team__path__startswith=team_path)
-            )
-        q |= Q(Exists(membership))
+        q |= Q(**{f"{owner_path}_id__in": owners})
+    if account_path == "":
+        q |= Q(pk__in=members)
+    elif account_path is not None:
+        accounts = Account.all_objects.filter(Q(owner_id__in=owners) | Q(pk__in=members)).values("pk")
+        q |= Q(**{f"{account_path}_id__in": accounts})
     return q
 
 
