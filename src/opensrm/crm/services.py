@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opensrm.core.errors import ValidationFailed
+from opensrm.core.errors import Conflict, NotFound, ValidationFailed
 from opensrm.core.services import check_version, check_write, lock_for_update, record_create, record_update
 from opensrm.crm.models import (
     Account,
     AccountStatus,
+    AccountTeamMember,
     Contact,
     Lead,
     LeadStatus,
@@ -141,6 +142,24 @@ def opportunity_line_add(*, opportunity: Opportunity, actor: User, product: Prod
 
 
 # --- leads ----------------------------------------------------------------------------------
+def lead_create(*, actor: User, data: Mapping[str, Any]) -> Lead:
+    """Create a lead. With lead routing on, a lead left without an owner (``owner`` given as
+    None, or omitted by anyone but a rep) goes to the best eligible rep once the transaction
+    commits; a rep who creates a lead without naming an owner keeps it."""
+    from opensrm.territories.routing import lead_route, lead_routing_enabled
+
+    data = dict(data)
+    unowned = data.get("owner") is None and ("owner" in data or actor.role != "rep")
+    route = unowned and lead_routing_enabled()
+    if route:
+        data["owner"] = None
+    with transaction.atomic():
+        lead = record_create(model=Lead, actor=actor, data=data)
+        if route:
+            transaction.on_commit(lambda: lead_route(lead=lead, actor=actor))
+    return lead
+
+
 def lead_convert(
     *, lead: Lead, actor: User, account: Account | None = None, create_opportunity: bool = True,
     opportunity_name: str = "", amount: Decimal | None = None, expected_close_date: dt.date | None = None,
@@ -217,3 +236,36 @@ def order_create(*, actor: User, data: Mapping[str, Any], lines: Sequence[Mappin
 
 def order_cancel(*, order: Order, actor: User, expected_version: int | None) -> Order:
     return record_update(instance=order, actor=actor, data={"status": OrderStatus.CANCELLED}, expected_version=expected_version)
+
+
+# --- account teams and opportunity lines ----------------------------------------------------
+def account_team_member_add(
+    *, account: Account, user: User, actor: User, role: str = ""
+) -> AccountTeamMember:
+    """Put ``user`` on ``account``'s team, so they see the account and everything on it."""
+    check_write(actor, Account)
+    if not user.is_active:
+        raise ValidationFailed(
+            _("Some fields are not valid."), field_errors={"user": [_("This user is not active.")]}
+        )
+    if AccountTeamMember.objects.filter(account=account, user=user).exists():
+        raise Conflict(_("This user is already on the account team."))
+    member = AccountTeamMember(account=account, user=user, role=role)
+    member._history_user = actor  # type: ignore[attr-defined]
+    member.save()
+    return member
+
+
+def account_team_member_remove(*, account: Account, user: User, actor: User) -> None:
+    check_write(actor, Account)
+    member = AccountTeamMember.objects.filter(account=account, user=user).first()
+    if member is None:
+        raise NotFound(_("This user is not on the account team."))
+    member._history_user = actor  # type: ignore[attr-defined]
+    member.delete()
+
+
+def opportunity_line_remove(*, line: OpportunityLine, actor: User) -> None:
+    check_write(actor, Opportunity)
+    line._history_user = actor  # type: ignore[attr-defined]
+    line.delete()

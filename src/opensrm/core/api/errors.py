@@ -1,0 +1,156 @@
+"""Every error the API returns is an RFC 9457 problem document (``application/problem+json``).
+
+Services raise :mod:`opensrm.core.errors`; ninja raises its own validation, auth and 404
+errors; Django answers 405 itself. All of them come out in the same shape, so a client needs
+one error parser.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from opensrm.core.errors import DomainError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document; ``errors`` maps a field name to its messages."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("Bad request"),
+        401: _("Authentication required"),
+        403: _("Forbidden"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        412: _("Precondition failed"),
+        422: _("Validation failed"),
+        428: _("Precondition required"),
+        429: _("Too many requests"),
+    }
+
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "version_mismatch",
+    422: "validation_failed",
+    428: "version_required",
+    429: "throttled",
+}
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    body = {
+        "type": f"urn:opensrm:problem:{code or _CODES.get(status, 'error')}",
+        "title": _titles().get(status, _("Error")),
+        "status": status,
+        "detail": detail,
+        "errors": errors or {},
+        **extra,
+    }
+    return HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    """``("body", "payload", "lines", 0, "quantity")`` → ``lines[0].quantity``."""
+    parts = list(loc)
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
+        where = parts.pop(0)
+        if where == "body" and parts and parts[0] == "payload":
+            parts.pop(0)
+    name = ""
+    for part in parts:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "__all__"
+
+
+def _validation_errors(exc: ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        errors.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+    return errors
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the problem+json handlers on ``api``."""
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        extra = {k: v for k, v in exc.extra.items() if isinstance(v, str | int | float | bool) or v is None}
+        return problem_response(exc.status, exc.message, code=exc.code, errors=exc.field_errors, **extra)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return problem_response(422, _("Some fields are not valid."), errors=_validation_errors(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = problem_response(401, _("Sign in, or send a valid API token as a Bearer credential."))
+        response["WWW-Authenticate"] = 'Bearer realm="opensrm"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem_response(exc.status_code, str(exc))
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # The schemas bound what they can; what only the database refuses (a NUL byte in text
+        # on PostgreSQL, say) is still the client's input, not a server fault.
+        return problem_response(422, _("A value cannot be stored: %(reason)s") % {"reason": exc})
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem_response(404, _("The record does not exist."))
+
+
+def problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a ninja path view so its plain-text 405 becomes a problem document."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/"):
+            allowed = response.get("Allow", "")
+            response = problem_response(
+                405, _("Use one of these methods: %(methods)s.") % {"methods": allowed}
+            )
+            response["Allow"] = allowed
+        return response
+
+    wrapped.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapped

@@ -1,0 +1,106 @@
+"""API shapes for the organisation: teams, users, rep profiles."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, FilterLookup, FilterSchema, Schema
+
+from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.people.models import Role
+
+
+class TeamOut(RecordOut):
+    name: str
+    parent_id: Id | None
+    manager_id: Id | None
+    path: str
+
+
+class TeamIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    parent_id: Id | None = None
+    manager_id: Id | None = None
+
+
+class TeamPatch(Schema):
+    name: str = Field(None, min_length=1, max_length=120)
+    parent_id: Id | None = None
+    manager_id: Id | None = None
+
+
+class TeamFilters(FilterSchema):
+    parent: Annotated[Id | None, FilterLookup("parent_id")] = None
+    manager: Annotated[Id | None, FilterLookup("manager_id")] = None
+    updated_since: Annotated[dt.datetime | None, FilterLookup("updated_at__gte")] = None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: Role
+    team_id: Id | None
+    is_active: bool
+
+
+class UserIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    password: str | None = Field(None, min_length=8)
+    role: Role = Role.REP
+    team_id: Id | None = None
+    email: str = Field("", max_length=254)
+    display_name: str = Field("", max_length=120)
+
+
+class UserFilters(FilterSchema):
+    team: Annotated[Id | None, FilterLookup("team_id")] = None
+    role: Annotated[Role | None, FilterLookup("role")] = None
+    is_active: Annotated[bool | None, FilterLookup("is_active")] = None
+
+
+class RepProfileOut(RecordOut):
+    user_id: Id
+    home_city: str
+    home_lat: float | None
+    home_lon: float | None
+    weekly_capacity_hours: Decimal
+    max_accounts: int | None
+    industries: list[str]
+    languages: list[str]
+    product_lines: list[str]
+
+
+class RepProfileIn(Schema):
+    user_id: Id
+    home_city: str = Field("", max_length=80)
+    home_lat: float | None = Field(None, ge=-90, le=90)
+    home_lon: float | None = Field(None, ge=-180, le=180)
+    weekly_capacity_hours: Decimal = Field(Decimal("40"), ge=0, le=168, max_digits=6, decimal_places=1)
+    max_accounts: int | None = Field(None, ge=0, le=2147483647)
+    industries: list[str] = []
+    languages: list[str] = []
+    product_lines: list[str] = []
+
+
+class RepProfilePatch(Schema):
+    home_city: str = Field(None, max_length=80)
+    home_lat: float | None = Field(None, ge=-90, le=90)
+    home_lon: float | None = Field(None, ge=-180, le=180)
+    weekly_capacity_hours: Decimal = Field(None, ge=0, le=168, max_digits=6, decimal_places=1)
+    max_accounts: int | None = Field(None, ge=0, le=2147483647)
+    industries: list[str] = None  # type: ignore[assignment]
+    languages: list[str] = None  # type: ignore[assignment]
+    product_lines: list[str] = None  # type: ignore[assignment]
+
+
+class RepProfileFilters(FilterSchema):
+    user: Annotated[Id | None, FilterLookup("user_id")] = None
+    home_city: Annotated[str | None, FilterLookup("home_city")] = None
+    updated_since: Annotated[dt.datetime | None, FilterLookup("updated_at__gte")] = None
+
+
+class MeOut(UserOut):
+    sees_everything: bool
+    is_read_only: bool

@@ -1,0 +1,89 @@
+"""Every list endpoint costs a fixed number of queries, whatever the page size (no N+1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from opensrm.core.api.routes import router as core_router
+from opensrm.core.api.tokens import api_token_create
+from opensrm.core.services import record_create, record_delete
+from opensrm.crm.api import router as crm_router
+from opensrm.crm.models import Account, Pipeline, Product, Stage
+from opensrm.crm.services import territory_create
+from opensrm.people.api import router as people_router
+from opensrm.people.models import RepProfile, Role
+from opensrm.people.services import team_create, user_create
+from tests.api.conftest import make_side
+
+N = 12  # more than the small page, fewer than the large one
+
+# path: (query parameters, queries). The count covers the session, the user and the page (plus
+# one per prefetched relation), and is the same for 5 rows as for 50.
+LISTS = {
+    "/accounts": ({}, 3),
+    "/contacts": ({}, 3),
+    "/leads": ({}, 3),
+    "/opportunities": ({}, 3),
+    "/activities": ({}, 3),
+    "/orders": ({}, 4),
+    "/products": ({}, 3),
+    "/territories": ({}, 3),
+    "/pipelines": ({}, 4),
+    "/stages": ({}, 3),
+    "/teams": ({}, 3),
+    "/users": ({}, 3),
+    "/rep-profiles": ({}, 3),
+    "/recycle-bin": ({"type": "account"}, 3),
+    "/search": ({"q": "Side"}, 6),
+    "/tokens": ({}, 3),
+}
+
+
+@pytest.fixture
+def many(org, pipeline):
+    for i in range(N):
+        side = make_side(org.rep_a, pipeline, f"Side {i}")
+        record_create(
+            model=Product,
+            actor=org.ops,
+            data={"code": f"P-{i + 100}", "name": f"Product {i}", "unit_price": Decimal("1")},
+        )
+        territory_create(actor=org.ops, data={"name": f"Territory {i}", "code": f"T{i}"})
+        extra = Pipeline.objects.create(name=f"Pipeline {i}")
+        Stage.objects.create(pipeline=extra, name="Open", order=1)
+        Stage.objects.create(pipeline=extra, name="Won", order=2, is_won=True)
+        team_create(actor=org.ops, name=f"Team {i}", parent=org.team_a)
+        user = user_create(username=f"user{i}", password=None, role=Role.REP, team=org.team_a)
+        record_create(model=RepProfile, actor=org.ops, data={"user": user, "home_city": "Hefei"})
+        gone = record_create(model=Account, actor=org.rep_a, data={"name": f"Side gone {i}"})
+        record_delete(instance=gone, actor=org.rep_a, expected_version=gone.version)
+        api_token_create(user=org.rep_a, name=f"token {i}", scopes=["read"])
+        assert side["account"].pk
+
+
+def test_every_list_endpoint_is_pinned(db):
+    lists = set()
+    for router in (core_router, crm_router, people_router):
+        for path, view in router.path_operations.items():
+            if "{" not in path and any("GET" in op.methods for op in view.operations):
+                lists.add(path)
+    assert lists - {"/me"} == set(LISTS)
+
+
+@pytest.mark.parametrize("path", sorted(LISTS))
+def test_list_query_count_does_not_grow_with_page_size(
+    path, org, many, client_for, django_assert_num_queries
+):
+    params, queries = LISTS[path]
+    c = client_for(org.rep_a)
+    c.get("/me")  # the first request of a session also records when it was last seen
+    sizes = {}
+    for limit in (5, 50):
+        with django_assert_num_queries(queries):
+            response = c.get(path, {**params, "limit": limit} if path != "/tokens" else params)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        sizes[limit] = len(body if isinstance(body, list) else body["items"])
+    assert sizes[50] > sizes[5] or path == "/tokens"
