@@ -1,0 +1,153 @@
+"""The ``opensrm`` command, run in-process through Typer's test runner."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from opensrm.cli import app, load_plugins
+from opensrm.crm.models import Account, Opportunity
+from opensrm.people.models import Role, User
+from opensrm.people.services import team_create
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    yield
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # --reset flushes (and recreates) content types inside the test
+
+
+TINY = [
+    "demo-data",
+    "--accounts",
+    "60",
+    "--reps",
+    "5",
+    "--years",
+    "1",
+    "--seed",
+    "1",
+    "--as-of",
+    "2026-06-30",
+]
+
+
+@pytest.mark.django_db
+def test_demo_data_builds_a_company_and_prints_the_logins():
+    result = runner.invoke(app, TINY)
+    assert result.exit_code == 0, result.output
+    assert Account.objects.count() == 60
+    assert Opportunity.objects.exists()
+    assert "demo-admin-2026" in result.output
+    assert User.objects.get(username="rep").check_password("demo-rep-2026")
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_to_load_twice_without_reset():
+    assert runner.invoke(app, TINY).exit_code == 0
+    names = list(Account.objects.order_by("pk").values_list("name", flat=True))
+    again = runner.invoke(app, TINY)
+    assert again.exit_code == 1
+    assert "--reset" in again.output
+    assert list(Account.objects.order_by("pk").values_list("name", flat=True)) == names
+
+
+@pytest.mark.django_db
+def test_demo_data_reset_rebuilds_with_the_new_seed():
+    assert runner.invoke(app, TINY).exit_code == 0
+    first = set(Account.objects.values_list("name", flat=True))
+    result = runner.invoke(app, [*TINY[:-4], "--seed", "2", "--as-of", "2026-06-30", "--reset"])
+    assert result.exit_code == 0, result.output
+    assert Account.objects.count() == 60
+    assert set(Account.objects.values_list("name", flat=True)) != first
+
+
+@pytest.mark.django_db
+def test_demo_data_rejects_a_bad_size_and_writes_nothing():
+    result = runner.invoke(app, ["demo-data", "--accounts", "50", "--reps", "2", "--as-of", "2026-06-30"])
+    assert result.exit_code == 1
+    assert not Account.objects.exists()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_createuser_creates_a_user_in_a_team():
+    team = team_create(actor=None, name="East")
+    result = runner.invoke(
+        app,
+        ["createuser", "alice", "--role", "manager", "--team", "East", "--password", "Correct-Horse-2026"],
+    )
+    assert result.exit_code == 0, result.output
+    alice = User.objects.get(username="alice")
+    assert alice.role == Role.MANAGER
+    assert alice.team == team
+    assert alice.check_password("Correct-Horse-2026")
+    assert alice.history.filter(history_type="+").exists()
+
+
+@pytest.mark.django_db
+def test_createuser_prompts_for_a_missing_password():
+    result = runner.invoke(app, ["createuser", "bob"], input="Correct-Horse-2026\nCorrect-Horse-2026\n")
+    assert result.exit_code == 0, result.output
+    assert User.objects.get(username="bob").check_password("Correct-Horse-2026")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--role", "emperor", "--password", "Correct-Horse-2026"],
+        ["--team", "Nowhere", "--password", "Correct-Horse-2026"],
+        ["--password", "123"],
+    ],
+)
+def test_createuser_refuses_bad_input_and_saves_nothing(args):
+    result = runner.invoke(app, ["createuser", "carol", *args])
+    assert result.exit_code == 1
+    assert not User.objects.filter(username="carol").exists()
+
+
+@pytest.mark.django_db
+def test_manage_passes_commands_through_to_django():
+    result = runner.invoke(app, ["manage", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_plugins_add_their_commands(tmp_path, monkeypatch):
+    package = tmp_path / "opensrm_plugin_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "cli.py").write_text(
+        textwrap.dedent("""
+        import typer
+
+        app = typer.Typer()
+
+        @app.command()
+        def hello(name: str = "world") -> None:
+            print(f"hello {name}")
+    """)
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    target = typer.Typer()
+
+    @target.command()
+    def noop() -> None:
+        pass
+
+    added = load_plugins(
+        target, ("opensrm_plugin_probe.cli", "opensrm_plugin_probe.absent", "no_such_pkg.cli")
+    )
+    assert added == ["opensrm_plugin_probe.cli"]
+    result = runner.invoke(target, ["hello", "--name", "OpenSRM"])
+    assert result.output.strip() == "hello OpenSRM"
+    sys.modules.pop("opensrm_plugin_probe.cli", None)
+    sys.modules.pop("opensrm_plugin_probe", None)
