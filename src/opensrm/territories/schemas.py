@@ -1,0 +1,132 @@
+"""API shapes for allocation scenarios, their plans and lead routing."""
+
+from typing import Any
+
+from ninja import Field, Schema
+
+from opensrm.core.api.schemas import RecordOut
+from opensrm.territories.models import ScenarioKind, ScenarioStatus
+
+
+class Weights(Schema):
+    distance: float = Field(1.0, ge=0, description="Weight of travel distance (per 100 km).")
+    skill: float = Field(0.5, ge=0, description="Weight of a poor skill fit.")
+    continuity: float = Field(2.0, ge=0, description="Cost of moving an account away from its owner.")
+
+
+class Parameters(Schema):
+    tolerance: float | None = Field(
+        0.05, ge=0, le=10, description="Potential per rep within ±tolerance of the mean; null: no balance."
+    )
+    max_moves: int | None = Field(
+        None, ge=0, description="At most this many accounts change owner; null: no cap."
+    )
+    weights: Weights = Field(default_factory=Weights)
+    time_limit: float = Field(30, ge=1, le=3600, description="Seconds the solver may take.")
+    seed: int = Field(0, ge=0)
+    workload_source: str = Field("tier", pattern="^(tier|activities)$")
+    max_open_leads: int = Field(50, ge=1, description="Routing: open leads a rep may hold.")
+
+
+class ScenarioIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: ScenarioKind = ScenarioKind.ASSIGNMENT
+    parameters: Parameters = Field(default_factory=Parameters)
+    scope_team_id: int | None = None
+    scope_territory_id: int | None = None
+
+
+class ScenarioPatch(Schema):
+    name: str = Field(None, min_length=1, max_length=200)
+    parameters: Parameters = None
+    scope_team_id: int | None = None
+    scope_territory_id: int | None = None
+
+
+class ScenarioOut(RecordOut):
+    name: str
+    kind: ScenarioKind
+    parameters: dict[str, Any]
+    scope_team_id: int | None
+    scope_territory_id: int | None
+    status: ScenarioStatus
+    progress: int
+    progress_message: str
+    created_by_id: int | None
+    result_status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float | None
+    moves: int | None
+    message: str
+    infeasibility: dict[str, Any] | None
+    applied_at: Any = None
+    rolled_back_at: Any = None
+
+
+class RepLoadOut(Schema):
+    rep_id: int
+    rep: str
+    capacity_hours: float
+    workload_before: float
+    workload_after: float
+    potential_before: float
+    potential_after: float
+    accounts_before: int
+    accounts_after: int
+    travel_km_before: float
+    travel_km_after: float
+    moves_in: int
+    moves_out: int
+
+    @staticmethod
+    def resolve_rep(obj: Any) -> str:
+        return str(obj.rep)
+
+
+class ResultOut(Schema):
+    scenario: ScenarioOut
+    reps: list[RepLoadOut]
+    moves: int
+    unassigned: int
+    potential_spread_before: float | None
+    potential_spread_after: float | None
+    travel_km_before: float
+    travel_km_after: float
+    max_utilisation_before: float | None
+    max_utilisation_after: float | None
+
+
+class LineOut(Schema):
+    id: int
+    account_id: int | None
+    lead_id: int | None
+    name: str
+    current_owner_id: int | None
+    proposed_owner_id: int | None
+    moved: bool
+    locked: bool
+    workload: float
+    potential: float
+    distance_km: float | None
+    explanation: dict[str, Any]
+    unassigned_reason: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.account or obj.lead)
+
+
+class RouteIn(Schema):
+    scope_team_id: int | None = Field(
+        None, description="Route among this team subtree's reps; null: all reps."
+    )
+    apply: bool = Field(True, description="Assign the leads at once; false only drafts the routing scenario.")
+    max_open_leads: int = Field(50, ge=1)
+
+
+class LeadRouteOut(Schema):
+    id: int
+    owner_id: int | None
+    version: int

@@ -1,0 +1,311 @@
+"""Reads for allocation: gather a scenario's inputs into arrays, and read plans back.
+
+Gathering rules (documented for users in docs/user/allocation.md):
+
+* **reps**: active users with the rep role and a rep profile, in the scenario's team subtree
+  (all reps when the scenario has no team scope);
+* **accounts**: live, not churned accounts the scenario's author may see, owned by someone in
+  the team subtree (with a team scope) or anywhere (without; unowned accounts included), and
+  inside the territory subtree when the scenario has a territory scope;
+* **workload** (hours per week): by tier, A 2.0, B 1.0, C 0.5, D 0.25, no tier 0.5; with
+  ``workload_source = "activities"``, the account's logged activity time over the last
+  13 weeks per week, when there is any;
+* **potential**: the account's annual revenue (0 when unknown);
+* **eligibility**: a rep whose profile lists industries takes only those industries (an empty
+  list takes all); an account's ``custom.language`` must be among the rep's languages and its
+  ``custom.product_lines`` among the rep's product lines when the rep lists any;
+* **locks**: an account tagged ``locked`` or with ``custom.allocation_locked = true`` stays
+  with its current owner;
+* **capacity**: the rep's weekly hours (and maximum accounts) minus what their accounts outside
+  the scope already take.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from opensrm.core.visibility import visible
+from opensrm.crm.models import Account, AccountStatus, Activity, Lead, LeadStatus
+from opensrm.people.models import RepProfile, Role, Team, User
+from opensrm.territories.engine_adapter import AllocationInput, RoutingInput, Weights
+from opensrm.territories.models import AllocationScenario, AssignmentLine, RepLoad
+
+TIER_HOURS = {"A": 2.0, "B": 1.0, "C": 0.5, "D": 0.25, "": 0.5}
+ACTIVITY_WEEKS = 13
+DEFAULT_PARAMETERS: dict[str, Any] = {
+    "tolerance": 0.05,
+    "max_moves": None,
+    "weights": {"distance": 1.0, "skill": 0.5, "continuity": 2.0},
+    "time_limit": 30.0,
+    "seed": 0,
+    "workload_source": "tier",
+    "max_open_leads": 50,
+}
+
+
+def scenario_parameters(scenario: AllocationScenario) -> dict[str, Any]:
+    params = {**DEFAULT_PARAMETERS, **(scenario.parameters or {})}
+    params["weights"] = {**DEFAULT_PARAMETERS["weights"], **(params.get("weights") or {})}
+    return params
+
+
+@dataclass(frozen=True)
+class GatheredProblem:
+    """The engine's input plus what maps its indices back to records."""
+
+    input: AllocationInput
+    account_ids: list[int]
+    rep_ids: list[int]
+    owner_ids: list[int | None]  # the account's owner today (may be no rep in scope)
+    latlon: np.ndarray  # (n, 2)
+    capacity_hours: np.ndarray  # (m,) full weekly capacity, for display
+
+
+# --- scope ----------------------------------------------------------------------------------
+def scope_reps(*, team: Team | None) -> QuerySet[User]:
+    qs = User.objects.filter(
+        is_active=True, role=Role.REP, rep_profile__deleted_at__isnull=True, rep_profile__isnull=False
+    )
+    if team is not None:
+        qs = qs.filter(team__path__startswith=team.path)
+    return qs.select_related("rep_profile").order_by("id")
+
+
+def scope_accounts(*, scenario: AllocationScenario, actor: User) -> QuerySet[Account]:
+    qs = visible(actor, Account.objects.exclude(status=AccountStatus.CHURNED))
+    if scenario.scope_team_id is not None:
+        qs = qs.filter(owner__team__path__startswith=scenario.scope_team.path)
+    if scenario.scope_territory_id is not None:
+        qs = qs.filter(territory__path__startswith=scenario.scope_territory.path)
+    return qs.order_by("id")
+
+
+def _is_locked(account: Account) -> bool:
+    return "locked" in (account.tags or []) or bool((account.custom or {}).get("allocation_locked"))
+
+
+def _activity_hours(account_ids: list[int]) -> dict[int, float]:
+    since = timezone.now() - dt.timedelta(weeks=ACTIVITY_WEEKS)
+    rows = (
+        Activity.objects.filter(account_id__in=account_ids, done_at__gte=since)
+        .values("account_id")
+        .annotate(minutes=Sum("duration_minutes"))
+    )
+    return {r["account_id"]: (r["minutes"] or 0) / 60.0 / ACTIVITY_WEEKS for r in rows}
+
+
+def _fit(profile: RepProfile, account: Account) -> float:
+    """0 when the rep may not take the account; 1 for a specialist; 0.5 for a generalist."""
+    custom = account.custom or {}
+    language = custom.get("language")
+    if language and profile.languages and language not in profile.languages:
+        return 0.0
+    lines = custom.get("product_lines") or []
+    if lines and profile.product_lines and not set(lines) <= set(profile.product_lines):
+        return 0.0
+    if not profile.industries:
+        return 0.5
+    return 1.0 if account.industry in profile.industries else 0.0
+
+
+def assignment_problem_for(*, scenario: AllocationScenario, actor: User | None = None) -> GatheredProblem:
+    """Load the scenario's accounts and reps into the engine's arrays."""
+    actor = actor or scenario.created_by
+    params = scenario_parameters(scenario)
+    reps = list(scope_reps(team=scenario.scope_team))
+    rep_index = {r.pk: i for i, r in enumerate(reps)}
+    accounts = [
+        a
+        for a in scope_accounts(scenario=scenario, actor=actor)
+        if not (_is_locked(a) and a.owner_id not in rep_index)
+    ]  # locked elsewhere: out of reach
+    ids = [a.pk for a in accounts]
+    hours = _activity_hours(ids) if params["workload_source"] == "activities" else {}
+    workload = np.array([hours.get(a.pk) or TIER_HOURS.get(a.tier, 0.5) for a in accounts], dtype=float)
+    potential = np.array([float(a.annual_revenue or 0) for a in accounts], dtype=float)
+    latlon = np.array(
+        [[a.lat if a.lat is not None else np.nan, a.lon if a.lon is not None else np.nan] for a in accounts],
+        dtype=float,
+    ).reshape(-1, 2)
+    rep_latlon = np.array(
+        [
+            [
+                r.rep_profile.home_lat if r.rep_profile.home_lat is not None else np.nan,
+                r.rep_profile.home_lon if r.rep_profile.home_lon is not None else np.nan,
+            ]
+            for r in reps
+        ],
+        dtype=float,
+    ).reshape(-1, 2)
+    full_capacity = np.array([float(r.rep_profile.weekly_capacity_hours) for r in reps], dtype=float)
+    max_accounts = np.array(
+        [
+            float(r.rep_profile.max_accounts) if r.rep_profile.max_accounts is not None else np.inf
+            for r in reps
+        ],
+        dtype=float,
+    )
+    used_hours, used_count = _load_outside(reps, ids)
+    fit = np.array([[_fit(r.rep_profile, a) for a in accounts] for r in reps], dtype=float).reshape(
+        len(reps), len(accounts)
+    )
+    w = params["weights"]
+    tolerance = params["tolerance"]
+    inp = AllocationInput(
+        workload=workload,
+        potential=potential,
+        account_latlon=latlon,
+        rep_latlon=rep_latlon,
+        capacity=np.maximum(full_capacity - used_hours, 0.0),
+        max_accounts=np.maximum(max_accounts - used_count, 0.0),
+        eligible=fit > 0,
+        skill_fit=fit,
+        current=np.array(
+            [rep_index.get(a.owner_id, -1) if a.owner_id else -1 for a in accounts], dtype=np.int64
+        ),
+        locked=np.array([_is_locked(a) for a in accounts], dtype=bool),
+        tolerance=None if tolerance is None else float(tolerance),
+        max_moves=None if params["max_moves"] is None else int(params["max_moves"]),
+        weights=Weights(
+            distance=float(w["distance"]), skill=float(w["skill"]), continuity=float(w["continuity"])
+        ),
+    )
+    return GatheredProblem(
+        inp, ids, [r.pk for r in reps], [a.owner_id for a in accounts], latlon, full_capacity
+    )
+
+
+def _load_outside(reps: list[User], in_scope: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Hours and account counts the reps already hold outside the scope."""
+    index = {r.pk: i for i, r in enumerate(reps)}
+    hours = np.zeros(len(reps))
+    count = np.zeros(len(reps))
+    rows = (
+        Account.objects.filter(owner_id__in=list(index))
+        .exclude(status=AccountStatus.CHURNED)
+        .exclude(pk__in=in_scope)
+        .values("owner_id", "tier")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        i = index[row["owner_id"]]
+        hours[i] += TIER_HOURS.get(row["tier"], 0.5) * row["n"]
+        count[i] += row["n"]
+    return hours, count
+
+
+# --- lead routing ---------------------------------------------------------------------------
+OPEN_LEAD = (LeadStatus.NEW, LeadStatus.WORKING)
+
+
+def routing_problem_for(
+    *, leads: list[Lead], team: Team | None, max_open_leads: int
+) -> tuple[RoutingInput, list[int]]:
+    reps = list(
+        scope_reps(team=team).annotate(
+            open_leads=Count(
+                "owned_leads",
+                filter=Q(owned_leads__status__in=OPEN_LEAD, owned_leads__deleted_at__isnull=True),
+            )
+        )
+    )
+    eligible = np.array(
+        [
+            [not r.rep_profile.industries or lead.industry in r.rep_profile.industries for lead in leads]
+            for r in reps
+        ],
+        dtype=bool,
+    ).reshape(len(reps), len(leads))
+    inp = RoutingInput(
+        value=np.array([float(lead.estimated_value or 0) for lead in leads], dtype=float),
+        lead_latlon=np.array(
+            [
+                [lead.lat if lead.lat is not None else np.nan, lead.lon if lead.lon is not None else np.nan]
+                for lead in leads
+            ],
+            dtype=float,
+        ).reshape(-1, 2),
+        rep_latlon=np.array(
+            [
+                [
+                    r.rep_profile.home_lat if r.rep_profile.home_lat is not None else np.nan,
+                    r.rep_profile.home_lon if r.rep_profile.home_lon is not None else np.nan,
+                ]
+                for r in reps
+            ],
+            dtype=float,
+        ).reshape(-1, 2),
+        eligible=eligible,
+        slots=np.array([max(max_open_leads - r.open_leads, 0) for r in reps], dtype=float),
+    )
+    return inp, [r.pk for r in reps]
+
+
+def unassigned_leads(*, actor: User, team: Team | None = None) -> QuerySet[Lead]:
+    """Open leads nobody owns yet (what a routing scenario distributes)."""
+    del team  # unowned leads belong to no team; the scope limits the reps, not the leads
+    return visible(actor, Lead.objects.filter(owner__isnull=True, status__in=OPEN_LEAD)).order_by("id")
+
+
+# --- reading plans back -----------------------------------------------------------------------
+def scenario_list(*, actor: User) -> QuerySet[AllocationScenario]:
+    return visible(
+        actor, AllocationScenario.objects.select_related("created_by", "scope_team", "scope_territory")
+    )
+
+
+def scenario_lines(*, scenario: AllocationScenario, moved_only: bool = False) -> QuerySet[AssignmentLine]:
+    qs = scenario.lines.select_related("account", "lead", "current_owner", "proposed_owner")
+    return qs.filter(moved=True) if moved_only else qs
+
+
+def assignment_plan_compare(*, scenario: AllocationScenario) -> dict[str, Any]:
+    """Per rep before vs after (workload, potential, travel, accounts, moves) and the totals."""
+    loads = list(RepLoad.objects.filter(scenario=scenario).select_related("rep").order_by("rep__username"))
+
+    def spread(values: list[float]) -> float | None:
+        if not values or sum(values) == 0:
+            return None
+        mean = sum(values) / len(values)
+        return max(abs(v - mean) for v in values) / mean if mean else None
+
+    return {
+        "reps": loads,
+        "moves": scenario.lines.filter(moved=True).count(),
+        "unassigned": scenario.lines.filter(proposed_owner__isnull=True).count(),
+        "potential_spread_before": spread([r.potential_before for r in loads]),
+        "potential_spread_after": spread([r.potential_after for r in loads]),
+        "travel_km_before": sum(r.travel_km_before for r in loads),
+        "travel_km_after": sum(r.travel_km_after for r in loads),
+        "max_utilisation_before": max(
+            (r.workload_before / r.capacity_hours for r in loads if r.capacity_hours), default=None
+        ),
+        "max_utilisation_after": max(
+            (r.workload_after / r.capacity_hours for r in loads if r.capacity_hours), default=None
+        ),
+    }
+
+
+def scenario_map_data(*, scenario: AllocationScenario, limit: int = 20000) -> dict[str, Any]:
+    """Points for the map: [lon, lat, rep index, name, moved], and the rep names by index."""
+    reps: dict[int, int] = {}
+    names: list[str] = []
+    points: list[list[Any]] = []
+    for line in scenario_lines(scenario=scenario).filter(lat__isnull=False, lon__isnull=False)[:limit]:
+        owner = line.proposed_owner
+        if owner is None:
+            idx = -1
+        else:
+            if owner.pk not in reps:
+                reps[owner.pk] = len(names)
+                names.append(str(owner))
+            idx = reps[owner.pk]
+        target = line.account or line.lead
+        points.append([line.lon, line.lat, idx, str(target), line.moved])
+    return {"reps": names, "points": points}

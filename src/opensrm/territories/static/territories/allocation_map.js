@@ -1,0 +1,41 @@
+/* The allocation map: accounts on their coordinates, coloured by proposed rep. Data comes from
+   json_script blocks; no inline code (strict CSP). */
+(function () {
+  "use strict";
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+  ready(function () {
+    var el = document.getElementById("allocation-map");
+    var dataEl = document.getElementById("allocation-map-data");
+    if (!el || !dataEl || !window.echarts) { return; }
+    var data = JSON.parse(dataEl.textContent);
+    var labels = JSON.parse(document.getElementById("allocation-map-labels").textContent);
+    var groups = data.reps.map(function () { return []; });
+    var unassigned = [];
+    data.points.forEach(function (p) {
+      (p[2] >= 0 ? groups[p[2]] : unassigned).push({ value: [p[0], p[1]], name: p[3], moved: p[4],
+        symbol: p[4] ? "diamond" : "circle", symbolSize: p[4] ? 11 : 8 });
+    });
+    var series = data.reps.map(function (name, i) {
+      return { name: name, type: "scatter", data: groups[i], large: groups[i].length > 5000 };
+    });
+    if (unassigned.length) {
+      series.push({ name: labels.unassigned, type: "scatter", data: unassigned, itemStyle: { color: "#999" } });
+    }
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: function (p) {
+        var esc = echarts.format.encodeHTML;
+        return esc(p.data.name) + "<br>" + esc(p.seriesName) + (p.data.moved ? " · " + esc(labels.moved) : "");
+      } },
+      legend: { type: "scroll", top: 0 },
+      grid: { left: 48, right: 16, top: 40, bottom: 32 },
+      xAxis: { type: "value", name: labels.lon, scale: true },
+      yAxis: { type: "value", name: labels.lat, scale: true },
+      dataZoom: [{ type: "inside", xAxisIndex: 0 }, { type: "inside", yAxisIndex: 0 }],
+      series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+})();

@@ -1,0 +1,40 @@
+"""Background jobs of allocation. Jobs are idempotent: a scenario that is no longer solving is
+left alone, so a retried or duplicated job does nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
+
+from opensrm.core.errors import DomainError
+from opensrm.people.models import User
+from opensrm.territories.models import AllocationScenario, ScenarioStatus
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> str:
+    """Solve a scenario queued by ``assignment_plan_request``; progress goes onto the scenario row."""
+    from opensrm.territories.services import assignment_plan_create
+
+    scenario = AllocationScenario.objects.filter(pk=scenario_id, status=ScenarioStatus.SOLVING).first()
+    if scenario is None:
+        return "skipped"
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else scenario.created_by
+    try:
+        if actor is None:
+            raise DomainError(_("The person who asked for this plan no longer exists."))
+        scenario = assignment_plan_create(scenario=scenario, actor=actor)
+    except Exception as exc:  # the scenario must not stay "solving" forever
+        log.exception("allocation scenario %s failed", scenario_id)
+        message = (
+            exc.message if isinstance(exc, DomainError) else _("The solve failed: %(error)s") % {"error": exc}
+        )
+        AllocationScenario.objects.filter(pk=scenario_id).update(
+            status=ScenarioStatus.FAILED, result_status="error", message=str(message)[:2000], progress=100
+        )
+        return "failed"
+    return str(scenario.status)

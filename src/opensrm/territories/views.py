@@ -1,0 +1,217 @@
+"""Pages of allocation: scenario list, draft form, result (compare, map, apply, roll back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from opensrm.core.errors import DomainError, NotFound, PermissionDenied
+from opensrm.core.visibility import visible
+from opensrm.crm.models import Territory
+from opensrm.people.models import Team
+from opensrm.territories import selectors, services
+from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
+
+LINES_SHOWN = 200
+
+
+class ScenarioForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            (ScenarioKind.ASSIGNMENT, ScenarioKind.ASSIGNMENT.label),
+            (ScenarioKind.ROUTING, ScenarioKind.ROUTING.label),
+        ],
+    )
+    scope_team = forms.ModelChoiceField(
+        label=gettext_lazy("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        help_text=gettext_lazy("Plan this team and the teams below it."),
+    )
+    scope_territory = forms.ModelChoiceField(
+        label=gettext_lazy("Territory"), queryset=Territory.objects.all(), required=False
+    )
+    tolerance = forms.FloatField(
+        label=gettext_lazy("Balance tolerance (± share of the mean potential)"),
+        initial=0.05,
+        min_value=0,
+        max_value=10,
+        required=False,
+        help_text=gettext_lazy("Leave empty to plan without balancing potential."),
+    )
+    max_moves = forms.IntegerField(label=gettext_lazy("Maximum moves"), min_value=0, required=False)
+    weight_distance = forms.FloatField(label=gettext_lazy("Weight of travel"), initial=1.0, min_value=0)
+    weight_skill = forms.FloatField(label=gettext_lazy("Weight of skill fit"), initial=0.5, min_value=0)
+    weight_continuity = forms.FloatField(label=gettext_lazy("Weight of continuity"), initial=2.0, min_value=0)
+    time_limit = forms.FloatField(
+        label=gettext_lazy("Time limit (seconds)"), initial=30, min_value=1, max_value=3600
+    )
+    seed = forms.IntegerField(label=gettext_lazy("Seed"), initial=0, min_value=0)
+
+    def service_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "kind": d["kind"],
+            "scope_team": d["scope_team"],
+            "scope_territory": d["scope_territory"],
+            "parameters": {
+                "tolerance": d["tolerance"],
+                "max_moves": d["max_moves"],
+                "time_limit": d["time_limit"],
+                "seed": d["seed"],
+                "weights": {
+                    "distance": d["weight_distance"],
+                    "skill": d["weight_skill"],
+                    "continuity": d["weight_continuity"],
+                },
+            },
+        }
+
+
+def _can_plan(user: Any, team: Team | None) -> bool:
+    try:
+        services.check_planner(user, team if team is not None else getattr(user, "team", None))
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _get(request: HttpRequest, pk: int) -> AllocationScenario:
+    scenario = (
+        visible(
+            request.user,
+            AllocationScenario.objects.select_related("scope_team", "scope_territory", "created_by"),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if scenario is None:
+        from django.http import Http404
+
+        raise Http404(_("The record does not exist."))
+    return scenario
+
+
+def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("Allocation"), reverse("territories:scenario_list")), *extra]
+
+
+@login_required
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    scenarios = selectors.scenario_list(actor=request.user)[:200]
+    return render(
+        request,
+        "territories/scenario_list.html",
+        {
+            "scenarios": scenarios,
+            "can_plan": _can_plan(request.user, None),
+            "breadcrumbs": _crumbs(),
+        },
+    )
+
+
+@login_required
+def scenario_create(request: HttpRequest) -> HttpResponse:
+    if not _can_plan(request.user, None):
+        messages.error(request, _("Only sales operations, administrators and managers may plan allocations."))
+        return HttpResponseRedirect(reverse("territories:scenario_list"))
+    form = ScenarioForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = services.scenario_create(actor=request.user, data=form.service_data())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            for name, errors in exc.field_errors.items():
+                for error in errors:
+                    form.add_error(None, f"{name}: {error}")
+        else:
+            messages.success(request, _("Draft saved. Solve it to see the plan."))
+            return HttpResponseRedirect(reverse("territories:scenario_detail", args=[scenario.pk]))
+    return render(
+        request,
+        "territories/scenario_form.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs((_("New scenario"), None)),
+        },
+    )
+
+
+@login_required
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = _get(request, pk)
+    compare = selectors.assignment_plan_compare(scenario=scenario)
+    lines = selectors.scenario_lines(scenario=scenario, moved_only=True).order_by("id")[:LINES_SHOWN]
+    can_plan = _can_plan(request.user, scenario.scope_team)
+    return render(
+        request,
+        "territories/scenario_detail.html",
+        {
+            "scenario": scenario,
+            "compare": compare,
+            "lines": lines,
+            "lines_shown": LINES_SHOWN,
+            "map": selectors.scenario_map_data(scenario=scenario),
+            "map_labels": {
+                "unassigned": _("Unassigned"),
+                "moved": _("moved"),
+                "lon": _("Longitude"),
+                "lat": _("Latitude"),
+            },
+            "can_solve": can_plan and scenario.status in services.EDITABLE,
+            "can_apply": can_plan and scenario.status == ScenarioStatus.SOLVED and bool(compare["moves"]),
+            "can_rollback": can_plan and scenario.status == ScenarioStatus.APPLIED,
+            "solving": scenario.status == ScenarioStatus.SOLVING,
+            "breadcrumbs": _crumbs((scenario.name, None)),
+        },
+    )
+
+
+def _action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+    scenario = _get(request, pk)
+    try:
+        run(scenario=scenario, actor=request.user)
+    except (DomainError, NotFound) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(reverse("territories:scenario_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def scenario_solve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request, pk, services.assignment_plan_request, _("Solving… this page refreshes until it is done.")
+    )
+
+
+@login_required
+@require_POST
+def scenario_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request, pk, services.assignment_plan_apply, _("Plan applied: owners changed and reps notified.")
+    )
+
+
+@login_required
+@require_POST
+def scenario_rollback(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        services.assignment_plan_rollback,
+        _("Plan rolled back: every record has its previous owner again."),
+    )

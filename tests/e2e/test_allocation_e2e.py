@@ -1,0 +1,51 @@
+"""Allocation in the browser: draft → solve → compare (table and map) → apply."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def alloc_world(transactional_db):
+    from tests.territories.conftest import build_alloc_org
+
+    return build_alloc_org()
+
+
+def test_draft_compare_apply(web_page, alloc_world):
+    from opensrm.crm.models import Account
+    from opensrm.territories.models import AllocationScenario, ScenarioStatus
+
+    page = web_page
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    sign_in(page, "ops")
+
+    page.goto("/allocation/new/")
+    page.fill("#id_name", "Browser plan")
+    page.fill("#id_tolerance", "")
+    page.fill("#id_time_limit", "20")
+    page.click("#scenario-form button[type=submit]")
+    page.wait_for_url("**/allocation/*/")
+    scenario = AllocationScenario.objects.get(name="Browser plan")
+    assert scenario.status == ScenarioStatus.DRAFT
+
+    page.click("#solve-button")
+    page.wait_for_selector("#compare-table")
+    assert page.locator("#scenario-status").get_attribute("data-status") == "solved"
+    assert page.locator("#compare-table tbody tr").count() == 3
+    page.wait_for_selector("#allocation-map canvas")
+    assert page.locator("#moves-table tbody tr").count() > 0
+
+    page.click("#apply-button")
+    page.wait_for_selector("#rollback-button")
+    assert page.locator("#scenario-status").get_attribute("data-status") == "applied"
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.APPLIED
+    assert Account.objects.exclude(owner=alloc_world.org.rep_a).count() == scenario.moves > 0
+    assert errors == []

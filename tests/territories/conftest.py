@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from opensrm.crm.models import Account
+from opensrm.people.models import User
+from opensrm.people.services import rep_profile_upsert
+from tests.factories import Org, make_account, make_org
+
+SHANGHAI = (31.23, 121.47)
+HANGZHOU = (30.27, 120.15)
+BEIJING = (39.90, 116.40)
+
+
+@dataclass
+class AllocOrg:
+    org: Org
+    accounts: list[Account]
+
+    @property
+    def reps(self) -> list[User]:
+        return [self.org.rep_a, self.org.rep_a1, self.org.rep_b]
+
+
+def _near(base: tuple[float, float], k: int) -> tuple[float, float]:
+    return base[0] + 0.05 * (k % 3), base[1] + 0.05 * (k % 2)
+
+
+@pytest.fixture
+def alloc(db) -> AllocOrg:
+    return build_alloc_org()
+
+
+def build_alloc_org() -> AllocOrg:
+    """Three reps with profiles and twelve accounts, all owned by rep_a today (unbalanced).
+
+    rep_a (East) takes every industry; rep_a1 (East / Shanghai) manufacturing and retail only;
+    rep_b (North) finance only. Every rep has 6 hours a week.
+    """
+    org = make_org()
+    for user, home, industries in (
+        (org.rep_a, SHANGHAI, []),
+        (org.rep_a1, HANGZHOU, ["manufacturing", "retail"]),
+        (org.rep_b, BEIJING, ["finance"]),
+    ):
+        user.email = f"{user.username}@example.com"
+        user.save(update_fields=["email"])
+        rep_profile_upsert(
+            user=user,
+            actor=org.admin,
+            data={
+                "home_lat": home[0],
+                "home_lon": home[1],
+                "weekly_capacity_hours": Decimal("6"),
+                "industries": industries,
+            },
+        )
+    specs = [
+        ("finance", BEIJING, "A"),
+        ("finance", BEIJING, "B"),
+        ("finance", BEIJING, "C"),
+        ("manufacturing", HANGZHOU, "A"),
+        ("manufacturing", HANGZHOU, "B"),
+        ("retail", HANGZHOU, "C"),
+        ("retail", HANGZHOU, "C"),
+        ("technology", SHANGHAI, "A"),
+        ("technology", SHANGHAI, "B"),
+        ("energy", SHANGHAI, "C"),
+        ("energy", SHANGHAI, "D"),
+        ("finance", SHANGHAI, "D"),
+    ]
+    accounts = []
+    for k, (industry, base, tier) in enumerate(specs):
+        lat, lon = _near(base, k)
+        accounts.append(
+            make_account(
+                org.rep_a,
+                name=f"Account {k:02d}",
+                industry=industry,
+                tier=tier,
+                lat=lat,
+                lon=lon,
+                annual_revenue=Decimal(1_000_000 + 100_000 * k),
+            )
+        )
+    return AllocOrg(org, accounts)

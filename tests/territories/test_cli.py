@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from opensrm.crm.models import Account
+from opensrm.territories.cli import app
+from opensrm.territories.models import AllocationScenario, ScenarioStatus
+
+
+def test_allocate_solves_prints_the_summary_and_applies(alloc):
+    result = CliRunner().invoke(app, ["--no-balance", "--time-limit", "20", "--apply", "--actor", "ops"])
+
+    assert result.exit_code == 0, result.output
+    scenario = AllocationScenario.objects.get()
+    assert scenario.status == ScenarioStatus.APPLIED and scenario.created_by == alloc.org.ops
+    assert "Objective" in result.output and "Gap" in result.output
+    assert Account.objects.exclude(owner=alloc.org.rep_a).count() == scenario.moves
+
+
+def test_allocate_reports_an_infeasible_plan_and_exits_1(alloc):
+    from opensrm.people.models import RepProfile
+
+    RepProfile.objects.update(weekly_capacity_hours=1)
+
+    result = CliRunner().invoke(app, ["--scope-team", "East", "--no-balance"])
+
+    assert result.exit_code == 1
+    assert AllocationScenario.objects.get().status == ScenarioStatus.FAILED
+    assert not Account.objects.exclude(owner=alloc.org.rep_a).exists()

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from opensrm.core.services import record_update
+from opensrm.territories import selectors, services
+from tests.factories import make_account
+
+
+def test_gather_builds_arrays_for_reps_and_accounts_in_scope(alloc):
+    org = alloc.org
+    scenario = services.scenario_create(
+        actor=org.ops, data={"name": "All", "parameters": {"tolerance": None}}
+    )
+
+    g = selectors.assignment_problem_for(scenario=scenario)
+
+    assert g.rep_ids == [org.rep_a.pk, org.rep_a1.pk, org.rep_b.pk]
+    assert g.account_ids == [a.pk for a in alloc.accounts]
+    inp = g.input
+    assert inp.shape == (3, 12)
+    assert inp.workload[:4].tolist() == [2.0, 1.0, 0.5, 2.0]  # tiers A, B, C, A
+    assert inp.potential[0] == 1_000_000 and inp.potential[11] == 2_100_000
+    assert (inp.current == 0).all()  # rep_a owns everything today
+    assert inp.capacity.tolist() == [6.0, 6.0, 6.0]
+    # rep_a takes all; rep_a1 manufacturing/retail (accounts 3-6); rep_b finance (0-2 and 11)
+    assert inp.eligible[0].all()
+    assert np.nonzero(inp.eligible[1])[0].tolist() == [3, 4, 5, 6]
+    assert np.nonzero(inp.eligible[2])[0].tolist() == [0, 1, 2, 11]
+    assert inp.skill_fit[2, 0] == 1.0 and inp.skill_fit[0, 0] == 0.5
+    assert np.allclose(inp.account_latlon[0], [alloc.accounts[0].lat, alloc.accounts[0].lon])
+    assert not inp.locked.any() and inp.tolerance is None
+
+
+def test_gather_team_scope_locks_and_capacity_used_outside(alloc):
+    org = alloc.org
+    locked = alloc.accounts[7]
+    record_update(instance=locked, actor=org.admin, data={"tags": ["locked"]}, expected_version=None)
+    outside = make_account(org.rep_b, name="North account", tier="A")  # owned by rep_b, outside East
+    scenario = services.scenario_create(actor=org.manager_a, data={"name": "East"})
+
+    g = selectors.assignment_problem_for(scenario=scenario)
+
+    assert scenario.scope_team == org.team_a  # a manager plans their own team by default
+    assert g.rep_ids == [org.rep_a.pk, org.rep_a1.pk]
+    assert outside.pk not in g.account_ids
+    assert g.input.locked[g.account_ids.index(locked.pk)]
+
+
+def test_gather_subtracts_hours_held_outside_the_territory_scope(alloc):
+    from opensrm.crm.services import territory_create
+
+    org = alloc.org
+    east = territory_create(actor=org.admin, data={"name": "East", "code": "E"})
+    inside = alloc.accounts[3]
+    record_update(instance=inside, actor=org.admin, data={"territory": east}, expected_version=None)
+    scenario = services.scenario_create(actor=org.ops, data={"name": "T", "scope_territory": east})
+
+    g = selectors.assignment_problem_for(scenario=scenario)
+
+    assert g.account_ids == [inside.pk]
+    held_elsewhere = sum(selectors.TIER_HOURS[a.tier] for a in alloc.accounts if a.pk != inside.pk)
+    assert g.input.capacity[0] == pytest.approx(max(6.0 - held_elsewhere, 0.0))

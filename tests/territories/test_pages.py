@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from opensrm.crm.models import Account
+from opensrm.territories.models import AllocationScenario, ScenarioStatus
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_draft_solve_compare_apply_rollback_through_the_pages(alloc, django_capture_on_commit_callbacks):
+    ops = signed_in(alloc.org.ops)
+    assert ops.get("/allocation/").status_code == 200
+    assert ops.get("/allocation/new/").status_code == 200
+
+    response = ops.post(
+        "/allocation/new/",
+        {
+            "name": "Page plan",
+            "kind": "assignment",
+            "tolerance": "",
+            "weight_distance": "1",
+            "weight_skill": "0.5",
+            "weight_continuity": "2",
+            "time_limit": "20",
+            "seed": "0",
+        },
+    )
+    scenario = AllocationScenario.objects.get(name="Page plan")
+    assert response.status_code == 302 and response["Location"] == f"/allocation/{scenario.pk}/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ops.post(f"/allocation/{scenario.pk}/solve/")
+    page = ops.get(f"/allocation/{scenario.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="compare-table"' in html and 'id="allocation-map-data"' in html and 'id="apply-button"' in html
+    assert "<script>" not in html.replace("<script src=", "")  # nothing inline under the strict CSP
+
+    ops.post(f"/allocation/{scenario.pk}/apply/")
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.APPLIED
+    assert Account.objects.exclude(owner=alloc.org.rep_a).exists()
+    ops.post(f"/allocation/{scenario.pk}/rollback/")
+    assert not Account.objects.exclude(owner=alloc.org.rep_a).exists()
+
+
+def test_rep_sees_no_planning_buttons_and_cannot_apply(alloc):
+    scenario = AllocationScenario.objects.create(
+        name="Solved", created_by=alloc.org.ops, status=ScenarioStatus.SOLVED
+    )
+    rep = signed_in(alloc.org.rep_a)
+
+    assert rep.get(f"/allocation/{scenario.pk}/").status_code == 404
+    assert rep.post(f"/allocation/{scenario.pk}/apply/").status_code == 404
+    assert "/allocation/new/" not in rep.get("/allocation/").content.decode()
+    assert rep.get("/allocation/new/").status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.SOLVED
