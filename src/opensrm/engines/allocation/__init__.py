@@ -1,0 +1,32 @@
+"""Allocation engine: GAP, p-median, rep ↔ account plans, territories, lead routing, explanations."""
+
+from .explain import Explanation, explain_assignment
+from .gap import solve_assignment
+from .infeasibility import diagnose_infeasibility
+from .pareto import ParetoPoint, pareto_balance_moves
+from .pmedian import shortest_path_distances, solve_p_median
+from .problem import AssignmentProblem, haversine_km
+from .product import solve
+from .result import AssignmentResult, PMedianResult
+from .routing import LeadRoutingProblem, LeadRoutingResult, round_robin, route_leads, route_single_lead
+
+__all__ = [
+    "AssignmentProblem",
+    "AssignmentResult",
+    "Explanation",
+    "LeadRoutingProblem",
+    "LeadRoutingResult",
+    "PMedianResult",
+    "ParetoPoint",
+    "diagnose_infeasibility",
+    "explain_assignment",
+    "haversine_km",
+    "pareto_balance_moves",
+    "round_robin",
+    "route_leads",
+    "route_single_lead",
+    "shortest_path_distances",
+    "solve",
+    "solve_assignment",
+    "solve_p_median",
+]
