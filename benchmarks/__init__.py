@@ -1,0 +1,1 @@
+"""Reproducible benchmarks (run from the repo root)."""

@@ -7,6 +7,7 @@ environment variable; the README's configuration table lists them.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +27,8 @@ VAR_DIR = Path(os.environ.get("OPENSRM_VAR_DIR", BASE_DIR / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("OPENSRM_DEBUG", False)
+# Under pytest: fast password hashing and jobs run immediately, in-process.
+TESTING = "pytest" in sys.modules or env_bool("OPENSRM_TESTING", False)
 # A random key is generated once per installation and kept under var/, so a fresh checkout
 # is safe by default and sessions survive restarts; production sets OPENSRM_SECRET_KEY.
 _key_file = VAR_DIR / "secret_key"
@@ -54,6 +57,12 @@ INSTALLED_APPS = [
     "opensrm.core",
     "opensrm.people",
     "opensrm.crm",
+    "opensrm.territories",
+    # The pages; listed before allauth so its templates override allauth's plain ones.
+    "opensrm.web",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "opensrm.web.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -76,6 +87,29 @@ AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- Sign-in (django-allauth) ---------------------------------------------------------------
+# Users are created by administrators: no public sign-up, no e-mail verification round trip.
+ACCOUNT_ADAPTER = "opensrm.web.auth.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+# Brute-force limits (R4): more than 10 failed sign-ins a minute from one IP, or more than 5
+# in 5 minutes for one account, are refused. Counters live in the default cache, so
+# deployments with several processes need a shared cache (Redis or the database).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/300s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "OpenSRM"
 
 TEMPLATES = [
     {
@@ -113,7 +147,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background jobs (Huey) -----------------------------------------------------------------
-HUEY_BACKEND = os.environ.get("OPENSRM_HUEY", "sqlite")  # sqlite | redis | immediate
+HUEY_BACKEND = os.environ.get("OPENSRM_HUEY", "immediate" if TESTING else "sqlite")  # sqlite | redis | immediate
 if HUEY_BACKEND == "redis":
     HUEY = {
         "huey_class": "huey.RedisHuey",
@@ -142,7 +176,9 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("OPENSRM_STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [d for d in [BASE_DIR / "node_modules_dist"] if d.exists()]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# static/vendor holds the front-end packages copied from node_modules by scripts/build_assets.py.
+STATICFILES_DIRS = [d for d in [PACKAGE_DIR / "static", BASE_DIR / "node_modules_dist"] if d.exists()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -167,7 +203,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
-if env_bool("OPENSRM_FAST_PASSWORD_HASHER", False):  # tests and demo data only
+if TESTING or env_bool("OPENSRM_FAST_PASSWORD_HASHER", False):  # tests and demo data only
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

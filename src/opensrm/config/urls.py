@@ -1,11 +1,18 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from opensrm.config.api import api
 
+# The admin signs in through allauth too, so its brute-force limits cover every login path.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("allocation/", include("opensrm.territories.urls")),
+    path("", include("opensrm.web.urls")),
     path("", include("opensrm.core.urls")),
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from opensrm.core.models import BaseModel
 from opensrm.core.visibility import visible
@@ -14,8 +15,20 @@ from opensrm.people.models import User
 _HISTORY_NOISE = {"version", "updated_at", "deletion_batch"}
 
 
+# Change reasons that name the event better than "updated" does: a record's lines or team
+# changed (the parent's own fields did not, so its change list is empty).
+_REASON_EVENTS = {
+    "deleted",
+    "restored",
+    "line_added",
+    "line_removed",
+    "team_member_added",
+    "team_member_removed",
+}
+
+
 def _event(history_type: str, reason: str | None) -> str:
-    if reason in {"deleted", "restored"}:
+    if reason in _REASON_EVENTS:
         return reason
     return {"+": "created", "~": "updated", "-": "purged"}.get(history_type, "updated")
 
@@ -33,8 +46,31 @@ def record_history(*, instance: Model) -> list[dict[str, Any]]:
     once and consecutive rows are diffed in memory.
     """
     rows = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))  # type: ignore[attr-defined]
+    return _events(rows, previous=None)
+
+
+def record_history_page(
+    *, instance: Model, limit: int, before: tuple[dt.datetime, int] | None = None
+) -> tuple[list[dict[str, Any]], bool]:
+    """At most ``limit`` changes of ``instance``, newest first, older than ``before``
+    (``(history_date, history_id)`` of the last event already shown); and whether more follow.
+
+    One query whatever the page: the row after the page is read too, both to tell that more
+    follow and to diff the page's oldest event against.
+    """
+    qs = instance.history.select_related("history_user").order_by("-history_date", "-history_id")  # type: ignore[attr-defined]
+    if before is not None:
+        at, history_id = before
+        qs = qs.filter(Q(history_date__lt=at) | Q(history_date=at, history_id__lt=history_id))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    previous = rows[limit] if more else None
+    return _events(list(reversed(rows[:limit])), previous=previous), more
+
+
+def _events(rows: list[Any], *, previous: Any) -> list[dict[str, Any]]:
+    """``rows`` (oldest first, ``previous`` the row just before them) as events, newest first."""
     events: list[dict[str, Any]] = []
-    previous = None
     for row in rows:
         changes: list[dict[str, Any]] = []
         if previous is None:

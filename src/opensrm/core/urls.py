@@ -2,4 +2,4 @@ from django.urls import path
 
 from opensrm.core import views
 
-urlpatterns = [path("", views.home, name="home"), path("healthz", views.healthz, name="healthz")]
+urlpatterns = [path("healthz", views.healthz, name="healthz")]

@@ -1,0 +1,42 @@
+"""Copy the front-end packages the pages need from node_modules into static files.
+
+Run after ``npm ci``: the versions are pinned in package-lock.json, and the pages load these
+copies from our own origin (never from a CDN), which keeps the Content-Security-Policy strict.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+VENDOR = ROOT / "src" / "opensrm" / "static" / "vendor"
+
+# source (relative to node_modules) -> destination (relative to static/vendor)
+FILES = {
+    "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+    "htmx.org/LICENSE": "htmx/LICENSE",
+    "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    "echarts/LICENSE": "echarts/LICENSE",
+    "sortablejs/Sortable.min.js": "sortablejs/Sortable.min.js",
+    "sortablejs/LICENSE": "sortablejs/LICENSE",
+}
+
+
+def main() -> int:
+    missing = [src for src in FILES if not (NODE_MODULES / src).exists()]
+    if missing:
+        print("missing in node_modules (run `npm ci` first): " + ", ".join(missing), file=sys.stderr)
+        return 1
+    for src, dst in FILES.items():
+        target = VENDOR / dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(NODE_MODULES / src, target)
+    print(f"copied {len(FILES)} files into {VENDOR.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

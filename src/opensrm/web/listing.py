@@ -1,0 +1,203 @@
+"""List pages: search, filters, sorting and keyset pagination that stays fast on big tables.
+
+Pages are addressed by a cursor (the sort value and id of the row at the edge), never by an
+offset, so page 2,000 costs what page 1 costs. There is no total: counting what a rep may see
+means testing the visibility rule on every row of the table, which is exactly the work the
+cursor avoids (measured: it dominated the page time at 100,000 rows).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Column:
+    path: str  # attribute path on the row, e.g. "account.name"
+    label: Any
+    sort: str = ""  # model field to sort by; empty when the column is not sortable
+    link: bool = False  # link to the row's detail page
+
+
+@dataclass
+class Filter:
+    param: str
+    label: Any
+    lookup: str
+    choices: list[tuple[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ListSpec:
+    columns: list[Column]
+    filters: list[Filter]
+    search: list[str]
+    default_sort: str = "-created_at"
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    next_cursor: str | None
+    prev_cursor: str | None
+    sort: str
+
+
+def _encode(value: Any, pk: int) -> str:
+    raw = json.dumps([value if isinstance(value, int | float | str) or value is None else str(value), pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(model: type[Model], field_name: str, cursor: str) -> tuple[Any, int] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        return model._meta.get_field(field_name).to_python(value), int(pk)
+    except Exception:  # a tampered or stale cursor just means "first page"
+        return None
+
+
+def _after(field_name: str, descending: bool, value: Any, pk: int) -> Q:
+    op = "lt" if descending else "gt"
+    return Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"pk__{op}": pk})
+
+
+def sortable_fields(spec: ListSpec) -> set[str]:
+    fields = {c.sort for c in spec.columns if c.sort}
+    fields.add(spec.default_sort.lstrip("-"))
+    return fields
+
+
+def apply_filters(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, user: Any) -> QuerySet[Any]:
+    q = params.get("q", "").strip()
+    if q:
+        cond = Q()
+        for path in spec.search:
+            cond |= Q(**{f"{path}__icontains": q})
+        qs = qs.filter(cond)
+    for f in spec.filters:
+        value = params.get(f.param, "")
+        if not value:
+            continue
+        if f.param == "owner" and value == "me":
+            qs = qs.filter(owner=user)
+        elif f.lookup and f.choices and value in {str(c[0]) for c in f.choices}:
+            qs = qs.filter(**{f.lookup: value})
+    return qs
+
+
+def paginate(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, page_size: int = PAGE_SIZE) -> Page:
+    sort = params.get("sort", spec.default_sort)
+    field_name = sort.lstrip("-")
+    if field_name not in sortable_fields(spec):
+        sort, field_name = spec.default_sort, spec.default_sort.lstrip("-")
+    descending = sort.startswith("-")
+    model = qs.model
+    order = [f"-{field_name}", "-pk"] if descending else [field_name, "pk"]
+    reverse_order = [field_name, "pk"] if descending else [f"-{field_name}", "-pk"]
+
+    after = _decode(model, field_name, params.get("after", "")) if params.get("after") else None
+    before = _decode(model, field_name, params.get("before", "")) if params.get("before") else None
+    if before is not None:
+        rows = list(
+            qs.filter(_after(field_name, not descending, *before)).order_by(*reverse_order)[: page_size + 1]
+        )
+        has_more_before = len(rows) > page_size
+        rows = list(reversed(rows[:page_size]))
+        has_more_after = True
+    else:
+        page_qs = qs.filter(_after(field_name, descending, *after)) if after is not None else qs
+        rows = list(page_qs.order_by(*order)[: page_size + 1])
+        has_more_after = len(rows) > page_size
+        rows = rows[:page_size]
+        has_more_before = after is not None
+
+    def edge(row: Any) -> str:
+        return _encode(getattr(row, field_name), row.pk)
+
+    return Page(
+        rows=rows,
+        next_cursor=edge(rows[-1]) if rows and has_more_after else None,
+        prev_cursor=edge(rows[0]) if rows and has_more_before else None,
+        sort=sort,
+    )
+
+
+MINE_FILTER = Filter("owner", _("Owner"), "owner", [("me", _("Mine"))])
+
+
+@dataclass
+class Cell:
+    text: str
+    url: str = ""
+    css: str = ""
+    badge: str = ""
+
+
+def _choice_labels(model: type[Model], col: Column) -> dict[Any, str] | None:
+    """The column's choice labels, translated once per page rather than once per cell."""
+    parts = col.path.split(".")
+    try:
+        for part in parts[:-1]:
+            model = model._meta.get_field(part).related_model
+        field = model._meta.get_field(parts[-1])
+    except Exception:
+        return None
+    return {k: str(v) for k, v in field.flatchoices} if getattr(field, "choices", None) else None
+
+
+def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
+    """One table cell, formatted in Python: 50 rows × 7 columns of template logic cost more than the query."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import formats, timezone
+
+    obj: Any = row
+    parts = col.path.split(".")
+    for part in parts[:-1]:
+        obj = getattr(obj, part, None) if obj is not None else None
+    value = getattr(obj, parts[-1], None) if obj is not None else None
+    if labels is not None and value not in (None, ""):
+        value = labels.get(value, value)
+    if value is None or value == "":
+        return Cell("—", css="muted")
+    if isinstance(value, dt.datetime):
+        return Cell(formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT"), css="muted")
+    if isinstance(value, dt.date):
+        return Cell(formats.date_format(value, "SHORT_DATE_FORMAT"))
+    if isinstance(value, Decimal):
+        return Cell(f"{value:,.0f}", css="num")
+    if col.path == "stage":
+        badge = "badge-ok" if value.is_won else "badge-bad" if value.is_lost else "badge-brand"
+        return Cell(str(value), badge=badge)
+    if col.path == "status":
+        return Cell(str(value), badge=" ")
+    return Cell(str(value))
+
+
+def table_rows(page: Page, spec: ListSpec, detail_url_name: str) -> list[tuple[Any, list[Cell]]]:
+    from django.urls import reverse
+
+    out: list[tuple[Any, list[Cell]]] = []
+    if not page.rows:
+        return out
+    labels = [_choice_labels(type(page.rows[0]), col) for col in spec.columns]
+    for row in page.rows:
+        cells = []
+        for col, col_labels in zip(spec.columns, labels, strict=True):
+            cell = _cell(row, col, col_labels)
+            if col.link:
+                cell.url = reverse(detail_url_name, args=[row.pk])
+            cells.append(cell)
+        out.append((row, cells))
+    return out

@@ -1,0 +1,199 @@
+"""The generic list, detail, form and delete pages every record type shares.
+
+Each area module (accounts, contacts, ...) describes its record type with a
+:class:`Resource` and adds what is special about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opensrm.core.errors import DomainError, VersionMismatch
+from opensrm.core.services import record_create, record_delete, record_update
+from opensrm.core.visibility import can_write, visible
+from opensrm.people.models import User
+from opensrm.web.forms import RecordForm
+from opensrm.web.listing import ListSpec, apply_filters, paginate, table_rows
+from opensrm.web.models import SavedView
+from opensrm.web.selectors import get_visible
+
+
+def _default_create(*, model: type[Model], actor: User, data: dict[str, Any]) -> Model:
+    return record_create(model=model, actor=actor, data=data)
+
+
+def _default_update(
+    *, instance: Model, actor: User, data: dict[str, Any], expected_version: int | None
+) -> Model:
+    return record_update(instance=instance, actor=actor, data=data, expected_version=expected_version)
+
+
+@dataclass
+class Resource:
+    key: str  # model name, used in url names: web:<key>_list
+    model: type[Model]
+    list_spec: ListSpec
+    form: type[RecordForm]
+    detail_fields: list[str]
+    select_related: tuple[str, ...] = ()
+    create: Callable[..., Model] | None = None
+    update: Callable[..., Model] | None = None
+    extra_list_context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def singular(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    def url(self, action: str, *args: Any) -> str:
+        return reverse(f"web:{self.key}_{action}", args=args)
+
+    def do_create(self, actor: User, data: dict[str, Any]) -> Model:
+        if self.create is not None:
+            return self.create(actor=actor, data=data)
+        return _default_create(model=self.model, actor=actor, data=data)
+
+    def do_update(
+        self, instance: Model, actor: User, data: dict[str, Any], expected_version: int | None
+    ) -> Model:
+        fn = self.update or _default_update
+        return fn(instance=instance, actor=actor, data=data, expected_version=expected_version)
+
+
+def crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
+    return [(_("Home"), reverse("web:home")), *items]
+
+
+def require_write(user: User, model: type[Model]) -> None:
+    if not can_write(user, model):
+        raise DjangoPermissionDenied(
+            _("You are not allowed to change %(model)s.") % {"model": model._meta.verbose_name_plural}
+        )
+
+
+def visible_or_404(user: User, res: Resource, pk: Any) -> Any:
+    obj = get_visible(user, res.model, pk, related=res.select_related)
+    if obj is None:
+        raise Http404(_("The record does not exist."))
+    return obj
+
+
+def list_page(
+    request: HttpRequest, res: Resource, *, spec: ListSpec | None = None, base_qs: Any = None
+) -> HttpResponse:
+    spec = spec or res.list_spec
+    user = request.user
+    qs = visible(user, base_qs if base_qs is not None else res.model.objects.all())
+    if res.select_related:
+        qs = qs.select_related(*res.select_related)
+    qs = apply_filters(qs, spec, request.GET, user=user)
+    page = paginate(qs, spec, request.GET)
+    context = {
+        "res": res,
+        "spec": spec,
+        "page": page,
+        "table": table_rows(page, spec, f"web:{res.key}_detail"),
+        "q": request.GET.get("q", ""),
+        "active_filters": {f.param: request.GET.get(f.param, "") for f in spec.filters},
+        "can_create": can_write(user, res.model),
+        "new_url": res.url("create"),
+        "breadcrumbs": crumbs((res.plural, "")),
+        **res.extra_list_context,
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "list-results":
+        return render(request, "web/partials/list_results.html", context)
+    context["saved_views"] = list(SavedView.objects.filter(user=user, page=res.key))
+    context["current_qs"] = request.GET.urlencode()
+    return render(request, "web/list.html", context)
+
+
+def detail_context(request: HttpRequest, res: Resource, obj: Any) -> dict[str, Any]:
+    return {
+        "res": res,
+        "obj": obj,
+        "can_write": can_write(request.user, res.model),
+        "fields": [(obj._meta.get_field(n).verbose_name, n) for n in res.detail_fields],
+        "breadcrumbs": crumbs((res.plural, res.url("list")), (str(obj), "")),
+    }
+
+
+def form_page(request: HttpRequest, res: Resource, pk: Any = None) -> HttpResponse:
+    user = request.user
+    require_write(user, res.model)
+    instance = visible_or_404(user, res, pk) if pk is not None else None
+    stale = False
+    if request.method == "POST":
+        form = res.form(request.POST, instance=instance, user=user)
+        if form.is_valid():
+            try:
+                if instance is None:
+                    obj = res.do_create(user, form.service_data())
+                    messages.success(
+                        request, _("%(model)s “%(name)s” created.") % {"model": res.singular, "name": obj}
+                    )
+                else:
+                    obj = res.do_update(instance, user, form.service_data(), form.expected_version())
+                    messages.success(request, _("Changes to “%(name)s” saved.") % {"name": obj})
+                return HttpResponseRedirect(res.url("detail", obj.pk))
+            except VersionMismatch as exc:
+                stale = True
+                form.add_domain_error(exc)
+            except DomainError as exc:
+                form.add_domain_error(exc)
+        status = 409 if stale else 422
+    else:
+        initial = {k: v for k, v in request.GET.items() if k in res.form.base_fields}
+        form = res.form(instance=instance, initial=initial, user=user)
+        status = 200
+    title = (
+        _("Edit %(name)s") % {"name": instance} if instance else _("New %(model)s") % {"model": res.singular}
+    )
+    trail = [(res.plural, res.url("list"))]
+    if instance is not None:
+        trail.append((str(instance), res.url("detail", instance.pk)))
+    context = {
+        "res": res,
+        "form": form,
+        "obj": instance,
+        "title": title,
+        "stale": stale,
+        "breadcrumbs": crumbs(*trail, (title, "")),
+    }
+    return render(request, "web/form.html", context, status=status)
+
+
+@require_POST
+def delete_record(request: HttpRequest, res: Resource, pk: Any) -> HttpResponse:
+    user = request.user
+    require_write(user, res.model)
+    obj = visible_or_404(user, res, pk)
+    version = request.POST.get("version")
+    try:
+        record_delete(instance=obj, actor=user, expected_version=int(version) if version else None)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(res.url("detail", obj.pk))
+    messages.success(
+        request,
+        _("“%(name)s” moved to the recycle bin.") % {"name": obj},
+        extra_tags=f"undo:{res.key}:{obj.pk}",
+    )
+    return HttpResponseRedirect(res.url("list"))
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))

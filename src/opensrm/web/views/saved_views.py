@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opensrm.core.errors import DomainError
+from opensrm.web.services import saved_view_create, saved_view_delete
+
+PAGES = {"account", "contact", "lead", "opportunity", "activity"}
+
+
+@login_required
+@require_POST
+def saved_view_add(request: HttpRequest, page: str) -> HttpResponse:
+    if page not in PAGES:
+        raise Http404
+    params = QueryDict(request.POST.get("querystring", ""), mutable=True)
+    for cursor in ("after", "before"):  # a view is a filter, not a position in the list
+        params.pop(cursor, None)
+    querystring = params.urlencode()
+    try:
+        view = saved_view_create(
+            user=request.user, page=page, name=request.POST.get("name", ""), querystring=querystring
+        )
+    except DomainError as exc:
+        messages.error(
+            request, " ".join(m for msgs in exc.field_errors.values() for m in msgs) or exc.message
+        )
+        return HttpResponseRedirect(f"{reverse(f'web:{page}_list')}?{querystring}")
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return HttpResponseRedirect(f"{reverse(f'web:{page}_list')}?{view.querystring}")
+
+
+@login_required
+@require_POST
+def saved_view_remove(request: HttpRequest, page: str, pk: int) -> HttpResponse:
+    if page not in PAGES:
+        raise Http404
+    try:
+        saved_view_delete(user=request.user, pk=pk)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, _("View removed."))
+    return HttpResponseRedirect(reverse(f"web:{page}_list"))
