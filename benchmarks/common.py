@@ -55,7 +55,8 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 
 
 def machine_line() -> str:
-    return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{python}, {os.cpu_count()} cores, {platform.machine()}"
 
 
 def summary(values: list[float]) -> dict[str, float]:

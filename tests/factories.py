@@ -49,23 +49,43 @@ def make_org() -> Org:
 
 def make_pipeline(name: str = "Standard") -> Pipeline:
     pipeline = Pipeline.objects.create(name=name, is_default=True)
-    specs = [("Qualify", 10, "pipeline", False, False), ("Propose", 40, "best_case", False, False),
-             ("Negotiate", 70, "commit", False, False), ("Won", 100, "closed", True, False),
-             ("Lost", 0, "omitted", False, True)]
+    specs = [
+        ("Qualify", 10, "pipeline", False, False),
+        ("Propose", 40, "best_case", False, False),
+        ("Negotiate", 70, "commit", False, False),
+        ("Won", 100, "closed", True, False),
+        ("Lost", 0, "omitted", False, True),
+    ]
     for order, (stage_name, prob, cat, won, lost) in enumerate(specs, start=1):
-        Stage.objects.create(pipeline=pipeline, name=stage_name, order=order, probability=prob,
-                             forecast_category=cat, is_won=won, is_lost=lost)
+        Stage.objects.create(
+            pipeline=pipeline,
+            name=stage_name,
+            order=order,
+            probability=prob,
+            forecast_category=cat,
+            is_won=won,
+            is_lost=lost,
+        )
     return pipeline
 
 
 def make_account(owner: User, name: str = "Acme", **extra: object) -> Account:
     from opensrm.core.services import record_create
 
-    return record_create(model=Account, actor=owner, data={"name": name, "owner": owner, "city": "Shanghai", **extra})
+    return record_create(
+        model=Account, actor=owner, data={"name": name, "owner": owner, "city": "Shanghai", **extra}
+    )
 
 
 def make_opportunity(account: Account, owner: User, pipeline: Pipeline, amount: str = "1000.00"):
-    return opportunity_create(actor=owner, data={
-        "account": account, "name": f"{account.name} deal", "pipeline": pipeline, "amount": Decimal(amount),
-        "expected_close_date": dt.date(2027, 3, 31), "owner": owner,
-    })
+    return opportunity_create(
+        actor=owner,
+        data={
+            "account": account,
+            "name": f"{account.name} deal",
+            "pipeline": pipeline,
+            "amount": Decimal(amount),
+            "expected_close_date": dt.date(2027, 3, 31),
+            "owner": owner,
+        },
+    )

@@ -20,35 +20,61 @@ from benchmarks.common import RESULTS, machine_line, setup_django, summary, time
 
 def build(n_accounts: int, n_reps: int = 100, seed: int = 7) -> dict[str, object]:
     from opensrm.crm.models import Account, Contact, Opportunity, Pipeline, Stage
-    from opensrm.people.models import Role, User
+    from opensrm.people.models import Role
     from opensrm.people.services import team_create, user_create
 
     rng = random.Random(seed)
     root = team_create(actor=None, name="HQ")
     teams = [team_create(actor=None, name=f"Team {i}", parent=root) for i in range(10)]
     ops = user_create(username="ops", password="x", role=Role.SALES_OPS, team=root)
-    managers = [user_create(username=f"mgr{i}", password="x", role=Role.MANAGER, team=t) for i, t in enumerate(teams)]
-    reps = [user_create(username=f"rep{i}", password="x", role=Role.REP, team=teams[i % 10]) for i in range(n_reps)]
+    managers = [
+        user_create(username=f"mgr{i}", password="x", role=Role.MANAGER, team=t) for i, t in enumerate(teams)
+    ]
+    reps = [
+        user_create(username=f"rep{i}", password="x", role=Role.REP, team=teams[i % 10])
+        for i in range(n_reps)
+    ]
     cities = ["Shanghai", "Beijing", "Shenzhen", "Hangzhou", "Chengdu", "Wuhan", "Xi'an", "Nanjing"]
     industries = ["manufacturing", "retail", "finance", "technology", "energy", "logistics"]
     batch = []
     for i in range(n_accounts):
-        batch.append(Account(
-            name=f"Account {i:06d} {rng.choice(cities)}", industry=rng.choice(industries), city=rng.choice(cities),
-            employees=rng.randint(5, 50000), annual_revenue=Decimal(rng.randint(10**5, 10**9)),
-            status=rng.choice(["prospect", "customer", "churned"]), tier=rng.choice("ABCD"),
-            owner=reps[i % n_reps], lat=30 + rng.random(), lon=120 + rng.random(),
-        ))
+        batch.append(
+            Account(
+                name=f"Account {i:06d} {rng.choice(cities)}",
+                industry=rng.choice(industries),
+                city=rng.choice(cities),
+                employees=rng.randint(5, 50000),
+                annual_revenue=Decimal(rng.randint(10**5, 10**9)),
+                status=rng.choice(["prospect", "customer", "churned"]),
+                tier=rng.choice("ABCD"),
+                owner=reps[i % n_reps],
+                lat=30 + rng.random(),
+                lon=120 + rng.random(),
+            )
+        )
     Account.objects.bulk_create(batch, batch_size=5000)
     pipeline = Pipeline.objects.create(name="Standard", is_default=True)
     stage = Stage.objects.create(pipeline=pipeline, name="Qualify", order=1, probability=10)
     account_ids = list(Account.objects.values_list("id", flat=True)[: n_accounts // 5])
-    Opportunity.objects.bulk_create([
-        Opportunity(account_id=a, name=f"Deal {a}", pipeline=pipeline, stage=stage, amount=Decimal(1000),
-                    expected_close_date=dt.date(2027, 1, 1), owner=reps[a % n_reps]) for a in account_ids
-    ], batch_size=5000)
-    Contact.objects.bulk_create([Contact(account_id=a, name=f"Contact {a}", owner=reps[a % n_reps]) for a in account_ids],
-                                batch_size=5000)
+    Opportunity.objects.bulk_create(
+        [
+            Opportunity(
+                account_id=a,
+                name=f"Deal {a}",
+                pipeline=pipeline,
+                stage=stage,
+                amount=Decimal(1000),
+                expected_close_date=dt.date(2027, 1, 1),
+                owner=reps[a % n_reps],
+            )
+            for a in account_ids
+        ],
+        batch_size=5000,
+    )
+    Contact.objects.bulk_create(
+        [Contact(account_id=a, name=f"Contact {a}", owner=reps[a % n_reps]) for a in account_ids],
+        batch_size=5000,
+    )
     return {"ops": ops, "manager": managers[0], "rep": reps[0]}
 
 
@@ -98,7 +124,9 @@ def main() -> int:
         q50 = count_queries(client, url)
         q500 = count_queries(client, url.replace("limit=50", "limit=500"))
         rows.append((who, url, stats["p50"], stats["p95"], q5, q50, q500))
-        print(f"{who:8s} {url:60s} p50 {stats['p50']:6.1f} ms  p95 {stats['p95']:6.1f} ms  queries {q5}/{q50}/{q500}")
+        print(
+            f"{who:8s} {url:60s} p50 {stats['p50']:6.1f} ms  p95 {stats['p95']:6.1f} ms  queries {q5}/{q50}/{q500}"
+        )
     # A deep walk: follow the cursor 50 pages in.
     client = Client()
     client.force_login(users["ops"])

@@ -9,7 +9,13 @@ import pytest
 from django.utils import timezone
 
 from opensrm.core.errors import NotFound, ValidationFailed
-from opensrm.core.services import record_create, record_delete, record_restore, record_update, recycle_bin_purge
+from opensrm.core.services import (
+    record_create,
+    record_delete,
+    record_restore,
+    record_update,
+    recycle_bin_purge,
+)
 from opensrm.core.tasks import recycle_bin_purge_job
 from opensrm.crm.models import Account, Activity, Contact, Opportunity
 from tests.factories import make_account, make_opportunity
@@ -19,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 def test_create_update_delete_each_write_a_history_row_with_actor_and_values(org):
     acc = make_account(org.rep_a, name="Huawei Demo")
-    acc = record_update(instance=acc, actor=org.manager_a, data={"name": "Huawei Demo Ltd"}, expected_version=1)
+    acc = record_update(
+        instance=acc, actor=org.manager_a, data={"name": "Huawei Demo Ltd"}, expected_version=1
+    )
     record_delete(instance=acc, actor=org.ops, expected_version=acc.version)
     rows = list(Account.history.filter(id=acc.pk).order_by("history_id"))
     assert [r.history_type for r in rows] == ["+", "~", "~"]
@@ -41,7 +49,9 @@ def test_purge_writes_a_delete_history_row(org):
 def test_invalid_update_writes_nothing(org):
     acc = make_account(org.rep_a)
     with pytest.raises(ValidationFailed) as err:
-        record_update(instance=acc, actor=org.rep_a, data={"employees": -5, "name": "Changed"}, expected_version=1)
+        record_update(
+            instance=acc, actor=org.rep_a, data={"employees": -5, "name": "Changed"}, expected_version=1
+        )
     assert "employees" in err.value.field_errors
     acc.refresh_from_db()
     assert acc.name == "Acme" and acc.version == 1
@@ -52,7 +62,9 @@ def test_deleted_records_vanish_and_restore_brings_back_children_and_history(org
     acc = make_account(org.rep_a)
     contact = record_create(model=Contact, actor=org.rep_a, data={"account": acc, "name": "王芳"})
     opp = make_opportunity(acc, org.rep_a, pipeline)
-    act = record_create(model=Activity, actor=org.rep_a, data={"account": acc, "opportunity": opp, "subject": "Visit"})
+    act = record_create(
+        model=Activity, actor=org.rep_a, data={"account": acc, "opportunity": opp, "subject": "Visit"}
+    )
     history_before = Contact.history.filter(id=contact.pk).count()
     record_delete(instance=acc, actor=org.rep_a, expected_version=1)
     for model in (Account, Contact, Opportunity, Activity):
@@ -108,9 +120,13 @@ def test_reference_data_is_written_by_ops_only(org):
     from opensrm.crm.models import Product
 
     with pytest.raises(PermissionDenied):
-        record_create(model=Product, actor=org.rep_a, data={"code": "P1", "name": "X", "unit_price": Decimal("1")})
+        record_create(
+            model=Product, actor=org.rep_a, data={"code": "P1", "name": "X", "unit_price": Decimal("1")}
+        )
     with pytest.raises(PermissionDenied):
         make_account(org.viewer)
     assert Product.objects.count() == 0 and Account.objects.count() == 0
-    product = record_create(model=Product, actor=org.ops, data={"code": "P1", "name": "X", "unit_price": Decimal("1")})
+    product = record_create(
+        model=Product, actor=org.ops, data={"code": "P1", "name": "X", "unit_price": Decimal("1")}
+    )
     assert product.history.first().history_user == org.ops

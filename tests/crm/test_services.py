@@ -95,10 +95,13 @@ def test_stage_move_records_history_and_requires_lost_reason(org, pipeline):
     assert "lost_reason" in err.value.field_errors
     opp.refresh_from_db()
     assert opp.stage.order == 1 and StageChange.objects.filter(opportunity=opp).count() == 1
-    opp = opportunity_move_stage(opportunity=opp, stage=lost, actor=org.rep_a, expected_version=opp.version,
-                                 lost_reason="Price")
+    opp = opportunity_move_stage(
+        opportunity=opp, stage=lost, actor=org.rep_a, expected_version=opp.version, lost_reason="Price"
+    )
     assert opp.closed_at is not None and opp.lost_reason == "Price"
-    changes = list(StageChange.objects.filter(opportunity=opp).values_list("from_stage__name", "to_stage__name"))
+    changes = list(
+        StageChange.objects.filter(opportunity=opp).values_list("from_stage__name", "to_stage__name")
+    )
     assert changes == [(None, "Qualify"), ("Qualify", "Lost")]
 
 
@@ -108,8 +111,12 @@ def test_stage_from_another_pipeline_is_refused(org, pipeline):
     other = make_pipeline("Renewals")
     opp = make_opportunity(make_account(org.rep_a), org.rep_a, pipeline)
     with pytest.raises(ValidationFailed) as err:
-        opportunity_update(opportunity=opp, actor=org.rep_a, data={"stage": other.stages.first()},
-                           expected_version=opp.version)
+        opportunity_update(
+            opportunity=opp,
+            actor=org.rep_a,
+            data={"stage": other.stages.first()},
+            expected_version=opp.version,
+        )
     assert "stage" in err.value.field_errors
     opp.refresh_from_db()
     assert opp.stage.pipeline == pipeline
@@ -119,20 +126,34 @@ def test_stale_version_is_refused_without_change(org, pipeline):
     opp = make_opportunity(make_account(org.rep_a), org.rep_a, pipeline)
     opportunity_update(opportunity=opp, actor=org.rep_a, data={"amount": Decimal("2000")}, expected_version=1)
     with pytest.raises(VersionMismatch):
-        opportunity_update(opportunity=opp, actor=org.rep_a, data={"amount": Decimal("3000")}, expected_version=1)
+        opportunity_update(
+            opportunity=opp, actor=org.rep_a, data={"amount": Decimal("3000")}, expected_version=1
+        )
     opp.refresh_from_db()
     assert (opp.amount, opp.version) == (Decimal("2000.00"), 2)
 
 
 def test_lead_conversion_creates_account_contact_opportunity_in_one_step(org, pipeline):
-    lead = record_create(model=Lead, actor=org.rep_a, data={
-        "name": "张伟", "company": "Hangzhou Robotics", "industry": "manufacturing", "city": "Hangzhou",
-        "estimated_value": Decimal("50000"), "source": "web",
-    })
+    lead = record_create(
+        model=Lead,
+        actor=org.rep_a,
+        data={
+            "name": "张伟",
+            "company": "Hangzhou Robotics",
+            "industry": "manufacturing",
+            "city": "Hangzhou",
+            "estimated_value": Decimal("50000"),
+            "source": "web",
+        },
+    )
     account, contact, opp = lead_convert(lead=lead, actor=org.rep_a, expected_version=lead.version)
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CONVERTED
-    assert (lead.converted_account, lead.converted_contact, lead.converted_opportunity) == (account, contact, opp)
+    assert (lead.converted_account, lead.converted_contact, lead.converted_opportunity) == (
+        account,
+        contact,
+        opp,
+    )
     assert account.name == "Hangzhou Robotics" and account.owner == org.rep_a
     assert contact.account == account and contact.is_primary
     assert opp.amount == Decimal("50000") and opp.stage.order == 1 and opp.source == "web"
@@ -152,14 +173,24 @@ def test_failed_lead_conversion_leaves_nothing_behind(org):
 
 def test_order_total_is_sum_of_lines_and_bad_line_saves_nothing(org):
     acc = make_account(org.rep_a)
-    p1 = record_create(model=Product, actor=org.ops, data={"code": "SRV-1", "name": "Server", "unit_price": Decimal("999.50")})
-    order = order_create(actor=org.rep_a, data={"number": "SO-1", "account": acc, "order_date": dt.date(2026, 5, 1)},
-                         lines=[{"product": p1, "quantity": 2}, {"product": p1.pk, "quantity": 1, "unit_price": "10"}])
+    p1 = record_create(
+        model=Product,
+        actor=org.ops,
+        data={"code": "SRV-1", "name": "Server", "unit_price": Decimal("999.50")},
+    )
+    order = order_create(
+        actor=org.rep_a,
+        data={"number": "SO-1", "account": acc, "order_date": dt.date(2026, 5, 1)},
+        lines=[{"product": p1, "quantity": 2}, {"product": p1.pk, "quantity": 1, "unit_price": "10"}],
+    )
     assert order.total == Decimal("2009.00")
     assert order.lines.count() == 2
     with pytest.raises(ValidationFailed) as err:
-        order_create(actor=org.rep_a, data={"number": "SO-2", "account": acc, "order_date": dt.date(2026, 5, 1)},
-                     lines=[{"product": p1, "quantity": 1}, {"product": 999999, "quantity": 1}])
+        order_create(
+            actor=org.rep_a,
+            data={"number": "SO-2", "account": acc, "order_date": dt.date(2026, 5, 1)},
+            lines=[{"product": p1, "quantity": 1}, {"product": 999999, "quantity": 1}],
+        )
     assert "lines[1].product" in err.value.field_errors
     assert not Order.all_objects.filter(number="SO-2").exists() and OrderLine.objects.count() == 2
     cancelled = order_cancel(order=order, actor=org.rep_a, expected_version=order.version)
@@ -168,9 +199,12 @@ def test_order_total_is_sum_of_lines_and_bad_line_saves_nothing(org):
 
 def test_opportunity_lines(org, pipeline):
     opp = make_opportunity(make_account(org.rep_a), org.rep_a, pipeline)
-    product = record_create(model=Product, actor=org.ops, data={"code": "LIC", "name": "Licence", "unit_price": Decimal("100")})
-    line = opportunity_line_add(opportunity=opp, actor=org.rep_a, product=product, quantity=Decimal("3"),
-                                discount_pct=Decimal("10"))
+    product = record_create(
+        model=Product, actor=org.ops, data={"code": "LIC", "name": "Licence", "unit_price": Decimal("100")}
+    )
+    line = opportunity_line_add(
+        opportunity=opp, actor=org.rep_a, product=product, quantity=Decimal("3"), discount_pct=Decimal("10")
+    )
     assert line.amount == Decimal("270.00")
     with pytest.raises(ValidationFailed):
         opportunity_line_add(opportunity=opp, actor=org.rep_a, product=product, quantity=Decimal("0"))
@@ -195,12 +229,19 @@ def test_territory_tree_paths_follow_moves(org):
 
 def test_activity_links_and_validation(org):
     acc = make_account(org.rep_a)
-    act = record_create(model=Activity, actor=org.rep_a, data={"kind": "visit", "subject": "Site visit", "account": acc,
-                                                              "duration_minutes": 90})
+    act = record_create(
+        model=Activity,
+        actor=org.rep_a,
+        data={"kind": "visit", "subject": "Site visit", "account": acc, "duration_minutes": 90},
+    )
     assert act.owner == org.rep_a and not act.is_done
     with pytest.raises(ValidationFailed) as err:
         record_create(model=Activity, actor=org.rep_a, data={"kind": "dance", "subject": ""})
     assert {"kind", "subject"} <= set(err.value.field_errors)
-    act = record_update(instance=act, actor=org.rep_a, data={"done_at": dt.datetime(2026, 5, 1, tzinfo=dt.UTC),
-                                                            "outcome": "Interested"}, expected_version=1)
+    act = record_update(
+        instance=act,
+        actor=org.rep_a,
+        data={"done_at": dt.datetime(2026, 5, 1, tzinfo=dt.UTC), "outcome": "Interested"},
+        expected_version=1,
+    )
     assert act.is_done and act.version == 2

@@ -36,10 +36,18 @@ def test_user_create_validates_role_and_username(org):
 
 
 def test_rep_profile_upsert_writes_history(org):
-    profile = rep_profile_upsert(user=org.rep_a, actor=org.ops, data={
-        "home_city": "Shanghai", "home_lat": 31.23, "home_lon": 121.47, "weekly_capacity_hours": 32,
-        "industries": ["manufacturing"], "languages": ["zh", "en"],
-    })
+    profile = rep_profile_upsert(
+        user=org.rep_a,
+        actor=org.ops,
+        data={
+            "home_city": "Shanghai",
+            "home_lat": 31.23,
+            "home_lon": 121.47,
+            "weekly_capacity_hours": 32,
+            "industries": ["manufacturing"],
+            "languages": ["zh", "en"],
+        },
+    )
     profile = rep_profile_upsert(user=org.rep_a, actor=org.ops, data={"weekly_capacity_hours": 36})
     assert RepProfile.objects.count() == 1 and profile.version == 2
     assert [h.history_user for h in profile.history.all()] == [org.ops, org.ops]

@@ -41,8 +41,14 @@ if not SECRET_KEY:
         _key_file.chmod(0o600)
     SECRET_KEY = _key_file.read_text().strip()
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("OPENSRM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("OPENSRM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("OPENSRM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("OPENSRM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -132,7 +138,11 @@ TEMPLATES = [
 # of failing on lock upgrade) and a busy timeout. PostgreSQL through DATABASE_URL.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'opensrm.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL", _default_sqlite)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("OPENSRM_CONN_MAX_AGE", "60")))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("OPENSRM_CONN_MAX_AGE", "60"))
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -143,11 +153,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("OPENSRM_TEST_SQLITE", "")} if os.environ.get("OPENSRM_TEST_SQLITE") else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": os.environ.get("OPENSRM_TEST_SQLITE", "")} if os.environ.get("OPENSRM_TEST_SQLITE") else {}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background jobs (Huey) -----------------------------------------------------------------
-HUEY_BACKEND = os.environ.get("OPENSRM_HUEY", "immediate" if TESTING else "sqlite")  # sqlite | redis | immediate
+HUEY_BACKEND = os.environ.get(
+    "OPENSRM_HUEY", "immediate" if TESTING else "sqlite"
+)  # sqlite | redis | immediate
 if HUEY_BACKEND == "redis":
     HUEY = {
         "huey_class": "huey.RedisHuey",

@@ -11,7 +11,9 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None, **extra: Any) -> None:
+    def __init__(
+        self, message: str, *, field_errors: dict[str, list[str]] | None = None, **extra: Any
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}

@@ -40,7 +40,11 @@ class BaseModel(models.Model):
     # planner into scanning it for "IS NULL". The recycle bin is read rarely.
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("deleted by"),
     )
     deletion_batch = models.UUIDField(null=True, blank=True, editable=False)

@@ -27,13 +27,17 @@ M = TypeVar("M", bound=models.Model)
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()}
+        return {
+            ("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()
+        }
     return {"__all__": [str(m) for m in exc.messages]}
 
 
 def check_write(actor: User, model: type[models.Model]) -> None:
     if not can_write(actor, model):
-        raise PermissionDenied(_("You are not allowed to change %(model)s.") % {"model": model._meta.verbose_name_plural})
+        raise PermissionDenied(
+            _("You are not allowed to change %(model)s.") % {"model": model._meta.verbose_name_plural}
+        )
 
 
 def _check_references(actor: User, instance: models.Model, data: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -50,7 +54,7 @@ def _check_references(actor: User, instance: models.Model, data: Mapping[str, An
         if target is None:
             continue
         if field.related_model is User:
-            if name in ("owner",) and not _may_assign_owner(actor, target):
+            if name in ("owner",) and not may_assign_owner(actor, target):
                 errors[name] = [_("You cannot assign records to this user.")]
             continue
         if isinstance(target, BaseModel) and target.deleted_at is not None:
@@ -60,7 +64,9 @@ def _check_references(actor: User, instance: models.Model, data: Mapping[str, An
     return errors
 
 
-def _may_assign_owner(actor: User, owner: User) -> bool:
+def may_assign_owner(actor: User, owner: User) -> bool:
+    """Whether ``actor`` may make ``owner`` the owner of a record (self; a manager their subtree;
+    admin and sales ops anyone active)."""
     if not owner.is_active:
         return False
     if actor.sees_everything or actor.pk == owner.pk:
@@ -78,7 +84,14 @@ def _apply(instance: models.Model, data: Mapping[str, Any]) -> None:
         except Exception:
             errors[name] = [_("Unknown field.")]
             continue
-        if not getattr(field, "editable", True) or name in {"id", "version", "deleted_at", "deleted_by", "created_at", "updated_at"}:
+        if not getattr(field, "editable", True) or name in {
+            "id",
+            "version",
+            "deleted_at",
+            "deleted_by",
+            "created_at",
+            "updated_at",
+        }:
             errors[name] = [_("This field cannot be changed.")]
             continue
         if isinstance(field, models.ForeignKey):
@@ -104,7 +117,9 @@ def _validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise ValidationFailed(_("Some fields are not valid."), field_errors=_field_errors(exc)) from exc
 
 
-def record_create(*, model: type[M], actor: User, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> M:
+def record_create(
+    *, model: type[M], actor: User, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None
+) -> M:
     """Create one record of ``model`` from ``data`` on behalf of ``actor``."""
     check_write(actor, model)
     instance = model()
@@ -136,7 +151,10 @@ def lock_for_update(instance: M) -> M:
 def check_version(current: models.Model, expected_version: int | None) -> None:
     if expected_version is not None and getattr(current, "version", None) != expected_version:
         raise VersionMismatch(
-            _("This record was changed by someone else (version %(current)s, you had %(expected)s). Reload it and try again.")
+            _(
+                "This record was changed by someone else (version %(current)s, you had %(expected)s). "
+                "Reload it and try again."
+            )
             % {"current": getattr(current, "version", "?"), "expected": expected_version},
             current_version=getattr(current, "version", None),
         )
@@ -201,8 +219,14 @@ def _live_parent_errors(obj: BaseModel) -> list[str]:
             pk = getattr(obj, field.attname)
             if pk is None:
                 continue
-            parent = field.related_model.all_objects.filter(pk=pk).only("deleted_at", "deletion_batch").first()
-            if parent is not None and parent.deleted_at is not None and parent.deletion_batch != obj.deletion_batch:
+            parent = (
+                field.related_model.all_objects.filter(pk=pk).only("deleted_at", "deletion_batch").first()
+            )
+            if (
+                parent is not None
+                and parent.deleted_at is not None
+                and parent.deletion_batch != obj.deletion_batch
+            ):
                 problems.append(str(field.verbose_name))
     return problems
 
@@ -217,7 +241,8 @@ def record_restore(*, model: type[BaseModel], pk: Any, actor: User) -> BaseModel
         blocked = _live_parent_errors(obj)
         if blocked:
             raise ValidationFailed(
-                _("Restore the parent record first: %(fields)s is in the recycle bin.") % {"fields": ", ".join(blocked)}
+                _("Restore the parent record first: %(fields)s is in the recycle bin.")
+                % {"fields": ", ".join(blocked)}
             )
         batch = obj.deletion_batch
         members: list[BaseModel] = [obj]

@@ -88,7 +88,10 @@ def can_write(user: User, model: type[Model]) -> bool:
         return False
     if user.is_superuser or user.role in WRITE_ROLES_REFERENCE:
         return True
-    is_reference = getattr(model, "visibility_owner", None) is None and getattr(model, "visibility_account", None) is None
+    is_reference = (
+        getattr(model, "visibility_owner", None) is None
+        and getattr(model, "visibility_account", None) is None
+    )
     return not is_reference
 
 

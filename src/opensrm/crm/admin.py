@@ -1,16 +1,14 @@
-"""Admin for CRM records. Writes from the admin are recorded in history with the admin user
-(SimpleHistoryAdmin + HistoryRequestMiddleware); deletes from the admin are hard deletes and
-are recorded as such."""
+"""Admin for CRM records.
+
+Writes from the admin are recorded in history with the admin user (SimpleHistoryAdmin +
+HistoryRequestMiddleware). Deleting from the admin goes through the same service as every
+other path: the record and its children move to the recycle bin, they are not erased.
+"""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from opensrm.core.admin import LiveAdmin
 from opensrm.crm import models as m
-
-
-class LiveAdmin(SimpleHistoryAdmin):
-    def get_queryset(self, request):
-        return self.model.all_objects.all() if hasattr(self.model, "all_objects") else super().get_queryset(request)
 
 
 @admin.register(m.Territory)

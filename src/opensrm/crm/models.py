@@ -40,11 +40,21 @@ class Territory(BaseModel):
     name = models.CharField(_("name"), max_length=120)
     code = models.CharField(_("code"), max_length=40, unique=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     owner = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="territories", verbose_name=_("owner")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="territories",
+        verbose_name=_("owner"),
     )
     history = HistoricalRecords()
 
@@ -75,7 +85,9 @@ class Account(BaseModel):
     visibility_account = ""
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
-    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER)
+    industry = models.CharField(
+        _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     annual_revenue = models.DecimalField(_("annual revenue"), null=True, blank=True, **MONEY)
     country = models.CharField(_("country"), max_length=2, default="CN", help_text=_("ISO 3166-1 alpha-2"))
@@ -91,14 +103,27 @@ class Account(BaseModel):
     website = models.CharField(_("website"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.PROSPECT, db_index=True
+        _("status"),
+        max_length=16,
+        choices=AccountStatus.choices,
+        default=AccountStatus.PROSPECT,
+        db_index=True,
     )
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, blank=True)
     owner = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_accounts", verbose_name=_("owner")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+        verbose_name=_("owner"),
     )
     territory = models.ForeignKey(
-        Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts",
+        Territory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accounts",
         verbose_name=_("territory"),
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
@@ -140,7 +165,12 @@ class Contact(BaseModel):
     visibility_account = "account"
 
     account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=120, db_index=True)
     title = models.CharField(_("title"), max_length=120, blank=True)
@@ -150,7 +180,12 @@ class Contact(BaseModel):
     language = models.CharField(_("language"), max_length=10, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     owner = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_contacts", verbose_name=_("owner")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_contacts",
+        verbose_name=_("owner"),
     )
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     history = HistoricalRecords()
@@ -181,7 +216,9 @@ class Lead(BaseModel):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=60, blank=True)
-    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER)
+    industry = models.CharField(
+        _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
+    )
     country = models.CharField(_("country"), max_length=2, default="CN")
     province = models.CharField(_("province"), max_length=60, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
@@ -190,11 +227,20 @@ class Lead(BaseModel):
     estimated_value = models.DecimalField(_("estimated value"), null=True, blank=True, **MONEY)
     status = models.CharField(_("status"), max_length=16, choices=LeadStatus.choices, default=LeadStatus.NEW)
     owner = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_leads", verbose_name=_("owner")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_leads",
+        verbose_name=_("owner"),
     )
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
-    converted_account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    converted_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    converted_account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    converted_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     converted_opportunity = models.ForeignKey(
         "crm.Opportunity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -231,14 +277,19 @@ class ForecastCategory(models.TextChoices):
 
 
 class Stage(BaseModel):
-    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pipeline"))
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pipeline")
+    )
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"))
     probability = models.PositiveSmallIntegerField(
         _("probability (%)"), validators=[MaxValueValidator(100)], default=10
     )
     forecast_category = models.CharField(
-        _("forecast category"), max_length=16, choices=ForecastCategory.choices, default=ForecastCategory.PIPELINE
+        _("forecast category"),
+        max_length=16,
+        choices=ForecastCategory.choices,
+        default=ForecastCategory.PIPELINE,
     )
     is_won = models.BooleanField(_("won"), default=False)
     is_lost = models.BooleanField(_("lost"), default=False)
@@ -273,14 +324,22 @@ class Opportunity(BaseModel):
         Account, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("account")
     )
     name = models.CharField(_("name"), max_length=200)
-    pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("pipeline"))
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("stage"))
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("pipeline")
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("stage")
+    )
     amount = models.DecimalField(_("amount"), default=Decimal("0"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     expected_close_date = models.DateField(_("expected close date"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     owner = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_opportunities",
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_opportunities",
         verbose_name=_("owner"),
     )
     source = models.CharField(_("source"), max_length=60, blank=True)
@@ -313,6 +372,9 @@ class StageChange(models.Model):
         verbose_name_plural = _("stage changes")
         ordering = ["changed_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.opportunity_id}: {self.from_stage_id} → {self.to_stage_id}"
+
 
 class Product(BaseModel):
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -333,11 +395,16 @@ class Product(BaseModel):
 
 class OpportunityLine(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"))
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     discount_pct = models.DecimalField(
-        _("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     history = HistoricalRecords()
@@ -346,11 +413,14 @@ class OpportunityLine(models.Model):
         verbose_name = _("opportunity line")
         verbose_name_plural = _("opportunity lines")
 
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity}"
+
     @property
     def amount(self) -> Decimal:
-        return (self.quantity * self.unit_price * (Decimal("100") - self.discount_pct) / Decimal("100")).quantize(
-            Decimal("0.01")
-        )
+        return (
+            self.quantity * self.unit_price * (Decimal("100") - self.discount_pct) / Decimal("100")
+        ).quantize(Decimal("0.01"))
 
 
 class ActivityKind(models.TextChoices):
@@ -368,20 +438,43 @@ class Activity(BaseModel):
     kind = models.CharField(_("type"), max_length=16, choices=ActivityKind.choices, default=ActivityKind.CALL)
     subject = models.CharField(_("subject"), max_length=200)
     account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="activities", verbose_name=_("account")
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("account"),
     )
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("contact")
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        verbose_name=_("contact"),
     )
     opportunity = models.ForeignKey(
-        Opportunity, null=True, blank=True, on_delete=models.CASCADE, related_name="activities",
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
         verbose_name=_("opportunity"),
     )
     lead = models.ForeignKey(
-        Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="activities", verbose_name=_("lead")
+        Lead,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("lead"),
     )
     owner = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_activities",
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_activities",
         verbose_name=_("owner"),
     )
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
@@ -414,15 +507,28 @@ class Order(BaseModel):
     visibility_account = "account"
 
     number = models.CharField(_("number"), max_length=40, unique=True)
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders", verbose_name=_("account"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="orders", verbose_name=_("account")
+    )
     opportunity = models.ForeignKey(
-        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders",
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
         verbose_name=_("opportunity"),
     )
     owner = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_orders", verbose_name=_("owner")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_orders",
+        verbose_name=_("owner"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.BOOKED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.BOOKED
+    )
     order_date = models.DateField(_("order date"), db_index=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
@@ -439,7 +545,9 @@ class Order(BaseModel):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"))
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -448,3 +556,6 @@ class OrderLine(models.Model):
     class Meta:
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity}"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from opensrm.core.admin import LiveAdmin
 from opensrm.people.models import RepProfile, Team, User
 
 
@@ -9,16 +10,19 @@ from opensrm.people.models import RepProfile, Team, User
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "display_name", "role", "team", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("OpenSRM", {"fields": ("role", "team", "display_name", "language", "time_zone")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("OpenSRM", {"fields": ("role", "team", "display_name", "language", "time_zone")}),
+    )
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(LiveAdmin):
     list_display = ("name", "parent", "manager", "path")
     search_fields = ("name",)
 
 
 @admin.register(RepProfile)
-class RepProfileAdmin(SimpleHistoryAdmin):
+class RepProfileAdmin(LiveAdmin):
     list_display = ("user", "home_city", "weekly_capacity_hours", "max_accounts")
     search_fields = ("user__username", "home_city")

@@ -7,8 +7,10 @@ from django.http import HttpRequest
 from ninja import Router
 
 from opensrm.core.api.auth import actor
-from opensrm.core.api.crud import ERR_READ, Resource, register
-from opensrm.core.services import record_update
+from opensrm.core.api.crud import ERR_READ, Resource, get_visible
+from opensrm.core.api.errors import Problem
+from opensrm.core.api.history import register_resource
+from opensrm.core.services import check_write, record_update
 from opensrm.people.models import RepProfile, Team, User
 from opensrm.people.schemas import (
     MeOut,
@@ -23,9 +25,10 @@ from opensrm.people.schemas import (
     UserFilters,
     UserIn,
     UserOut,
+    UserPatch,
 )
 from opensrm.people.selectors import reference_or_error
-from opensrm.people.services import team_create, team_move, user_create
+from opensrm.people.services import team_create, team_move, user_create, user_update
 
 router = Router(tags=["organisation"])
 
@@ -67,7 +70,7 @@ def _user_create(user: User, data: dict[str, Any]) -> User:
     )
 
 
-register(
+register_resource(
     router,
     Resource(
         name="teams",
@@ -82,7 +85,7 @@ register(
         update=_team_update,
     ),
 )
-register(
+register_resource(
     router,
     Resource(
         name="users",
@@ -98,7 +101,7 @@ register(
         deletable=False,
     ),
 )
-register(
+register_resource(
     router,
     Resource(
         name="rep-profiles",
@@ -111,3 +114,22 @@ register(
         search=("home_city", "user__username", "user__display_name"),
     ),
 )
+
+
+@router.patch(
+    "/users/{id}",
+    response={200: UserOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    operation_id="users_update",
+    tags=["users"],
+    summary="Change a user's role, team, name, language, time zone or active flag "
+    "(administrators and sales operations)",
+)
+def users_update(request: HttpRequest, id: int, payload: UserPatch) -> Any:
+    # Users carry no version, so no If-Match: the change is small and every one is in the history.
+    user = actor(request)
+    target = get_visible(user, User.objects.all(), id)
+    check_write(user, User)
+    data = payload.dict(exclude_unset=True)
+    if "team_id" in data:
+        data["team"] = reference_or_error(Team, data.pop("team_id"), "team_id")
+    return user_update(user=target, actor=user, data=data)

@@ -27,11 +27,20 @@ class Team(BaseModel):
 
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent team")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent team"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     manager = models.ForeignKey(
-        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams",
+        "people.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
         verbose_name=_("manager"),
     )
     history = HistoricalRecords()
@@ -76,11 +85,15 @@ class User(AbstractUser):
 class RepProfile(BaseModel):
     """What planning needs to know about a rep: where they start, their time, their skills."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="rep_profile", verbose_name=_("user"))
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="rep_profile", verbose_name=_("user")
+    )
     home_city = models.CharField(_("home city"), max_length=80, blank=True)
     home_lat = models.FloatField(_("home latitude"), null=True, blank=True)
     home_lon = models.FloatField(_("home longitude"), null=True, blank=True)
-    weekly_capacity_hours = models.DecimalField(_("weekly capacity (hours)"), max_digits=6, decimal_places=1, default=40)
+    weekly_capacity_hours = models.DecimalField(
+        _("weekly capacity (hours)"), max_digits=6, decimal_places=1, default=40
+    )
     max_accounts = models.PositiveIntegerField(_("maximum accounts"), null=True, blank=True)
     industries = models.JSONField(_("industries"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)

@@ -54,6 +54,17 @@ class UserIn(Schema):
     display_name: str = Field("", max_length=120)
 
 
+class UserPatch(Schema):
+    role: Role = None  # type: ignore[assignment]
+    team_id: Id | None = None
+    display_name: str = Field(None, max_length=120)
+    is_active: bool = None  # type: ignore[assignment]
+    language: str = Field(None, max_length=10, description="zh-hans, en, or empty for the browser's")
+    time_zone: str = Field(
+        None, max_length=64, description="An IANA name such as Asia/Shanghai; empty: the server's"
+    )
+
+
 class UserFilters(FilterSchema):
     team: Annotated[Id | None, FilterLookup("team_id")] = None
     role: Annotated[Role | None, FilterLookup("role")] = None

@@ -1,8 +1,8 @@
 """Admin for allocation: scenarios and routing policies (read mostly; plans are made in the app)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from opensrm.core.admin import LiveAdmin
 from opensrm.territories import models as m
 
 
@@ -19,7 +19,7 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(m.AllocationScenario)
-class AllocationScenarioAdmin(SimpleHistoryAdmin):
+class AllocationScenarioAdmin(LiveAdmin):
     list_display = (
         "name",
         "kind",
@@ -60,7 +60,7 @@ class AllocationScenarioAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.RoutingPolicy)
-class RoutingPolicyAdmin(SimpleHistoryAdmin):
+class RoutingPolicyAdmin(LiveAdmin):
     list_display = ("name", "enabled", "team", "max_open_leads")
 
 

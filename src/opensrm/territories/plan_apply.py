@@ -19,7 +19,7 @@ from django.utils.translation import override
 from simple_history.utils import bulk_update_with_history
 
 from opensrm.core.errors import Conflict, PermissionDenied
-from opensrm.core.services import _may_assign_owner, lock_for_update
+from opensrm.core.services import may_assign_owner, lock_for_update
 from opensrm.crm.models import Account, Lead
 from opensrm.people.models import User
 from opensrm.territories.models import AllocationNotice, AllocationScenario, AssignmentLine, ScenarioStatus
@@ -91,7 +91,7 @@ def assignment_plan_apply(*, scenario: AllocationScenario, actor: User) -> Alloc
         current = _lock_scenario(scenario, ScenarioStatus.SOLVED, _("Only a solved scenario can be applied."))
         lines = list(current.lines.filter(moved=True, proposed_owner__isnull=False).order_by("id"))
         owners = User.objects.filter(pk__in={line.proposed_owner_id for line in lines})
-        refused = [u for u in owners if not _may_assign_owner(actor, u)]
+        refused = [u for u in owners if not may_assign_owner(actor, u)]
         if refused:
             raise PermissionDenied(_("You cannot assign records to: %(users)s.") % {"users": _names(refused)})
         for field, model in _TARGETS:
