@@ -7,7 +7,7 @@ Gathering rules (documented for users in docs/user/allocation.md):
 * **accounts**: live, not churned accounts the scenario's author may see, owned by someone in
   the team subtree (with a team scope) or anywhere (without; unowned accounts included), and
   inside the territory subtree when the scenario has a territory scope;
-* **workload** (hours per week): by tier, A 2.0, B 1.0, C 0.5, D 0.25, no tier 0.5; with
+* **workload** (hours per week): by tier, A 0.5, B 0.2, C 0.08, D 0.03, no tier 0.08; with
   ``workload_source = "activities"``, the account's logged activity time over the last
   13 weeks per week, when there is any;
 * **potential**: the account's annual revenue (0 when unknown);
@@ -36,7 +36,10 @@ from opensrm.people.models import RepProfile, Role, Team, User
 from opensrm.territories.engine_adapter import AllocationInput, RoutingInput, Weights
 from opensrm.territories.models import AllocationScenario, AssignmentLine, RepLoad
 
-TIER_HOURS = {"A": 2.0, "B": 1.0, "C": 0.5, "D": 0.25, "": 0.5}
+# A coverage model: hours of account work per week by tier (A ≈ a visit and calls each month,
+# D ≈ a call a quarter). With typical tier mixes this loads a rep covering 100–250 accounts at
+# 40–85 % of a 40-hour week, leaving room for prospecting and travel.
+TIER_HOURS = {"A": 0.5, "B": 0.2, "C": 0.08, "D": 0.03, "": 0.08}
 ACTIVITY_WEEKS = 13
 DEFAULT_PARAMETERS: dict[str, Any] = {
     "tolerance": 0.05,
@@ -127,7 +130,7 @@ def assignment_problem_for(*, scenario: AllocationScenario, actor: User | None =
     ]  # locked elsewhere: out of reach
     ids = [a.pk for a in accounts]
     hours = _activity_hours(ids) if params["workload_source"] == "activities" else {}
-    workload = np.array([hours.get(a.pk) or TIER_HOURS.get(a.tier, 0.5) for a in accounts], dtype=float)
+    workload = np.array([hours.get(a.pk) or TIER_HOURS.get(a.tier, TIER_HOURS['']) for a in accounts], dtype=float)
     potential = np.array([float(a.annual_revenue or 0) for a in accounts], dtype=float)
     latlon = np.array(
         [[a.lat if a.lat is not None else np.nan, a.lon if a.lon is not None else np.nan] for a in accounts],
@@ -195,7 +198,7 @@ def _load_outside(reps: list[User], in_scope: list[int]) -> tuple[np.ndarray, np
     )
     for row in rows:
         i = index[row["owner_id"]]
-        hours[i] += TIER_HOURS.get(row["tier"], 0.5) * row["n"]
+        hours[i] += TIER_HOURS.get(row["tier"], TIER_HOURS[""]) * row["n"]
         count[i] += row["n"]
     return hours, count
 
