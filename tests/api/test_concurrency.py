@@ -112,3 +112,28 @@ def test_a_write_without_if_match_is_428_and_changes_nothing(org, pipeline):
     response = ApiClient(token=secret).patch(f"/opportunities/{opp.pk}", {"amount": "5.00"})
     assert response.status_code == 428 and response.json()["status"] == 428
     assert Opportunity.objects.get(pk=opp.pk).version == 1
+
+
+def test_concurrent_default_pipelines_leave_exactly_one_default(transactional_db):
+    _needs_real_concurrency()
+    from opensrm.crm.models import Pipeline
+
+    org = make_org()
+    pipelines = [make_pipeline(f"P{i}") for i in range(6)]  # make_pipeline marks each one default
+    Pipeline.objects.update(is_default=False)
+    _, secret = api_token_create(user=org.ops, name="load", scopes=["write"])
+    barrier = threading.Barrier(len(pipelines))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    @_in_thread
+    def make_default(pk: int) -> None:
+        client = ApiClient(token=secret)
+        barrier.wait()
+        response = client.patch(f"/pipelines/{pk}", {"is_default": True}, **{"If-Match": '"1"'})
+        with lock:
+            statuses.append(response.status_code)
+
+    _run([threading.Thread(target=make_default, args=(p.pk,)) for p in pipelines])
+    assert 200 in statuses and set(statuses) <= {200, 412}
+    assert Pipeline.objects.filter(is_default=True).count() == 1

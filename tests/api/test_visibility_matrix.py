@@ -6,7 +6,9 @@ readable by everyone and changed by nobody but admin and sales ops (403). Lists,
 history and the recycle bin must never contain a team-B record. A new endpoint fails this
 test until it is added to ``EXPECTED``; an app that mounts its own router contributes its
 rows from ``tests/<app>/api_visibility.py`` (``EXPECTED`` and ``targets(org, world, pipeline)``
-returning the team-B object for each path prefix).
+returning the team-B object for each path prefix, and optionally ``snapshot()`` returning the
+state of its own records, which must not change either). Request bodies may name ``{rep_a}``,
+``{rep_b}``, ``{team_b}``, ``{account}``, ``{product}``, ``{stage}`` and ``{pipeline}``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from opensrm.crm.models import (
     Territory,
 )
 from opensrm.crm.services import territory_create
-from opensrm.people.models import RepProfile
+from opensrm.people.models import RepProfile, User
 from tests.api.conftest import SECRET, make_side
 
 PRIVATE = ("accounts", "contacts", "leads", "opportunities", "activities", "orders")
@@ -51,6 +53,7 @@ EXPECTED: dict[str, tuple[int, Any]] = {
     "GET /users": (200, None),
     "POST /users": (403, {"username": "intruder"}),
     "GET /users/{id}": (200, None),
+    "PATCH /users/{id}": (403, {"display_name": "Taken", "role": "admin", "team_id": "{team_b}"}),
     "GET /users/{id}/history": (200, None),
     "POST /accounts": (422, {"name": "Mine", "owner_id": "{rep_b}"}),
     "POST /contacts": (422, {"name": "Mine", "account_id": "{account}"}),
@@ -189,7 +192,11 @@ def _fill(body: Any, values: dict[str, Any]) -> Any:
 def _snapshot() -> dict[str, list[tuple[int, int, Any]]]:
     models = (Account, Contact, Lead, Opportunity, Activity, Order, Territory, RepProfile)
     state = {m.__name__: sorted(m.all_objects.values_list("id", "version", "deleted_at")) for m in models}
+    state["User"] = sorted(User.objects.values_list("id", "role", "team_id", "display_name", "is_active"))
     state["OpportunityLine"] = sorted(OpportunityLine.objects.values_list("id", "quantity", "opportunity_id"))
+    for module in _contributors():
+        if hasattr(module, "snapshot"):
+            state |= module.snapshot()
     return state
 
 
@@ -209,6 +216,7 @@ def test_team_a_never_sees_team_b(who, org, world, team_b, pipeline, client_for)
     values = {
         "rep_a": org.rep_a.pk,
         "rep_b": org.rep_b.pk,
+        "team_b": org.team_b.pk,
         "account": world["b"]["account"].pk,
         "product": world["b"]["product"].pk,
         "stage": pipeline.stages.last().pk,

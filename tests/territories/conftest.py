@@ -38,7 +38,7 @@ def build_alloc_org() -> AllocOrg:
     """Three reps with profiles and twelve accounts, all owned by rep_a today (unbalanced).
 
     rep_a (East) takes every industry; rep_a1 (East / Shanghai) manufacturing and retail only;
-    rep_b (North) finance only. Every rep has 6 hours a week.
+    rep_b (North) finance only. Every rep has 1.3 hours a week (about 64 % of the twelve accounts' workload in all, as with tier hours A 0.5, B 0.2, C 0.08, D 0.03).
     """
     org = make_org()
     for user, home, industries in (
@@ -54,7 +54,7 @@ def build_alloc_org() -> AllocOrg:
             data={
                 "home_lat": home[0],
                 "home_lon": home[1],
-                "weekly_capacity_hours": Decimal("6"),
+                "weekly_capacity_hours": Decimal("1.3"),
                 "industries": industries,
             },
         )

@@ -20,10 +20,11 @@ def test_gather_builds_arrays_for_reps_and_accounts_in_scope(alloc):
     assert g.account_ids == [a.pk for a in alloc.accounts]
     inp = g.input
     assert inp.shape == (3, 12)
-    assert inp.workload[:4].tolist() == [2.0, 1.0, 0.5, 2.0]  # tiers A, B, C, A
+    hours = selectors.TIER_HOURS
+    assert inp.workload[:4].tolist() == [hours["A"], hours["B"], hours["C"], hours["A"]]
     assert inp.potential[0] == 1_000_000 and inp.potential[11] == 2_100_000
     assert (inp.current == 0).all()  # rep_a owns everything today
-    assert inp.capacity.tolist() == [6.0, 6.0, 6.0]
+    assert inp.capacity.tolist() == [1.3, 1.3, 1.3]
     # rep_a takes all; rep_a1 manufacturing/retail (accounts 3-6); rep_b finance (0-2 and 11)
     assert inp.eligible[0].all()
     assert np.nonzero(inp.eligible[1])[0].tolist() == [3, 4, 5, 6]
@@ -61,4 +62,4 @@ def test_gather_subtracts_hours_held_outside_the_territory_scope(alloc):
 
     assert g.account_ids == [inside.pk]
     held_elsewhere = sum(selectors.TIER_HOURS[a.tier] for a in alloc.accounts if a.pk != inside.pk)
-    assert g.input.capacity[0] == pytest.approx(max(6.0 - held_elsewhere, 0.0))
+    assert g.input.capacity[0] == pytest.approx(max(1.3 - held_elsewhere, 0.0))

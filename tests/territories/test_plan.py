@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from collections import defaultdict
 
 import pytest
@@ -40,11 +42,11 @@ def test_plan_respects_capacity_and_skills_and_reports_a_valid_bound(alloc):
         load[line.proposed_owner_id] += line.workload
         profile = RepProfile.objects.get(user_id=line.proposed_owner_id)
         assert not profile.industries or line.account.industry in profile.industries
-    assert all(hours <= 6.0 + 1e-9 for hours in load.values())
-    # rep_a held 11.5 hours of work against 6 today; the plan had to move some away.
+    assert all(hours <= 1.3 + 1e-9 for hours in load.values())
+    # rep_a held 2.48 hours of work against 1.3 today; the plan had to move some away.
     assert scenario.moves == sum(line.moved for line in lines) > 0
     loads = {r.rep_id: r for r in RepLoad.objects.filter(scenario=scenario)}
-    assert loads[alloc.org.rep_a.pk].workload_before == pytest.approx(11.5)
+    assert loads[alloc.org.rep_a.pk].workload_before == pytest.approx(2.48)
     assert loads[alloc.org.rep_a.pk].workload_after == pytest.approx(load[alloc.org.rep_a.pk])
     explained = next(line for line in lines if line.explanation.get("second_best"))
     assert {"distance_km", "skill_fit", "second_best"} <= explained.explanation.keys()
@@ -59,7 +61,7 @@ def test_max_moves_caps_the_moves(alloc):
 
 
 def test_infeasible_scenario_is_stored_with_its_explanation(alloc):
-    RepProfile.objects.update(weekly_capacity_hours=1)  # 3 hours of capacity for 11.5 of work
+    RepProfile.objects.update(weekly_capacity_hours=Decimal("0.5"))  # 1.5 hours of capacity for 2.48 of work
 
     scenario = solved(alloc)
 
@@ -193,7 +195,7 @@ def test_fallback_solver_gives_the_same_guarantees_without_the_engine(alloc, mon
     load = defaultdict(float)
     for line in scenario.lines.all():
         load[line.proposed_owner_id] += line.workload
-    assert all(hours <= 6.0 + 1e-9 for hours in load.values())
+    assert all(hours <= 1.3 + 1e-9 for hours in load.values())
 
 
 def test_account_no_rep_may_take_is_reported_unassigned(alloc):

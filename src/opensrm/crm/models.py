@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from opensrm.core.models import BaseModel
@@ -281,7 +282,7 @@ class Stage(BaseModel):
         Pipeline, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pipeline")
     )
     name = models.CharField(_("name"), max_length=120)
-    order = models.PositiveSmallIntegerField(_("order"))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"))
     probability = models.PositiveSmallIntegerField(
         _("probability (%)"), validators=[MaxValueValidator(100)], default=10
     )
@@ -351,7 +352,26 @@ class Opportunity(BaseModel):
     class Meta:
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
-        indexes = [models.Index(fields=["owner", "deleted_at"]), models.Index(fields=["stage", "deleted_at"])]
+        indexes = [
+            models.Index(fields=["owner", "deleted_at"]),
+            # The board reads each column in close-date order: with the date in the index a column's
+            # first cards are an index walk, not a sort of every deal in the stage. The trailing
+            # columns let the board's and the dashboard's per-stage totals (and the visibility
+            # test) be answered from the index alone, without a table read per deal.
+            models.Index(
+                fields=[
+                    "stage",
+                    "deleted_at",
+                    "expected_close_date",
+                    "pipeline",
+                    "closed_at",
+                    "owner",
+                    "account",
+                    "amount",
+                ],
+                name="crm_opp_stage_board_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,68 @@
+"""API shapes for activities (calls, visits, meetings, tasks)."""
+
+import datetime as dt
+from typing import Annotated
+
+from ninja import Field, FilterLookup, FilterSchema, Schema
+
+from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.crm.models import ActivityKind
+from opensrm.crm.schemas.common import Since
+
+
+class ActivityOut(RecordOut):
+    kind: ActivityKind
+    subject: str
+    account_id: Id | None
+    contact_id: Id | None
+    opportunity_id: Id | None
+    lead_id: Id | None
+    owner_id: Id | None
+    due_at: dt.datetime | None
+    done_at: dt.datetime | None
+    duration_minutes: int
+    outcome: str
+    notes: str
+
+
+class ActivityIn(Schema):
+    kind: ActivityKind = ActivityKind.CALL
+    subject: str = Field(..., min_length=1, max_length=200)
+    account_id: Id | None = None
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
+    lead_id: Id | None = None
+    owner_id: Id | None = None
+    due_at: dt.datetime | None = None
+    done_at: dt.datetime | None = None
+    duration_minutes: int = Field(0, ge=0, le=100000)
+    outcome: str = Field("", max_length=255)
+    notes: str = ""
+
+
+class ActivityPatch(Schema):
+    kind: ActivityKind = None  # type: ignore[assignment]
+    subject: str = Field(None, min_length=1, max_length=200)
+    account_id: Id | None = None
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
+    lead_id: Id | None = None
+    owner_id: Id | None = None
+    due_at: dt.datetime | None = None
+    done_at: dt.datetime | None = None
+    duration_minutes: int = Field(None, ge=0, le=100000)
+    outcome: str = Field(None, max_length=255)
+    notes: str = None  # type: ignore[assignment]
+
+
+class ActivityFilters(FilterSchema):
+    owner: Annotated[Id | None, FilterLookup("owner_id")] = None
+    kind: Annotated[ActivityKind | None, FilterLookup("kind")] = None
+    account: Annotated[Id | None, FilterLookup("account_id")] = None
+    contact: Annotated[Id | None, FilterLookup("contact_id")] = None
+    opportunity: Annotated[Id | None, FilterLookup("opportunity_id")] = None
+    lead: Annotated[Id | None, FilterLookup("lead_id")] = None
+    due_from: Annotated[dt.datetime | None, FilterLookup("due_at__gte")] = None
+    due_to: Annotated[dt.datetime | None, FilterLookup("due_at__lte")] = None
+    is_open: Annotated[bool | None, FilterLookup("done_at__isnull")] = None
+    updated_since: Since = None

@@ -1,0 +1,109 @@
+"""API shapes for leads and their conversion."""
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from ninja import Field, FilterLookup, FilterSchema, Schema
+
+from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.crm.models import Industry, LeadStatus
+from opensrm.crm.schemas.common import Money, Since
+
+
+class OpenLeadStatus(StrEnum):
+    """A lead becomes ``converted`` only through the convert endpoint."""
+
+    NEW = LeadStatus.NEW.value
+    WORKING = LeadStatus.WORKING.value
+    QUALIFIED = LeadStatus.QUALIFIED.value
+    DISQUALIFIED = LeadStatus.DISQUALIFIED.value
+
+
+class LeadOut(RecordOut):
+    name: str
+    company: str
+    title: str
+    email: str
+    phone: str
+    source: str
+    industry: Industry
+    country: str
+    province: str
+    city: str
+    lat: float | None
+    lon: float | None
+    estimated_value: Decimal | None
+    status: LeadStatus
+    owner_id: Id | None
+    converted_at: dt.datetime | None
+    converted_account_id: Id | None
+    converted_contact_id: Id | None
+    converted_opportunity_id: Id | None
+    custom: dict[str, Any]
+
+
+class LeadIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    company: str = Field(..., min_length=1, max_length=200)
+    title: str = Field("", max_length=120)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    source: str = Field("", max_length=60)
+    industry: Industry = Industry.OTHER
+    country: str = Field("CN", min_length=2, max_length=2)
+    province: str = Field("", max_length=60)
+    city: str = Field("", max_length=60)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    estimated_value: Money | None = None
+    status: OpenLeadStatus = OpenLeadStatus.NEW
+    owner_id: Id | None = None
+    custom: dict[str, Any] = {}
+
+
+class LeadPatch(Schema):
+    name: str = Field(None, min_length=1, max_length=120)
+    company: str = Field(None, min_length=1, max_length=200)
+    title: str = Field(None, max_length=120)
+    email: str = Field(None, max_length=254)
+    phone: str = Field(None, max_length=40)
+    source: str = Field(None, max_length=60)
+    industry: Industry = None  # type: ignore[assignment]
+    country: str = Field(None, min_length=2, max_length=2)
+    province: str = Field(None, max_length=60)
+    city: str = Field(None, max_length=60)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    estimated_value: Money | None = None
+    status: OpenLeadStatus = None  # type: ignore[assignment]
+    owner_id: Id | None = None
+    custom: dict[str, Any] = None  # type: ignore[assignment]
+
+
+class LeadFilters(FilterSchema):
+    owner: Annotated[Id | None, FilterLookup("owner_id")] = None
+    status: Annotated[LeadStatus | None, FilterLookup("status")] = None
+    industry: Annotated[Industry | None, FilterLookup("industry")] = None
+    city: Annotated[str | None, FilterLookup("city")] = None
+    source: Annotated[str | None, FilterLookup("source")] = None
+    updated_since: Since = None
+
+
+class LeadConvertIn(Schema):
+    account_id: Id | None = Field(
+        None, description="Attach to this existing account instead of creating one."
+    )
+    create_opportunity: bool = True
+    opportunity_name: str = Field("", max_length=200)
+    amount: Money | None = Field(None, ge=0)
+    expected_close_date: dt.date | None = None
+    pipeline_id: Id | None = None
+
+
+class LeadConvertOut(Schema):
+    lead: LeadOut
+    account_id: Id
+    contact_id: Id
+    opportunity_id: Id | None

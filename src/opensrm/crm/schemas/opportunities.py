@@ -1,0 +1,158 @@
+"""API shapes for pipelines, stages, opportunities and their product lines."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, FilterLookup, FilterSchema, Schema
+
+from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.crm.models import Currency, ForecastCategory
+from opensrm.crm.schemas.common import Money, Since
+
+
+# --- pipelines and stages -------------------------------------------------------------------
+class StageOut(RecordOut):
+    pipeline_id: Id
+    name: str
+    order: int
+    probability: int
+    forecast_category: ForecastCategory
+    is_won: bool
+    is_lost: bool
+
+
+class StageIn(Schema):
+    pipeline_id: Id
+    name: str = Field(..., min_length=1, max_length=120)
+    order: int = Field(..., ge=0, le=32767)
+    probability: int = Field(10, ge=0, le=100)
+    forecast_category: ForecastCategory = ForecastCategory.PIPELINE
+    is_won: bool = False
+    is_lost: bool = False
+
+
+class StagePatch(Schema):
+    name: str = Field(None, min_length=1, max_length=120)
+    order: int = Field(None, ge=0, le=32767)
+    probability: int = Field(None, ge=0, le=100)
+    forecast_category: ForecastCategory = None  # type: ignore[assignment]
+    is_won: bool = None  # type: ignore[assignment]
+    is_lost: bool = None  # type: ignore[assignment]
+
+
+class StageFilters(FilterSchema):
+    pipeline: Annotated[Id | None, FilterLookup("pipeline_id")] = None
+    updated_since: Since = None
+
+
+class PipelineOut(RecordOut):
+    name: str
+    is_default: bool
+    stages: list[StageOut]
+
+    @staticmethod
+    def resolve_stages(obj: Any) -> list[Any]:
+        return list(obj.stages.all())
+
+
+class PipelineIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    is_default: bool = False
+
+
+class PipelinePatch(Schema):
+    name: str = Field(None, min_length=1, max_length=120)
+    is_default: bool = None  # type: ignore[assignment]
+
+
+class PipelineFilters(FilterSchema):
+    is_default: Annotated[bool | None, FilterLookup("is_default")] = None
+    updated_since: Since = None
+
+
+# --- opportunities --------------------------------------------------------------------------
+class OpportunityOut(RecordOut):
+    account_id: Id
+    name: str
+    pipeline_id: Id
+    stage_id: Id
+    amount: Decimal
+    currency: Currency
+    expected_close_date: dt.date
+    closed_at: dt.datetime | None
+    owner_id: Id | None
+    source: str
+    lost_reason: str
+    competitors: str
+    custom: dict[str, Any]
+
+
+class OpportunityIn(Schema):
+    account_id: Id
+    name: str = Field(..., min_length=1, max_length=200)
+    pipeline_id: Id | None = None
+    stage_id: Id | None = None
+    amount: Money = Field(Decimal("0"), ge=0)
+    currency: Currency = Currency.CNY
+    expected_close_date: dt.date
+    owner_id: Id | None = None
+    source: str = Field("", max_length=60)
+    lost_reason: str = Field("", max_length=255)
+    competitors: str = Field("", max_length=255)
+    custom: dict[str, Any] = {}
+
+
+class OpportunityPatch(Schema):
+    name: str = Field(None, min_length=1, max_length=200)
+    stage_id: Id = None  # type: ignore[assignment]
+    amount: Money = Field(None, ge=0)
+    currency: Currency = None  # type: ignore[assignment]
+    expected_close_date: dt.date = None  # type: ignore[assignment]
+    owner_id: Id | None = None
+    source: str = Field(None, max_length=60)
+    lost_reason: str = Field(None, max_length=255)
+    competitors: str = Field(None, max_length=255)
+    custom: dict[str, Any] = None  # type: ignore[assignment]
+
+
+class OpportunityFilters(FilterSchema):
+    owner: Annotated[Id | None, FilterLookup("owner_id")] = None
+    account: Annotated[Id | None, FilterLookup("account_id")] = None
+    pipeline: Annotated[Id | None, FilterLookup("pipeline_id")] = None
+    stage: Annotated[Id | None, FilterLookup("stage_id")] = None
+    currency: Annotated[Currency | None, FilterLookup("currency")] = None
+    closing_from: Annotated[dt.date | None, FilterLookup("expected_close_date__gte")] = None
+    closing_to: Annotated[dt.date | None, FilterLookup("expected_close_date__lte")] = None
+    is_open: Annotated[bool | None, FilterLookup("closed_at__isnull")] = None
+    updated_since: Since = None
+
+
+class MoveStageIn(Schema):
+    stage_id: Id
+    lost_reason: str = Field("", max_length=255)
+
+
+class StageChangeOut(Schema):
+    id: int
+    from_stage_id: Id | None
+    to_stage_id: Id
+    amount: Decimal
+    changed_at: dt.datetime
+    changed_by_id: Id | None
+
+
+class OpportunityLineOut(Schema):
+    id: int
+    product_id: Id
+    quantity: Decimal
+    unit_price: Decimal
+    discount_pct: Decimal
+    amount: Decimal
+
+
+class OpportunityLineIn(Schema):
+    product_id: Id
+    quantity: Decimal = Field(Decimal("1"), gt=0, max_digits=12, decimal_places=2)
+    unit_price: Money | None = Field(None, ge=0)
+    discount_pct: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2)
