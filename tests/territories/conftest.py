@@ -38,7 +38,8 @@ def build_alloc_org() -> AllocOrg:
     """Three reps with profiles and twelve accounts, all owned by rep_a today (unbalanced).
 
     rep_a (East) takes every industry; rep_a1 (East / Shanghai) manufacturing and retail only;
-    rep_b (North) finance only. Every rep has 1.3 hours a week (about 64 % of the twelve accounts' workload in all, as with tier hours A 0.5, B 0.2, C 0.08, D 0.03).
+    rep_b (North) finance only. Every rep has 1.3 hours a week: together about 1.6 times the
+    twelve accounts' 2.48 hours (tier hours A 0.5, B 0.2, C 0.08, D 0.03).
     """
     org = make_org()
     for user, home, industries in (

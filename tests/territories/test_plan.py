@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.core import mail

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 try:  # the engine is built alongside; each entry point is used as soon as it exists
@@ -118,7 +119,7 @@ def solve_plan(
     from opensrm.territories import engine_fallback
 
     report = progress or (lambda _f, _m: None)
-    report(0.05, "building the problem")
+    report(0.05, _("building the problem"))
     distance = haversine_km(inp.rep_latlon, inp.account_latlon)
     cost = cost_matrix(inp, distance)
     _m, n = inp.shape
@@ -137,19 +138,19 @@ def solve_plan(
             [],
             diagnosis,
         )
-    report(0.15, "solving")
+    report(0.15, _("solving"))
     problem = _engine_problem(inp)
     if problem is not None:
         outcome = _engine_solve(inp, problem, distance, time_limit=time_limit, seed=seed)
     else:
         outcome = engine_fallback.solve(inp, cost, distance, time_limit=time_limit)
-    report(0.85, "explaining")
+    report(0.85, _("explaining"))
     if outcome.status in ("optimal", "feasible"):
         explanations = explain(inp, cost, distance, outcome.assignment)
         outcome = PlanOutcome(**{**outcome.__dict__, "explanations": explanations})
     elif outcome.status == "infeasible" and outcome.infeasibility is None:
         outcome = PlanOutcome(**{**outcome.__dict__, "infeasibility": engine_fallback.infeasibility(inp)})
-    report(1.0, "done")
+    report(1.0, _("done"))
     return outcome
 
 
@@ -290,7 +291,7 @@ def diagnose(inp: AllocationInput) -> dict[str, Any] | None:
     """Cheap necessary conditions; the first violated one names the constraint and the culprits."""
     m, _n = inp.shape
     if m == 0:
-        return {"constraint": "reps", "message": "There are no reps in scope.", "reps": [], "accounts": []}
+        return {"constraint": "reps", "message": _("There are no reps in scope."), "reps": [], "accounts": []}
     locked = np.nonzero(inp.locked & (inp.current >= 0))[0]
     locked_load = np.bincount(inp.current[locked], weights=inp.workload[locked], minlength=m)
     over = np.nonzero(locked_load > inp.capacity + 1e-9)[0]
@@ -298,7 +299,7 @@ def diagnose(inp: AllocationInput) -> dict[str, Any] | None:
         overfull = set(over.tolist())
         return {
             "constraint": "capacity",
-            "message": "Locked accounts alone exceed some reps' capacity.",
+            "message": _("Locked accounts alone exceed some reps' capacity."),
             "reps": over.tolist(),
             "accounts": [int(j) for j in locked if inp.current[j] in overfull],
         }
@@ -306,7 +307,7 @@ def diagnose(inp: AllocationInput) -> dict[str, Any] | None:
     if inp.workload[assignable].sum() > inp.capacity.sum() + 1e-9:
         return {
             "constraint": "capacity",
-            "message": "Total workload exceeds the reps' total capacity.",
+            "message": _("Total workload exceeds the reps' total capacity."),
             "reps": list(range(m)),
             "accounts": [],
             "workload": float(inp.workload.sum()),
@@ -315,7 +316,7 @@ def diagnose(inp: AllocationInput) -> dict[str, Any] | None:
     if assignable.sum() > inp.max_accounts.sum():
         return {
             "constraint": "max_accounts",
-            "message": "More accounts than the reps may hold in total.",
+            "message": _("More accounts than the reps may hold in total."),
             "reps": list(range(m)),
             "accounts": [],
         }
@@ -326,7 +327,7 @@ def diagnose(inp: AllocationInput) -> dict[str, Any] | None:
         if inp.workload[cols].sum() > inp.capacity[reps].sum() + 1e-9:
             return {
                 "constraint": "skills_capacity",
-                "message": "Accounts that only some reps may take exceed those reps' capacity.",
+                "message": _("Accounts that only some reps may take exceed those reps' capacity."),
                 "reps": reps.tolist(),
                 "accounts": cols.tolist(),
             }

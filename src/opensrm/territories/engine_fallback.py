@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from opensrm.territories.engine_adapter import (
     AllocationInput,
@@ -25,8 +26,8 @@ def infeasibility(inp: AllocationInput) -> dict[str, Any]:
     """The solver proved infeasibility; relax one family at a time to name the culprit."""
     m, n = inp.shape
     for name, relaxed, message in (
-        ("balance", {"tolerance": None}, "Potential cannot be balanced within the tolerance."),
-        ("max_moves", {"max_moves": None}, "The cap on moves is too tight."),
+        ("balance", {"tolerance": None}, _("Potential cannot be balanced within the tolerance.")),
+        ("max_moves", {"max_moves": None}, _("The cap on moves is too tight.")),
     ):
         trial = AllocationInput(**{**inp.__dict__, **relaxed})
         probe = solve(trial, cost_matrix(trial, np.zeros((m, n))), np.zeros((m, n)), time_limit=5.0)
@@ -34,7 +35,7 @@ def infeasibility(inp: AllocationInput) -> dict[str, Any]:
             return {"constraint": name, "message": message, "reps": [], "accounts": []}
     return {
         "constraint": "combined",
-        "message": "Capacity, skills and locks cannot be met together.",
+        "message": _("Capacity, skills and locks cannot be met together."),
         "reps": list(range(m)),
         "accounts": [],
     }
@@ -103,7 +104,7 @@ def solve(inp: AllocationInput, cost: FloatArray, distance: FloatArray, *, time_
     gap = 0.0 if close else (objective - bound) / max(abs(objective), 1e-12)
     status = "optimal" if res.status == 0 else "feasible"
     moves = int(((inp.current >= 0) & ok & (assignment != inp.current)).sum())
-    unassigned = {int(j): "no rep has the skills this account needs" for j in np.nonzero(~ok)[0]}
+    unassigned = {int(j): _("no rep has the skills this account needs") for j in np.nonzero(~ok)[0]}
     return PlanOutcome(
         status,
         assignment,
@@ -139,7 +140,7 @@ def route_batch(inp: RoutingInput, *, time_limit: float, seed: int) -> RoutingOu
             np.full(n, -1, dtype=np.int64),
             0.0,
             0.0,
-            "no reps" if n else "no leads",
+            _("no reps") if n else _("no leads"),
             distance,
         )
     score = _route_score(inp, distance)

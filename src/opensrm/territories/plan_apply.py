@@ -19,7 +19,7 @@ from django.utils.translation import override
 from simple_history.utils import bulk_update_with_history
 
 from opensrm.core.errors import Conflict, PermissionDenied
-from opensrm.core.services import may_assign_owner, lock_for_update
+from opensrm.core.services import lock_for_update, may_assign_owner
 from opensrm.crm.models import Account, Lead
 from opensrm.people.models import User
 from opensrm.territories.models import AllocationNotice, AllocationScenario, AssignmentLine, ScenarioStatus
