@@ -4,7 +4,7 @@ import pytest
 
 from opensrm.core.errors import PermissionDenied, ValidationFailed
 from opensrm.core.visibility import manager_subtree_users
-from opensrm.people.models import RepProfile, Team
+from opensrm.people.models import RepProfile, Team, User
 from opensrm.people.services import rep_profile_upsert, team_create, team_move, user_create
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +51,12 @@ def test_rep_profile_upsert_writes_history(org):
     profile = rep_profile_upsert(user=org.rep_a, actor=org.ops, data={"weekly_capacity_hours": 36})
     assert RepProfile.objects.count() == 1 and profile.version == 2
     assert [h.history_user for h in profile.history.all()] == [org.ops, org.ops]
+
+
+def test_only_an_admin_creates_admins(org):
+    with pytest.raises(PermissionDenied):
+        user_create(username="sneaky", password="p", role="admin", actor=org.ops)
+    with pytest.raises(PermissionDenied):
+        user_create(username="sneaky2", password="p", role="rep", is_superuser=True, actor=org.ops)
+    assert not User.objects.filter(username__startswith="sneaky").exists()
+    assert user_create(username="second_admin", password="p", role="admin", actor=org.admin).role == "admin"

@@ -68,6 +68,9 @@ def user_create(
 ) -> User:
     if actor is not None:
         check_write(actor, Team)  # only admin and sales ops manage people
+        is_admin = actor.is_superuser or actor.role == Role.ADMIN
+        if (role == Role.ADMIN or is_superuser) and not is_admin:
+            raise PermissionDenied(_("Only an administrator may grant, change or take away the administrator role."))
     if role not in Role.values:
         raise ValidationFailed(
             _("Unknown role."), field_errors={"role": [_("Choose one of: %s") % ", ".join(Role.values)]}
