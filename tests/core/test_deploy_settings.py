@@ -41,3 +41,36 @@ def test_session_lifetimes():
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
     assert settings.SESSION_IDLE_SECONDS == 30 * 60
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_idle_session_is_signed_out(client, org):
+    import time
+
+    client.force_login(org.rep_a)
+    assert client.get("/").status_code == 200
+    session = client.session
+    session["_last_seen"] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_active_session_stays_signed_in(client, org):
+    import time
+
+    client.force_login(org.rep_a)
+    session = client.session
+    session["_last_seen"] = int(time.time()) - settings.SESSION_IDLE_SECONDS + 120
+    session.save()
+    assert client.get("/").status_code == 200
+
+
+def test_login_issues_a_new_session_id(client, org):
+    anonymous = client.session
+    anonymous["seen_login_page"] = True
+    anonymous.save()
+    before = anonymous.session_key
+    response = client.post("/accounts/login/", {"login": "rep_a", "password": "pw-Strong-123"})
+    assert response.status_code == 302
+    after = client.cookies["sessionid"].value
+    assert before and after and before != after
