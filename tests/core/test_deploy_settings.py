@@ -24,6 +24,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "OPENSRM_DEBUG": "0",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 # --- organisation ---------------------------------------------------------------------------
 # (key, Chinese name, English name); the order is the order of region ids.
@@ -54,10 +54,10 @@ class DemoLogin:
 
 # Fixed, documented passwords: this is demo data on a local machine, never production.
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("admin", "demo-admin-2026", "admin", N_("Administrator (superuser)")),
-    DemoLogin("ops", "demo-ops-2026", "sales_ops", N_("Sales operations")),
-    DemoLogin("manager", "demo-manager-2026", "manager", N_("Manager of the East region")),
-    DemoLogin("rep", "demo-rep-2026", "rep", N_("Sales rep in the East region")),
+    DemoLogin("admin", "demo-admin-2026", "admin", gettext_noop("Administrator (superuser)")),
+    DemoLogin("ops", "demo-ops-2026", "sales_ops", gettext_noop("Sales operations")),
+    DemoLogin("manager", "demo-manager-2026", "manager", gettext_noop("Manager of the East region")),
+    DemoLogin("rep", "demo-rep-2026", "rep", gettext_noop("Sales rep in the East region")),
 )
 
 # --- industries -----------------------------------------------------------------------------

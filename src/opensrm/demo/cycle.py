@@ -14,17 +14,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from rich.console import Console
 from rich.table import Table
 
 PLANNING_STEPS: tuple[tuple[str, str], ...] = (
-    (N_("Segment accounts"), "opensrm.scoring.cycle:segment_accounts"),
-    (N_("Score win probability and customer priority"), "opensrm.scoring.cycle:score_accounts"),
-    (N_("Align territories and assign accounts to reps"), "opensrm.territories.cycle:allocate"),
-    (N_("Plan visits and budgets"), "opensrm.planning.cycle:plan_time_and_budget"),
-    (N_("Forecast the pipeline"), "opensrm.forecasting.cycle:forecast"),
-    (N_("Compute commissions"), "opensrm.incentives.cycle:compute_commissions"),
+    (gettext_noop("Segment accounts"), "opensrm.scoring.cycle:segment_accounts"),
+    (gettext_noop("Score win probability and customer priority"), "opensrm.scoring.cycle:score_accounts"),
+    (gettext_noop("Align territories and assign accounts to reps"), "opensrm.territories.cycle:allocate"),
+    (gettext_noop("Plan visits and budgets"), "opensrm.planning.cycle:plan_time_and_budget"),
+    (gettext_noop("Forecast the pipeline"), "opensrm.forecasting.cycle:forecast"),
+    (gettext_noop("Compute commissions"), "opensrm.incentives.cycle:compute_commissions"),
 )
 
 

@@ -126,6 +126,7 @@ def allocate(
     """Draft an assignment plan from today's data, solve it, print the comparison, optionally apply it."""
     _setup()
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
     from opensrm.core.errors import DomainError
     from opensrm.people.models import Team
@@ -160,7 +161,8 @@ def allocate(
             raise typer.Exit(code=1)
         if apply:
             services.assignment_plan_apply(scenario=scenario, actor=user)
-            console.print(f"[green]Applied: {scenario.moves} accounts changed owner.[/green]")
+            message = _("Applied: %(n)s accounts changed owner.") % {"n": scenario.moves}
+            console.print(f"[green]{message}[/green]")
     except DomainError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(code=1) from exc
@@ -169,17 +171,19 @@ def allocate(
 def run_demo_allocation(console: Console, *, apply: bool = False) -> Any:
     """The demo's planning step: plan the whole company, loosening balance until a plan exists."""
     _setup()
+    from django.utils.translation import gettext as _
+
     from opensrm.territories import services
     from opensrm.territories.models import ScenarioStatus
 
     user = _default_actor(None)
     scenario = None
     for tolerance in (0.10, 0.25, None):
-        label = f"±{tolerance:.0%}" if tolerance is not None else "no balance"
+        label = f"±{tolerance:.0%}" if tolerance is not None else _("no balance")
         scenario = services.scenario_create(
             actor=user,
             data={
-                "name": f"Demo plan ({label})",
+                "name": _("Demo plan (%(balance)s)") % {"balance": label},
                 "parameters": {"tolerance": tolerance, "time_limit": 60, "seed": 0},
             },
         )

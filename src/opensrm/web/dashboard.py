@@ -11,15 +11,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opensrm.core.visibility import manager_subtree_users, visible
 from opensrm.crm.models import Activity, Opportunity, Order, OrderStatus
 from opensrm.people.models import Role, User
 
 TASK_LIMIT = 15
+# A team's figures sum every visible deal, task and order (100,000s for sales operations), so they
+# are kept for a minute per user; the task list below them is always read fresh. A rep's own
+# figures are cheap (their own rows, by index) and are never cached.
+TEAM_FIGURES_SECONDS = 60
 
 
 def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -97,78 +103,113 @@ def build_dashboard(user: User, *, today: dt.date | None = None) -> Dashboard:
     tz = timezone.get_current_timezone()
     end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     start_of_today = end_of_today - dt.timedelta(days=1)
-
-    open_opps = _owned(
-        visible(user, Opportunity.objects.filter(stage__is_won=False, stage__is_lost=False)), owners
-    )
-    stages = list(
-        open_opps.values("stage__name", "stage__order", "stage__pipeline_id")
-        .annotate(count=Count("id"), amount=Sum("amount"))
-        .order_by("stage__pipeline_id", "stage__order")
-    )
-    stage_rows = [
-        {"name": s["stage__name"], "count": s["count"], "amount": s["amount"] or Decimal("0")} for s in stages
-    ]
-
     open_tasks = _owned(
         visible(user, Activity.objects.filter(done_at__isnull=True, due_at__lt=end_of_today)), owners
     )
     tasks = list(open_tasks.select_related("account", "owner").order_by("due_at", "id")[:TASK_LIMIT])
-    counts = open_tasks.aggregate(
-        overdue=Count("id", filter=Q(due_at__lt=start_of_today)),
-        today=Count("id", filter=Q(due_at__gte=start_of_today)),
-    )
 
-    q_start, q_end = quarter_bounds(today)
-    ly_start, ly_end = q_start.replace(year=q_start.year - 1), q_end.replace(year=q_end.year - 1)
-    orders = _owned(visible(user, Order.objects.filter(status=OrderStatus.BOOKED)), owners)
-    by_month = (
-        orders.filter(
-            Q(order_date__gte=q_start, order_date__lt=q_end)
-            | Q(order_date__gte=ly_start, order_date__lt=ly_end)
-        )
-        .annotate(month=ExtractMonth("order_date"))
-        .values("order_date__year", "month")
-        .annotate(total=Sum("total"))
-    )
-    months = [q_start.month, q_start.month + 1, q_start.month + 2]
-    current = dict.fromkeys(months, Decimal("0"))
-    previous = dict.fromkeys(months, Decimal("0"))
-    for row in by_month:
-        target = current if row["order_date__year"] == q_start.year else previous
-        target[row["month"]] = row["total"] or Decimal("0")
+    key = f"web:dashboard:{user.pk}:{today.isoformat()}:{tz}"
+    figures = cache.get(key) if team_view else None
+    if figures is None:
+        figures = _figures(user, owners, open_tasks, today, start_of_today, team_view=team_view)
+        if team_view:
+            cache.set(key, figures, TEAM_FIGURES_SECONDS)
 
+    q_start = figures["q_start"]
+    months = figures["months"]
+    current, previous = figures["current"], figures["previous"]
     quarter = (q_start.month - 1) // 3 + 1
-    board = Dashboard(
+    return Dashboard(
         team_view=team_view,
-        stages=stage_rows,
-        pipeline_total=sum((s["amount"] for s in stage_rows), Decimal("0")),
+        stages=figures["stages"],
+        pipeline_total=sum((s["amount"] for s in figures["stages"]), Decimal("0")),
         tasks=tasks,
-        overdue_count=counts["overdue"],
-        today_count=counts["today"],
-        quarter_label=f"{q_start.year} Q{quarter}",
+        overdue_count=figures["overdue"],
+        today_count=figures["today"],
+        quarter_label=_("%(year)s Q%(quarter)s") % {"year": q_start.year, "quarter": quarter},
         months=months,
         bookings=[current[m] for m in months],
         bookings_last_year=[previous[m] for m in months],
         bookings_total=sum(current.values(), Decimal("0")),
         bookings_last_year_total=sum(previous.values(), Decimal("0")),
+        reps=figures["reps"],
     )
-    if team_view:
-        board.reps = _rep_rows(
-            user, owners, open_opps, orders, open_tasks, start_of_today, (q_start, q_end), (ly_start, ly_end)
+
+
+def _figures(
+    user: User,
+    owners: QuerySet[User] | None,
+    open_tasks: QuerySet[Any],
+    today: dt.date,
+    start_of_today: dt.datetime,
+    *,
+    team_view: bool,
+) -> dict[str, Any]:
+    """Each table is read once, grouped by owner (and stage or month); the totals and the per-rep
+    table are both summed from those groups: reading 100,000 opportunities a second time for the
+    per-rep table doubled the page time for managers and sales operations."""
+    open_opps = _owned(
+        visible(user, Opportunity.objects.filter(stage__is_won=False, stage__is_lost=False)), owners
+    )
+    pipeline_groups = list(
+        open_opps.values("stage_id", "stage__name", "stage__order", "stage__pipeline_id", "owner_id")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by()
+    )
+    by_stage: dict[Any, dict[str, Any]] = {}
+    for g in sorted(pipeline_groups, key=lambda g: (g["stage__pipeline_id"], g["stage__order"])):
+        row = by_stage.setdefault(g["stage_id"], {"name": g["stage__name"], "count": 0, "amount": Decimal("0")})
+        row["count"] += g["count"]
+        row["amount"] += g["amount"] or Decimal("0")
+
+    task_groups = list(
+        open_tasks.values("owner_id")
+        .annotate(
+            overdue=Count("id", filter=Q(due_at__lt=start_of_today)),
+            today=Count("id", filter=Q(due_at__gte=start_of_today)),
         )
-    return board
+        .order_by()
+    )
+
+    q_start, q_end = quarter_bounds(today)
+    ly_start, ly_end = q_start.replace(year=q_start.year - 1), q_end.replace(year=q_end.year - 1)
+    orders = _owned(visible(user, Order.objects.filter(status=OrderStatus.BOOKED)), owners)
+    order_groups = list(
+        orders.filter(
+            Q(order_date__gte=q_start, order_date__lt=q_end)
+            | Q(order_date__gte=ly_start, order_date__lt=ly_end)
+        )
+        .annotate(month=ExtractMonth("order_date"))
+        .values("owner_id", "order_date__year", "month")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    months = [q_start.month, q_start.month + 1, q_start.month + 2]
+    current = dict.fromkeys(months, Decimal("0"))
+    previous = dict.fromkeys(months, Decimal("0"))
+    for g in order_groups:
+        target = current if g["order_date__year"] == q_start.year else previous
+        target[g["month"]] += g["total"] or Decimal("0")
+    return {
+        "stages": list(by_stage.values()),
+        "overdue": sum(g["overdue"] for g in task_groups),
+        "today": sum(g["today"] for g in task_groups),
+        "q_start": q_start,
+        "months": months,
+        "current": current,
+        "previous": previous,
+        "reps": (
+            _rep_rows(owners, pipeline_groups, task_groups, order_groups, q_start.year) if team_view else []
+        ),
+    }
 
 
 def _rep_rows(
-    user: User,
     owners: QuerySet[User] | None,
-    open_opps: QuerySet[Any],
-    orders: QuerySet[Any],
-    open_tasks: QuerySet[Any],
-    start_of_today: dt.datetime,
-    quarter: tuple[dt.date, dt.date],
-    last_year: tuple[dt.date, dt.date],
+    pipeline_groups: list[dict[str, Any]],
+    task_groups: list[dict[str, Any]],
+    order_groups: list[dict[str, Any]],
+    current_year: int,
 ) -> list[RepRow]:
     people = (
         owners
@@ -176,28 +217,17 @@ def _rep_rows(
         else User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER])
     )
     rows = {u.pk: RepRow(user=u) for u in people.order_by("display_name", "username")[:200]}
-    for r in (
-        open_opps.filter(owner_id__in=list(rows)).values("owner_id").annotate(c=Count("id"), a=Sum("amount"))
-    ):
-        rows[r["owner_id"]].pipeline_count, rows[r["owner_id"]].pipeline_amount = (
-            r["c"],
-            r["a"] or Decimal("0"),
-        )
-    booked = (
-        orders.filter(owner_id__in=list(rows))
-        .values("owner_id")
-        .annotate(
-            cur=Sum("total", filter=Q(order_date__gte=quarter[0], order_date__lt=quarter[1])),
-            prev=Sum("total", filter=Q(order_date__gte=last_year[0], order_date__lt=last_year[1])),
-        )
-    )
-    for r in booked:
-        rows[r["owner_id"]].bookings = r["cur"] or Decimal("0")
-        rows[r["owner_id"]].bookings_last_year = r["prev"] or Decimal("0")
-    for r in (
-        open_tasks.filter(owner_id__in=list(rows), due_at__lt=start_of_today)
-        .values("owner_id")
-        .annotate(c=Count("id"))
-    ):
-        rows[r["owner_id"]].overdue = r["c"]
+    for g in pipeline_groups:
+        if (row := rows.get(g["owner_id"])) is not None:
+            row.pipeline_count += g["count"]
+            row.pipeline_amount += g["amount"] or Decimal("0")
+    for g in task_groups:
+        if (row := rows.get(g["owner_id"])) is not None:
+            row.overdue = g["overdue"]
+    for g in order_groups:
+        if (row := rows.get(g["owner_id"])) is not None:
+            if g["order_date__year"] == current_year:
+                row.bookings += g["total"] or Decimal("0")
+            else:
+                row.bookings_last_year += g["total"] or Decimal("0")
     return sorted(rows.values(), key=lambda r: (-r.bookings, -r.pipeline_amount, str(r.user)))

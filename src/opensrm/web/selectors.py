@@ -6,11 +6,14 @@ Every queryset starts from :func:`opensrm.core.visibility.visible`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, Activity, Contact, Lead, Opportunity, Stage, StageChange
@@ -19,6 +22,17 @@ from opensrm.people.models import User
 SEARCH_LIMIT = 8
 TIMELINE_LIMIT = 30
 HIDDEN_HISTORY_FIELDS = {"version", "updated_at", "created_at", "deletion_batch", "custom", "tags"}
+# History rows carry machine reasons (set by the services); the timeline shows them in words.
+HISTORY_REASONS = {
+    "deleted": gettext_lazy("Moved to the recycle bin"),
+    "restored": gettext_lazy("Restored"),
+    "routed": gettext_lazy("Assigned by lead routing"),
+    "line_added": gettext_lazy("Line item added"),
+    "line_removed": gettext_lazy("Line item removed"),
+    "team_member_added": gettext_lazy("Account team member added"),
+    "team_member_removed": gettext_lazy("Account team member removed"),
+}
+ALLOCATION_REASON = re.compile(r"allocation (\d+): (applied|rolled back)")
 
 
 def get_visible(user: User, model: type[Model], pk: Any, *, related: tuple[str, ...] = ()) -> Any:
@@ -124,11 +138,27 @@ def history_entries(obj: Model, *, limit: int = TIMELINE_LIMIT) -> list[Timeline
                 when=rec.history_date,
                 kind="history",
                 who=rec.history_user,
-                title=rec.history_change_reason or rec.get_history_type_display(),
+                title=history_title(rec.history_type, rec.history_change_reason or ""),
                 changes=changes,
             )
         )
     return entries
+
+
+def history_title(history_type: str, reason: str) -> str:
+    """What happened, in the user's language; an unknown reason reads as a plain change."""
+    if history_type == "+":
+        return pgettext("timeline event", "Created")
+    if reason in HISTORY_REASONS:
+        return str(HISTORY_REASONS[reason])
+    allocation = ALLOCATION_REASON.fullmatch(reason)
+    if allocation:
+        if allocation.group(2) == "applied":
+            return _("Owner set by allocation scenario %(id)s") % {"id": allocation.group(1)}
+        return _("Allocation scenario %(id)s rolled back") % {"id": allocation.group(1)}
+    if history_type == "-":
+        return _("Deleted")
+    return _("Changed")
 
 
 def activity_entries(

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from opensrm.core.visibility import visible
@@ -24,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "amount": _("Amount"),
             "current": _("This year"),
             "previous": _("Last year"),
-            "months": [str(m) for m in MONTHS_3.values()],
+            "months": [capfirst(str(m)) for m in MONTHS_3.values()],
         },
     }
     return render(request, "web/home.html", context)
