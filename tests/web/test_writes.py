@@ -208,6 +208,45 @@ def test_board_move_with_htmx(client, org, records, pipeline):
     assert StageChange.objects.filter(opportunity=opp, to_stage__name="Propose").exists()
 
 
+
+def _column(board, stage):
+    return next(c for c in board.context["columns"] if c["stage"].pk == stage.pk)
+
+
+def test_a_managers_board_totals_follow_their_own_move(client, org, records, pipeline):
+    """Team totals are cached for a minute, but a move drops the mover's cached totals."""
+    opp = records["a"].opportunity
+    qualify, propose = _stage(pipeline, "Qualify"), _stage(pipeline, "Propose")
+    client.force_login(org.manager_a)
+    before = client.get(reverse("web:board"))
+    assert _column(before, qualify)["count"] == 1
+    assert _column(before, propose)["count"] == 0
+    response = client.post(
+        reverse("web:opportunity_move", args=[opp.pk]),
+        {"stage": propose.pk, "version": opp.version},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    after = client.get(reverse("web:board"))
+    assert _column(after, qualify)["count"] == 0
+    assert _column(after, propose)["count"] == 1
+    assert _column(after, propose)["amount"] == opp.amount
+    assert [c.pk for c in _column(after, propose)["cards"]] == [opp.pk]
+
+
+def test_a_board_card_renders_what_the_deal_says(client, org, records, pipeline):
+    opp = records["a"].opportunity
+    client.force_login(org.rep_a)
+    body = client.get(reverse("web:board")).content.decode()
+    card = body[body.index(f'id="opp-{opp.pk}"') :]
+    card = card[: card.index("</div>\n</div>") if "</div>\n</div>" in card else 2000]
+    assert f'data-version="{opp.version}"' in card
+    assert reverse("web:opportunity_detail", args=[opp.pk]) in card
+    assert reverse("web:opportunity_move", args=[opp.pk]) in card
+    assert opp.name in card
+    assert str(opp.account) in card
+    assert str(opp.owner) in card
+
 def test_board_refuses_lost_without_a_reason_and_explains(client, org, records, pipeline):
     opp = records["a"].opportunity
     client.force_login(org.rep_a)

@@ -106,3 +106,42 @@ def icon(name: str) -> str:
 
     body = ICONS.get(name, "")
     return mark_safe(f'<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">{body}</svg>')  # noqa: S308 - constant markup
+
+
+@register.simple_tag
+def board_card(opp: Any, today: Any) -> str:
+    """One board card, built in Python: 125 cards through ``{% include %}`` took longer to render
+    than every query of the board together. The move endpoint renders the same tag."""
+    from django.urls import reverse
+    from django.utils import formats
+    from django.utils.html import format_html
+
+    stage = opp.stage
+    overdue = (
+        opp.expected_close_date is not None
+        and opp.expected_close_date < today
+        and not stage.is_won
+        and not stage.is_lost
+    )
+    close = formats.date_format(opp.expected_close_date, "SHORT_DATE_FORMAT") if opp.expected_close_date else ""
+    html: str = format_html(
+        '<div class="card{}" id="opp-{}" data-id="{}" data-version="{}" data-amount="{}" data-move-url="{}">\n'
+        '  <a class="name" href="{}">{}</a>\n'
+        '  <div class="row"><span>{}</span></div>\n'
+        '  <div class="row"><span class="amount">{}</span><span class="close">{}</span></div>\n'
+        '  <div class="row"><span>{}</span></div>\n'
+        "</div>",
+        " overdue" if overdue else "",
+        opp.pk,
+        opp.pk,
+        opp.version,
+        opp.amount,
+        reverse("web:opportunity_move", args=[opp.pk]),
+        reverse("web:opportunity_detail", args=[opp.pk]),
+        opp.name,
+        opp.account if opp.account_id else "",
+        money(opp.amount),
+        close,
+        opp.owner if opp.owner_id else "—",
+    )
+    return html
