@@ -130,3 +130,13 @@ def test_reference_data_is_written_by_ops_only(org):
         model=Product, actor=org.ops, data={"code": "P1", "name": "X", "unit_price": Decimal("1")}
     )
     assert product.history.first().history_user == org.ops
+
+
+def test_database_optimize_job_runs_twice(org):
+    from django.db import connection
+
+    from opensrm.core.tasks import database_optimize_job
+
+    expected = "optimized" if connection.vendor == "sqlite" else "skipped"
+    assert database_optimize_job.call_local() == expected
+    assert database_optimize_job.call_local() == expected

@@ -13,3 +13,18 @@ from opensrm.core.services import recycle_bin_purge
 def recycle_bin_purge_job() -> int:
     """Permanently remove records that have been in the recycle bin past the retention period."""
     return recycle_bin_purge(older_than_days=settings.OPENSRM["RECYCLE_BIN_DAYS"])
+
+
+@db_periodic_task(crontab(hour="4", minute="7"))
+def database_optimize_job() -> str:
+    """Refresh the query planner's statistics on SQLite (PostgreSQL's autovacuum does this).
+
+    Idempotent: running it twice only refreshes the statistics twice.
+    """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return "skipped"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA optimize")
+    return "optimized"
