@@ -1,8 +1,8 @@
-"""Run every benchmark, each in its own process, and list the reports.
+"""Run every benchmark, each in its own process, and list the reports (``make bench``).
 
     python -m benchmarks.run            # the standard set
     python -m benchmarks.run demo api   # only some
-    python -m benchmarks.run --full     # allocation at the full target time limits (hours)
+    python -m benchmarks.run --full     # allocation at every target instance and limit (hours)
 
 Each benchmark writes its own report to benchmarks/results/<name>.md.
 """
@@ -15,21 +15,27 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["demo", "api", "pages", "allocation"]
+# name -> module; each writes benchmarks/results/<name>.md
+BENCHMARKS = {
+    "demo": "benchmarks.demo.run",
+    "api": "benchmarks.api.run",
+    "pages": "benchmarks.pages.run",
+    "allocation": "benchmarks.allocation.run",
+    "allocation-product": "benchmarks.allocation.product",
+}
 
 
 def main(argv: list[str]) -> int:
     full = "--full" in argv
-    names = [a for a in argv if not a.startswith("--")] or BENCHMARKS
+    names = [a for a in argv if not a.startswith("--")] or list(BENCHMARKS)
     failures = []
     for name in names:
-        module = f"benchmarks.{name}.run"
-        if not (ROOT / "benchmarks" / name / "run.py").exists():
-            print(f"-- {name}: no benchmark yet")
-            continue
+        module = BENCHMARKS[name]
         args = [sys.executable, "-m", module]
         if name == "allocation" and not full:
             args.append("--standard")
+        if name == "allocation-product" and full:
+            args.append("--huge")
         print(f"== {name} ==", flush=True)
         t0 = time.perf_counter()
         rc = subprocess.call(args, cwd=ROOT)
