@@ -139,9 +139,7 @@ def test_reduced_cost_fixing_keeps_every_better_solution(seed):
         assert value >= pair_bound[asg, np.arange(n)].max() - 1e-6
     for slack in (0.0, 1.0, 3.0, 10.0):
         incumbent = opt + slack
-        upper, share = _fix_by_reduced_cost(
-            c, a, b, model.col_upper, (lp.job_dual, lp.capacity_dual), incumbent, True
-        )
+        upper, share = _fix_by_reduced_cost(c, a, b, model.col_upper, (lp.job_dual, lp.capacity_dual), incumbent, True)
         fixed = (upper == 0).reshape(m, n) & (model.col_upper == 1).reshape(m, n)
         for asg, value in sols:
             if value < incumbent - 1e-9:
@@ -181,3 +179,15 @@ def test_local_search_keeps_feasibility_and_never_worsens(seed):
     assert is_feasible(a, b, best)
     assert best_cost == pytest.approx(total_cost(c, best))
     assert best_cost <= total_cost(c, out)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sequential_mode_matches_brute_force(seed):
+    c, a, b = random_instance(200 + seed, m=3, n=7)
+    expected = brute_force(c, a, b)
+    res = solve_assignment(c, a, b, time_limit=3, seed=seed, concurrent=False)
+    if np.isinf(expected):
+        assert res.status == "infeasible"
+        return
+    assert res.objective == pytest.approx(expected)
+    assert res.bound <= res.objective + 1e-6

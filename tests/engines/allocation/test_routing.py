@@ -37,10 +37,7 @@ def test_matches_brute_force(seed):
     cap = np.array([2, 2, 1])
     res = route_leads(LeadRoutingProblem(value, prob, cap, eligible=eligible))
     assert res.expected_value == pytest.approx(brute(value[:, None] * prob, eligible, cap))
-    assert (
-        res.expected_value
-        >= round_robin(LeadRoutingProblem(value, prob, cap, eligible=eligible)).expected_value
-    )
+    assert res.expected_value >= round_robin(LeadRoutingProblem(value, prob, cap, eligible=eligible)).expected_value
 
 
 def test_sla_excludes_slow_reps():

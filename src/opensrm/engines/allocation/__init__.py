@@ -9,6 +9,7 @@ from .problem import AssignmentProblem, haversine_km
 from .product import solve
 from .result import AssignmentResult, PMedianResult
 from .routing import LeadRoutingProblem, LeadRoutingResult, round_robin, route_leads, route_single_lead
+from .territory import TerritoryProblem, TerritoryResult, align_territories
 
 __all__ = [
     "AssignmentProblem",
@@ -18,6 +19,9 @@ __all__ = [
     "LeadRoutingResult",
     "PMedianResult",
     "ParetoPoint",
+    "TerritoryProblem",
+    "TerritoryResult",
+    "align_territories",
     "diagnose_infeasibility",
     "explain_assignment",
     "haversine_km",

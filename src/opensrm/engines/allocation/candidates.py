@@ -42,9 +42,7 @@ def build_candidates(problem: AssignmentProblem, arr: Arrays, k: int, chunk: int
         ok = eligible_block(arr, idx)
         n_elig[idx] = ok.sum(axis=1)
         masked = np.where(ok, cost, np.inf)
-        part = (
-            np.argpartition(masked, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (len(idx), 1))
-        )
+        part = np.argpartition(masked, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (len(idx), 1))
         if k < m:
             kth[idx] = np.take_along_axis(masked, part, axis=1).max(axis=1)
         keep = np.zeros_like(ok)
@@ -63,9 +61,7 @@ def build_candidates(problem: AssignmentProblem, arr: Arrays, k: int, chunk: int
     return Candidates(account, np.concatenate(reps), np.concatenate(costs), start, n_elig, kth)
 
 
-def add_pairs(
-    problem: AssignmentProblem, arr: Arrays, cand: Candidates, acc: IntArray, rep: IntArray
-) -> Candidates:
+def add_pairs(problem: AssignmentProblem, arr: Arrays, cand: Candidates, acc: IntArray, rep: IntArray) -> Candidates:
     """Return candidates plus the given (account, rep) pairs, re-sorted by account, no duplicates."""
     m = arr.capacity.shape[0]
     key_old = cand.account * m + cand.rep

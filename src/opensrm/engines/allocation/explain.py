@@ -24,9 +24,7 @@ class Explanation:
     text: str
 
 
-def explain_assignment(
-    problem: AssignmentProblem, result: AssignmentResult, account_index: int
-) -> Explanation:
+def explain_assignment(problem: AssignmentProblem, result: AssignmentResult, account_index: int) -> Explanation:
     arr = validate(problem)
     n = arr.workload.shape[0]
     if not 0 <= account_index < n:

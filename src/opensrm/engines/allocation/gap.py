@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._highs import solve_highs
 from .gap_bounds import GapModel, gap_model, lp_bound, reduced_cost_bounds
 from .gap_heuristics import is_feasible, regret_greedy, repair, round_lp, tabu_search, total_cost
-from .gap_portfolio import run_portfolio
+from .gap_portfolio import MipWorker, run_portfolio
 from .gap_search import deep_descent, perturbed_search
 from .result import AssignmentResult, relative_gap
 
@@ -26,9 +26,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-def _validate(
-    cost: ArrayLike, weight: ArrayLike, capacity: ArrayLike
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _validate(cost: ArrayLike, weight: ArrayLike, capacity: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
     c = np.asarray(cost, dtype=np.float64)
     w = np.asarray(weight, dtype=np.float64)
     b = np.asarray(capacity, dtype=np.float64)
@@ -139,19 +137,18 @@ def solve_assignment(
 ) -> AssignmentResult:
     """Minimise sum cost[i, j] over assigned pairs; each job to one agent; agent loads ≤ capacity.
 
-    With ``concurrent`` (default), HiGHS on the reduced-cost-fixed model and the problem-space
-    search run side by side (two threads) for all the time left after the LP and the first
-    descent, exchanging incumbents. Otherwise they run one after the other: the search for
-    ``heuristic_share`` of the time left, then HiGHS warm-started with the best assignment.
+    With ``concurrent`` (default), plain HiGHS on the textbook model runs in a second thread for
+    the whole limit while this thread does the LP, the descent and the problem-space search; the
+    better assignment wins. Otherwise the steps run one after the other: the search for
+    ``heuristic_share`` of the time left, then HiGHS on the reduced-cost-fixed model, warm-started
+    with the best assignment.
     """
     t0 = time.perf_counter()
     if time_limit <= 0:
         raise ValueError("time_limit must be positive")
     c, w, b = _validate(cost, weight, capacity)
-    m, n = c.shape
+    n = c.shape[1]
     deadline = t0 + time_limit
-    rng = np.random.default_rng(seed)
-    integral_costs = bool(np.all(c == np.round(c)))
     diag: dict[str, float] = {}
     empty = np.full(n, -1, dtype=np.int64)
     # A job that fits no agent makes the problem infeasible on its own.
@@ -160,6 +157,33 @@ def solve_assignment(
         bad = np.nonzero(~fits)[0]
         msg = f"jobs {bad[:10].tolist()} exceed every agent's capacity"
         return _result("infeasible", empty, math.inf, math.inf, t0, 0, msg, diag)
+    worker = None
+    if concurrent:
+        # started first so that HiGHS gets (almost) the whole limit, as plain HiGHS would
+        worker = MipWorker(c, w, b, max(deadline - time.perf_counter() - 0.2, 0.05))
+    try:
+        return _solve(c, w, b, t0, deadline, seed, heuristic_share, worker)
+    finally:
+        if worker is not None:
+            worker.join()
+
+
+def _solve(
+    c: FloatArray,
+    w: FloatArray,
+    b: FloatArray,
+    t0: float,
+    deadline: float,
+    seed: int,
+    heuristic_share: float,
+    worker: MipWorker | None,
+) -> AssignmentResult:
+    m, n = c.shape
+    time_limit = deadline - t0
+    rng = np.random.default_rng(seed)
+    integral_costs = bool(np.all(c == np.round(c)))
+    diag: dict[str, float] = {}
+    empty = np.full(n, -1, dtype=np.int64)
     model = gap_model(c, w, b)
     lp = lp_bound(model, (m, n), max(0.1, 0.3 * time_limit))
     diag["lp_bound"] = lp.bound
@@ -192,29 +216,33 @@ def solve_assignment(
             best, best_cost = cand.copy(), total_cost(c, cand)
 
     if is_feasible(w, b, start):
-        offer(deep_descent(c, w, b, start, deadline=deadline))
+        # capped so that large instances still leave most of the time to the portfolio
+        offer(deep_descent(c, w, b, start, deadline=min(deadline, t0 + 0.2 * time_limit)))
     diag["start_objective"] = best_cost
 
     def proved() -> bool:
         return best is not None and best_cost <= bound + 1e-9 * max(1.0, abs(best_cost))
 
     remaining = deadline - time.perf_counter()
-    if best is not None and not proved() and remaining > 0.05 and concurrent:
-        col_upper, share = _fix_by_reduced_cost(c, w, b, model.col_upper, duals, best_cost, integral_costs)
-        diag["fixed_share"] = share
-        out = run_portfolio(
-            c, w, b, model, col_upper, best, deadline=deadline, rng=rng, target=bound, seed=seed
-        )
+    if best is not None and not proved() and remaining > 0.05 and worker is not None:
+        out = run_portfolio(worker, best, deadline=deadline, rng=rng, target=bound)
         iters += out.search_iterations
         offer(out.assignment)
-        # Fixed pairs only cut off assignments costing at least the incumbent, so the reduced
-        # model's bound, capped by the incumbent, is a bound for the full problem.
         if math.isfinite(out.mip_bound):
             bound = max(bound, rounded(min(out.mip_bound, best_cost)))
         diag["mip_bound"] = out.mip_bound
+        diag["mip_objective"] = out.mip_objective
+        diag["search_objective"] = out.search_objective
         diag["search_iterations"] = float(out.search_iterations)
-        diag["highs_improvements"] = float(out.highs_improvements)
-        diag["user_solutions"] = float(out.user_solutions)
+    elif worker is not None and best is None:
+        worker.join()
+        if worker.result.status == "infeasible":
+            msg = "HiGHS proved the assignment problem infeasible"
+            return _result("infeasible", empty, math.inf, math.inf, t0, iters, msg, diag)
+        offer(worker.assignment()[0])
+        if math.isfinite(worker.result.bound):
+            bound = max(bound, rounded(worker.result.bound))
+        diag["mip_bound"] = worker.result.bound
     elif best is not None and not proved() and remaining > 0.05:
         ps_deadline = time.perf_counter() + heuristic_share * remaining
         found, _, ps_iters = perturbed_search(c, w, b, best, deadline=ps_deadline, rng=rng, target=bound)
@@ -222,7 +250,7 @@ def solve_assignment(
         offer(found)
         diag["search_objective"] = best_cost
     remaining = deadline - time.perf_counter()
-    if remaining > 0.05 and not proved() and not (concurrent and best is not None):
+    if remaining > 0.05 and not proved() and worker is None:
         col_upper, share = _fix_by_reduced_cost(c, w, b, model.col_upper, duals, best_cost, integral_costs)
         diag["fixed_share"] = share
         status, cand, mip_bound = _mip(model, col_upper, best, (m, n), remaining, seed)
@@ -230,6 +258,8 @@ def solve_assignment(
             msg = "HiGHS proved the assignment problem infeasible"
             return _result("infeasible", empty, math.inf, math.inf, t0, iters, msg, diag)
         offer(cand)
+        # Fixed pairs only cut off assignments costing at least the incumbent, so the reduced
+        # model's bound, capped by the incumbent, is a bound for the full problem.
         if math.isfinite(mip_bound):
             bound = max(bound, rounded(min(mip_bound, best_cost)))
         diag["mip_bound"] = mip_bound

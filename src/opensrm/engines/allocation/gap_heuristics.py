@@ -62,10 +62,9 @@ def regret_greedy(cost: FloatArray, weight: FloatArray, capacity: FloatArray) ->
         regret = np.where(np.isfinite(part[0]), regret, -1.0)
         pick = int(np.argmax(regret))
         j = int(cols[pick])
-        if not np.isfinite(part[0, pick]):
-            i = int(np.argmax(residual - weight[:, j]))
-        else:
-            i = int(np.argmin(d[:, pick]))
+        # a job that fits nowhere goes to the agent with the most room left
+        fit_nowhere = not np.isfinite(part[0, pick])
+        i = int(np.argmax(residual - weight[:, j])) if fit_nowhere else int(np.argmin(d[:, pick]))
         assignment[j] = i
         residual[i] -= weight[i, j]
         unassigned[j] = False
@@ -151,10 +150,7 @@ def tabu_search(
         g1 = g[s]
         w_g2_j1 = weight[:, s][g].T
         c_g2_j1 = cost[:, s][g].T
-        e1 = (
-            np.maximum((load[g1] - wg[s])[:, None] + weight[g1] - capacity[g1][:, None], 0.0)
-            - ex[g1][:, None]
-        )
+        e1 = np.maximum((load[g1] - wg[s])[:, None] + weight[g1] - capacity[g1][:, None], 0.0) - ex[g1][:, None]
         e2 = np.maximum((load[g] - wg)[None, :] + w_g2_j1 - capacity[g][None, :], 0.0) - ex[g][None, :]
         dc = cost[g1] + c_g2_j1 - cg[s][:, None] - cg[None, :]
         sc = dc + alpha[g1][:, None] * e1 + alpha[g][None, :] * e2

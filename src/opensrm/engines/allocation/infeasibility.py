@@ -45,9 +45,7 @@ def diagnose_arrays(arr: Arrays, chunk: int = 4000) -> tuple[list[str], dict[int
             f"(locked or skill-restricted) but has {arr.capacity[r]:.1f} h"
         )
     for r in np.nonzero(fc > arr.max_accounts)[0]:
-        reasons.append(
-            f"max accounts: rep {r} must keep {fc[r]} accounts but may hold {arr.max_accounts[r]:.0f}"
-        )
+        reasons.append(f"max accounts: rep {r} must keep {fc[r]} accounts but may hold {arr.max_accounts[r]:.0f}")
     total_w = float(arr.workload[assignable].sum())
     if total_w > float(arr.capacity.sum()) + 1e-9:
         reasons.append(

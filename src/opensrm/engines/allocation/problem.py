@@ -111,9 +111,7 @@ def validate(problem: AssignmentProblem) -> Arrays:
         else _vec("account_skills", problem.account_skills, n, np.int64)
     )
     rskills = (
-        np.zeros(m, np.int64)
-        if problem.rep_skills is None
-        else _vec("rep_skills", problem.rep_skills, m, np.int64)
+        np.zeros(m, np.int64) if problem.rep_skills is None else _vec("rep_skills", problem.rep_skills, m, np.int64)
     )
     owner = (
         np.full(n, -1, np.int64)
@@ -179,9 +177,7 @@ def eligible_block(arr: Arrays, accounts: IntArray) -> BoolArray:
 
 def cost_block(problem: AssignmentProblem, arr: Arrays, accounts: IntArray) -> FloatArray:
     """accounts × reps cost (eligibility not applied)."""
-    dist = haversine_km(
-        arr.alat[accounts][:, None], arr.alon[accounts][:, None], arr.rlat[None, :], arr.rlon[None, :]
-    )
+    dist = haversine_km(arr.alat[accounts][:, None], arr.alon[accounts][:, None], arr.rlat[None, :], arr.rlon[None, :])
     cost = problem.distance_weight * arr.workload[accounts][:, None] * dist
     if problem.skill_fit_weight > 0:
         extra = arr.rskills[None, :] & ~arr.askills[accounts][:, None]

@@ -1,9 +1,12 @@
 """solve(): the product rep ↔ account assignment with balance, capacity, skills and continuity.
 
-gather arrays → explain obvious infeasibility → candidate sparsification → LP on the candidate
-model (bound + duals) → full-problem Lagrangian bound from those duals → HiGHS MIP on the candidate
-model, warm-started by the LP, for the remaining time. The reported bound is
-min(candidate bound, full-problem Lagrangian bound) so it is valid for the full problem.
+validate → explain obvious infeasibility → candidate pairs (each account's k cheapest eligible reps
+plus its owner; computed in chunks, never a dense accounts × reps matrix) → Lagrangian ascent on the
+coupling rows (capacity, max accounts, balance band, moves cap) → certification of the bound for
+the FULL problem, adding the pairs it finds as columns (column generation) → the Lagrangian choice
+repaired by penalised sub-MIPs over the least-certain accounts, per rep group (one group up to a
+few hundred reps; k-means regions beyond) → large-neighbourhood sub-MIPs until the gap target or
+the time limit. Small instances (all accounts fit one sub-MIP) are solved as one HiGHS MIP.
 """
 
 from __future__ import annotations
@@ -14,15 +17,31 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
-from ._highs import HighsOutcome, solve_highs
-from .candidates import Candidates, add_pairs, build_candidates
+from .candidates import add_pairs, build_candidates, restrict
 from .infeasibility import diagnose_arrays
-from .problem import AssignmentProblem, haversine_km, validate
-from .product_model import build_model, full_lagrangian_bound
-from .product_repair import repair_plan
+from .problem import Arrays, AssignmentProblem, haversine_km, validate
+from .product_lagrange import Pairs, ascend, certify, make_pairs, make_rows, reduced_costs
+from .product_search import improve, regrets, rep_groups, violation
+from .product_submip import solve_sub
 from .result import AssignmentResult, relative_gap
 
 IntArray = NDArray[np.int64]
+SMALL_ACCOUNTS = 3000
+
+
+def _failed(status: str, n: int, t0: float, msg: str, reasons: tuple[str, ...], **kw: object) -> AssignmentResult:
+    return AssignmentResult(
+        status,
+        np.full(n, -1, dtype=np.int64),
+        math.inf,
+        kw.pop("bound", math.inf),  # type: ignore[arg-type]
+        math.inf,
+        time.perf_counter() - t0,
+        0,
+        msg,
+        infeasibility=reasons,
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def solve(
@@ -32,161 +51,245 @@ def solve(
     seed: int = 0,
     mip_gap: float = 0.005,
     full_bound: bool = True,
+    group_size: int = 250,
+    free_per_group: int = 8000,
 ) -> AssignmentResult:
     """Solve the assignment plan; never raises on infeasible data (status "infeasible" explains).
 
-    ``full_bound`` evaluates the Lagrangian bound over every eligible pair (cost O(accounts×reps)
-    in chunks); when False the bound is certified for the candidate-restricted problem only.
+    ``full_bound`` certifies the bound for the full problem (every eligible rep), scanning only the
+    accounts for which a non-candidate rep could be cheaper; when False it is certified for the
+    candidate-restricted problem. ``mip_gap`` stops the improvement once reached.
     """
     t0 = time.perf_counter()
     if time_limit <= 0:
         raise ValueError("time_limit must be positive")
     arr = validate(problem)
     n, m = arr.workload.shape[0], arr.capacity.shape[0]
-    empty = np.full(n, -1, dtype=np.int64)
     reasons, unassignable = diagnose_arrays(arr)
     if reasons:
-        return AssignmentResult(
-            "infeasible",
-            empty,
-            math.inf,
-            math.inf,
-            math.inf,
-            time.perf_counter() - t0,
-            0,
-            reasons[0],
-            unassignable=unassignable,
-            infeasibility=tuple(reasons),
-        )
-    accounts = np.asarray(
-        np.setdiff1d(np.arange(n), np.fromiter(unassignable, np.int64, len(unassignable))), dtype=np.int64
-    )
+        return _failed("infeasible", n, t0, reasons[0], tuple(reasons), unassignable=unassignable)
+    accounts = np.setdiff1d(np.arange(n), np.fromiter(unassignable, np.int64, len(unassignable)))
+    accounts = accounts.astype(np.int64)
     cand = build_candidates(problem, arr, problem.candidates)
-    keep = np.isin(cand.account, accounts)
-    if not keep.all():
-        acc = cand.account[keep]
-        counts = np.bincount(acc, minlength=n)
-        cand = Candidates(
-            acc,
-            cand.rep[keep],
-            cand.cost[keep],
-            np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-            cand.n_eligible,
-        )
+    cand = restrict(cand, np.isin(cand.account, accounts), n)
+    # margin for the work after the last sub-MIP (certification, statistics) and HiGHS overruns
+    deadline = t0 + 0.96 * time_limit
     diag: dict[str, float] = {"setup_seconds": time.perf_counter() - t0}
-    deadline = t0 + time_limit
+    pairs, rows = make_pairs(arr, cand, accounts), make_rows(arr, accounts)
+    small = accounts.shape[0] <= SMALL_ACCOUNTS
+    # shares of the time left after setup (at 1,000,000 × 2,000 the candidate scan alone took 345 s)
+    phase_end = time.perf_counter() + (0.15 if small else 0.25) * (deadline - time.perf_counter())
+    u, lag, iters = ascend(pairs, rows, m, deadline=phase_end, max_iter=400 if small else 250)
     bound = -math.inf
     scope = "candidate-restricted problem"
-    lp_x: np.ndarray | None = None
-    rounds = 6 if full_bound else 1
-    for rnd in range(rounds):
-        model = build_model(arr, cand, accounts)
-        n_e = cand.account.shape[0]
-        lp = solve_highs(
-            cand.cost,
-            model.matrix,
-            model.row_lower,
-            model.row_upper,
-            np.zeros(n_e),
-            np.ones(n_e),
-            integer=False,
-            time_limit=max(0.05, 0.5 * (deadline - time.perf_counter())),
-            seed=seed,
-        )
-        diag["column_generation_rounds"] = float(rnd + 1)
-        if lp.status == "Infeasible":
-            msg = (
-                "the candidate-restricted model is infeasible: balance, capacity, max-accounts or the "
-                f"moves cap cannot all hold with the {problem.candidates} cheapest eligible reps per "
-                "account; raise `candidates`, relax balance_tolerance or max_moves"
-            )
-            return AssignmentResult(
-                "infeasible",
-                empty,
-                math.inf,
-                math.inf,
-                math.inf,
-                time.perf_counter() - t0,
-                rnd,
-                msg,
-                diagnostics=diag,
-                unassignable=unassignable,
-                infeasibility=(msg,),
-            )
-        lp_x = lp.x
-        diag["candidate_lp_bound"] = lp.bound
-        if not full_bound or lp.row_dual is None:
-            bound = lp.bound
-            break
-        full, new_a, new_r = full_lagrangian_bound(problem, arr, model, lp.row_dual, add_per_account=2)
+    rnd = 0
+    while full_bound:
+        # certify at the current multipliers; the improving non-candidate pairs it finds become
+        # columns, and the ascent goes on over the enlarged set (column generation)
+        full, new_a, new_r, scanned = certify(problem, arr, cand, pairs, rows, u)
+        diag["certify_scanned_accounts"] = float(scanned)
         if full > bound:
-            bound = full
-            scope = "full problem (all eligible reps)"
-        diag["full_lagrangian_bound"] = bound
-        if new_a.size == 0 or rnd == rounds - 1 or time.perf_counter() > t0 + 0.5 * time_limit:
+            bound, scope = full, "full problem (all eligible reps)"
+        if new_a.size:
+            rnd += 1
+            cand = add_pairs(problem, arr, cand, new_a, new_r)
+            pairs = make_pairs(arr, cand, accounts)
+        elif small or time.perf_counter() > phase_end:
             break
-        cand = add_pairs(problem, arr, cand, new_a, new_r)
-    diag["candidate_pairs"] = float(cand.account.shape[0])
-    diag["lp_seconds"] = time.perf_counter() - t0 - diag["setup_seconds"]
-    n_e = cand.account.shape[0]
-    warm: np.ndarray | None = None
-    if lp_x is not None and lp_x.shape[0] == n_e:
-        choice = np.full(n, -1, dtype=np.int64)
-        order = np.lexsort((-lp_x, cand.account))
-        first = np.ones(n_e, dtype=bool)
-        first[1:] = cand.account[order][1:] != cand.account[order][:-1]
-        choice[cand.account[order][first]] = order[first]
-        choice, violation = repair_plan(arr, cand, choice, model.balance_band, deadline=deadline)
-        diag["repair_violation"] = violation
-        if violation == 0.0:
-            warm = np.zeros(n_e)
-            warm[choice[choice >= 0]] = 1.0
-    mip = solve_highs(
-        cand.cost,
-        model.matrix,
-        model.row_lower,
-        model.row_upper,
-        np.zeros(n_e),
-        np.ones(n_e),
-        integer=True,
-        time_limit=max(0.05, deadline - time.perf_counter()),
-        seed=seed,
-        start=warm,
-        options={"mip_rel_gap": mip_gap},
-    )
-    if mip.x is None and warm is not None:
-        mip = HighsOutcome("warm start", warm, float(cand.cost @ warm), -math.inf, None)
-    if scope.startswith("candidate") and math.isfinite(mip.bound):
-        bound = max(bound, mip.bound)
-    if mip.x is None:
-        status = "infeasible" if mip.status == "Infeasible" else "time_limit"
-        msg = (
-            "no integral plan found within the time limit"
-            if status == "time_limit"
-            else ("the candidate-restricted integer model is infeasible")
+        if time.perf_counter() > phase_end + 0.1 * time_limit:
+            break
+        u, lag, more = ascend(
+            pairs,
+            rows,
+            m,
+            deadline=max(phase_end, time.perf_counter() + 0.02 * time_limit),
+            max_iter=250,
+            start=u,
+            theta=0.5,
         )
-        return AssignmentResult(
-            status,
-            empty,
-            math.inf,
-            bound,
-            math.inf,
-            time.perf_counter() - t0,
-            0,
+        iters += more
+    diag["column_generation_rounds"] = float(rnd)
+    diag["bound_seconds"] = time.perf_counter() - t0
+    if not full_bound:
+        bound = lag
+    diag.update(lagrangian_iterations=float(iters), candidate_lagrangian=lag, candidate_pairs=float(pairs.acc.size))
+    complete = bool((pairs.counts == cand.n_eligible[accounts]).all())
+    red = reduced_costs(pairs, u)
+    _, choice = regrets(pairs, red)
+    subs = 0
+    if small:
+        all_free = np.arange(accounts.shape[0], dtype=np.int64)
+        sub = solve_sub(
+            pairs,
+            rows,
+            m,
+            choice,
+            all_free,
+            np.arange(pairs.acc.size, dtype=np.int64),
+            time_limit=max(0.1, deadline - time.perf_counter()),
+            seed=seed,
+            gap=min(mip_gap, 1e-6),
+        )
+        subs, choice = 1, sub.choice
+        viol, _ = violation(pairs, rows, m, choice)
+        names = list(sub.violated)
+        if (complete or not full_bound) and math.isfinite(sub.bound):
+            bound = max(bound, sub.bound)
+            scope = "full problem (all eligible reps)" if complete else scope
+        if viol > 0 and sub.optimal:
+            hard = solve_sub(
+                pairs,
+                rows,
+                m,
+                choice,
+                all_free,
+                np.arange(pairs.acc.size, dtype=np.int64),
+                time_limit=max(0.1, deadline - time.perf_counter()),
+                seed=seed,
+                hard=True,
+            )
+            if hard.status == "Infeasible":
+                return _infeasible(n, t0, complete, names, unassignable, diag, problem.candidates)
+            if math.isfinite(hard.violation) and hard.violation == 0:
+                choice, viol, names = hard.choice, 0.0, []
+    else:
+        groups = rep_groups(arr.rlat, arr.rlon, group_size, seed)
+        diag["rep_groups"] = float(len(groups))
+        size, viol, names = free_per_group, math.inf, []
+        for rnd in range(6):
+            groups = rep_groups(arr.rlat, arr.rlon, group_size, seed + rnd)
+            choice, viol, names, runs = improve(
+                pairs,
+                rows,
+                m,
+                choice,
+                red,
+                groups,
+                deadline=deadline,
+                seed=seed + rnd,
+                free_per_group=size,
+                repair=True,
+            )
+            subs += runs
+            if viol <= 0 or time.perf_counter() > deadline:
+                break
+            size *= 2
+        diag["repair_seconds"] = time.perf_counter() - t0
+        rnd = 0
+        while viol <= 0 and time.perf_counter() < deadline - 0.02 * time_limit:
+            objective = float(pairs.cost[choice].sum())
+            if relative_gap(objective, bound) <= mip_gap:
+                break
+            rnd += 1
+            if full_bound and rnd % 4 == 1:
+                # tighten the bound with the incumbent as the Polyak target, then re-certify
+                u, lag, more = ascend(
+                    pairs,
+                    rows,
+                    m,
+                    deadline=min(time.perf_counter() + 0.05 * time_limit, deadline - 0.02 * time_limit),
+                    max_iter=2000,
+                    start=u,
+                    upper=objective,
+                    theta=0.5,
+                )
+                iters += more
+                full, new_a, new_r, _ = certify(problem, arr, cand, pairs, rows, u)
+                bound = max(bound, full)
+                if new_a.size:
+                    keep = (pairs.acc[choice], pairs.rep[choice])
+                    cand = add_pairs(problem, arr, cand, new_a, new_r)
+                    pairs = make_pairs(arr, cand, accounts)
+                    choice = _locate(pairs, keep[0], keep[1], m)
+                red = reduced_costs(pairs, u)
+                if relative_gap(objective, bound) <= mip_gap:
+                    break
+            groups = rep_groups(arr.rlat, arr.rlon, group_size, seed + 100 + rnd)
+            choice, _, _, runs = improve(
+                pairs,
+                rows,
+                m,
+                choice,
+                red,
+                groups,
+                deadline=deadline - 0.02 * time_limit,
+                seed=seed + 100 + rnd,
+                free_per_group=free_per_group,
+                repair=False,
+                stop_objective=bound * (1 + mip_gap) if math.isfinite(bound) else -math.inf,
+            )
+            subs += runs
+        diag["improvement_passes"] = float(rnd)
+        diag["lagrangian_iterations"] = float(iters)
+    diag["sub_mips"] = float(subs)
+    if viol > 0:
+        msg = "no feasible plan found within the time limit; still violated: " + "; ".join(names[:10])
+        return _failed(
+            "time_limit",
+            n,
+            t0,
             msg,
+            (),
+            bound=bound,
             diagnostics=diag,
             unassignable=unassignable,
             bound_scope=scope,
-            infeasibility=(msg,) if status == "infeasible" else (),
         )
-    chosen = mip.x > 0.5
-    assignment = empty.copy()
-    assignment[cand.account[chosen]] = cand.rep[chosen]
-    objective = float(cand.cost[chosen].sum())
-    bound = min(bound, objective)
+    assignment = np.full(n, -1, dtype=np.int64)
+    assignment[pairs.acc[choice]] = pairs.rep[choice]
+    objective = float(pairs.cost[choice].sum())
+    return _result(arr, assignment, objective, min(bound, objective), t0, diag, unassignable, scope, subs)
+
+
+def _locate(pairs: Pairs, acc: IntArray, rep: IntArray, m: int) -> IntArray:
+    """Pair indices of the given (account, rep) pairs after the pair set was re-sorted."""
+    key = pairs.acc * m + pairs.rep
+    order = np.argsort(key, kind="stable")
+    return np.asarray(order[np.searchsorted(key[order], acc * m + rep)], dtype=np.int64)
+
+
+def _infeasible(
+    n: int,
+    t0: float,
+    complete: bool,
+    names: list[str],
+    unassignable: dict[int, str],
+    diag: dict[str, float],
+    k: int,
+) -> AssignmentResult:
+    head = (
+        "infeasible: no plan satisfies every constraint"
+        if complete
+        else f"infeasible with the {k} cheapest eligible reps per account (raise `candidates`)"
+    )
+    detail = tuple(names) or ("coupling: capacity, balance and moves cannot all hold",)
+    return _failed(
+        "infeasible",
+        n,
+        t0,
+        f"{head}; least violation: {'; '.join(detail[:5])}",
+        (*detail, head),  # "constraint: rep r ..." first, as callers read the first reason
+        diagnostics=diag,
+        unassignable=unassignable,
+    )
+
+
+def _result(
+    arr: Arrays,
+    assignment: IntArray,
+    objective: float,
+    bound: float,
+    t0: float,
+    diag: dict[str, float],
+    unassignable: dict[int, str],
+    scope: str,
+    subs: int,
+) -> AssignmentResult:
+    m = arr.capacity.shape[0]
     ok = assignment >= 0
-    idx = np.nonzero(ok)[0]
-    dist = haversine_km(arr.alat[idx], arr.alon[idx], arr.rlat[assignment[idx]], arr.rlon[assignment[idx]])
+    idx = np.flatnonzero(ok)
+    rep = assignment[idx]
+    dist = haversine_km(arr.alat[idx], arr.alon[idx], arr.rlat[rep], arr.rlon[rep])
     gap = relative_gap(objective, bound)
     status = "optimal" if gap <= 1e-9 else "feasible"
     return AssignmentResult(
@@ -196,18 +299,17 @@ def solve(
         bound=bound,
         gap=gap,
         seconds=time.perf_counter() - t0,
-        iterations=0,
+        iterations=subs,
         message=f"{status}; bound certified for the {scope}",
         diagnostics=diag,
-        rep_workload=np.asarray(
-            np.bincount(assignment[idx], weights=arr.workload[idx], minlength=m), dtype=np.float64
-        ),
-        rep_potential=np.asarray(
-            np.bincount(assignment[idx], weights=arr.potential[idx], minlength=m), dtype=np.float64
-        ),
-        rep_count=np.bincount(assignment[idx], minlength=m).astype(np.int64),
-        rep_distance_km=np.asarray(np.bincount(assignment[idx], weights=dist, minlength=m), dtype=np.float64),
+        rep_workload=np.bincount(rep, weights=arr.workload[idx], minlength=m).astype(np.float64),
+        rep_potential=np.bincount(rep, weights=arr.potential[idx], minlength=m).astype(np.float64),
+        rep_count=np.bincount(rep, minlength=m).astype(np.int64),
+        rep_distance_km=np.bincount(rep, weights=dist, minlength=m).astype(np.float64),
         moves=int(((arr.owner >= 0) & ok & (assignment != arr.owner)).sum()),
         unassignable=unassignable,
         bound_scope=scope,
     )
+
+
+__all__ = ["solve"]

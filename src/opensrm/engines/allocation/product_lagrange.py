@@ -67,8 +67,15 @@ def make_pairs(arr: Arrays, cand: Candidates, accounts: IntArray) -> Pairs:
         raise ValueError("every modelled account needs at least one candidate pair")
     moved = ((arr.owner[acc] >= 0) & (arr.owner[acc] != rep)).astype(np.float64)
     return Pairs(
-        acc, rep, cand.cost, arr.workload[acc], arr.potential[acc], moved, cand.start[accounts],
-        counts.astype(np.int64), accounts,
+        acc,
+        rep,
+        cand.cost,
+        arr.workload[acc],
+        arr.potential[acc],
+        moved,
+        cand.start[accounts],
+        counts.astype(np.int64),
+        accounts,
     )
 
 
@@ -128,6 +135,7 @@ def ascend(
     max_iter: int = 3000,
     start: Multipliers | None = None,
     upper: float = math.inf,
+    theta: float = 1.0,
 ) -> tuple[Multipliers, float, int]:
     """Projected subgradient ascent on scaled rows, Polyak steps towards a moving target.
 
@@ -139,10 +147,10 @@ def ascend(
     s_bal = max(abs(rows.hi + rows.lo) / 2, 1e-9) if math.isfinite(rows.hi) else 1.0
     s_mov = max(rows.moves, 1.0) if math.isfinite(rows.moves) else 1.0
     best_u, best = u.copy(), -math.inf
-    theta, stall, it = 1.0, 0, 0
-    for it in range(1, max_iter + 1):
+    stall, done = 0, 0
+    for done in range(1, max_iter + 1):  # noqa: B007 - count returned
         value, choice = evaluate(pairs, rows, u)
-        if value > best + 1e-9 * max(1.0, abs(best)):
+        if not math.isfinite(best) or value > best + 1e-9 * max(1.0, abs(best)):
             best, best_u, stall = value, u.copy(), 0
         else:
             stall += 1
@@ -163,15 +171,18 @@ def ascend(
         g_bal = np.zeros(m)
         if math.isfinite(rows.hi):
             load_p = np.bincount(r, weights=pairs.p[choice], minlength=m)
-            g_bal = np.where(
-                u.beta > 0,
-                load_p - rows.hi,
+            g_bal = (
                 np.where(
-                    u.beta < 0,
-                    load_p - rows.lo,
-                    np.maximum(load_p - rows.hi, 0) + np.minimum(load_p - rows.lo, 0),
-                ),
-            ) / s_bal
+                    u.beta > 0,
+                    load_p - rows.hi,
+                    np.where(
+                        u.beta < 0,
+                        load_p - rows.lo,
+                        np.maximum(load_p - rows.hi, 0) + np.minimum(load_p - rows.lo, 0),
+                    ),
+                )
+                / s_bal
+            )
         g_mov = 0.0
         if math.isfinite(rows.moves):
             g_mov = (float(pairs.moved[choice].sum()) - rows.moves) / s_mov
@@ -181,15 +192,17 @@ def ascend(
         if norm <= 1e-18:
             best, best_u = value, u.copy()
             break  # the relaxed choice is feasible and complementary: optimal multipliers
-        target = min(upper, best + max(0.002 * abs(best), 1e-6)) if math.isfinite(upper) else (
-            best + max(0.01 * abs(best), 1e-6)
+        target = (
+            min(upper, best + max(0.002 * abs(best), 1e-6))
+            if math.isfinite(upper)
+            else (best + max(0.01 * abs(best), 1e-6))
         )
         step = theta * max(target - value, 1e-9 * max(1.0, abs(best))) / norm
         u.lam = np.maximum(0.0, u.lam * s_cap + step * g_cap) / s_cap
         u.mu = np.where(fin_c, np.maximum(0.0, u.mu * s_cnt + step * g_cnt) / s_cnt, 0.0)
         u.beta = (u.beta * s_bal + step * g_bal) / s_bal
         u.nu = max(0.0, u.nu * s_mov + step * g_mov) / s_mov
-    return best_u, best, it
+    return best_u, best, done
 
 
 def certify(
@@ -236,8 +249,10 @@ def certify(
         if add_per_account > 0 and better.any():
             k = min(add_per_account, m)
             rows_b = np.flatnonzero(better)
-            part = np.argpartition(full[rows_b], k - 1, axis=1)[:, :k] if k < m else np.tile(
-                np.arange(m), (rows_b.size, 1)
+            part = (
+                np.argpartition(full[rows_b], k - 1, axis=1)[:, :k]
+                if k < m
+                else np.tile(np.arange(m), (rows_b.size, 1))
             )
             ok = np.isfinite(np.take_along_axis(full[rows_b], part, axis=1))
             rr, cc = np.nonzero(ok)

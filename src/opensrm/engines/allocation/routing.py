@@ -157,6 +157,4 @@ def round_robin(problem: LeadRoutingProblem) -> LeadRoutingResult:
                 break
     sel = assignment >= 0
     value = float(ev[np.nonzero(sel)[0], assignment[sel]].sum())
-    return LeadRoutingResult(
-        "feasible", assignment, value, float("inf"), time.perf_counter() - t0, "round robin"
-    )
+    return LeadRoutingResult("feasible", assignment, value, float("inf"), time.perf_counter() - t0, "round robin")
