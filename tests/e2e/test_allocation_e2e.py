@@ -1,4 +1,5 @@
-"""Allocation in the browser: draft → solve → compare (table and map) → apply."""
+"""Allocation in the browser: draft → solve → compare (table and map) → balance vs moves → apply →
+a trade-off point as a new draft."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def test_draft_compare_apply(web_page, alloc_world):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     sign_in(page, "ops")
 
+    page.click('nav.nav a[href="/allocation/"]')
+    page.wait_for_url("**/allocation/")
     page.goto("/allocation/new/")
     page.fill("#id_name", "Browser plan")
     page.fill("#id_tolerance", "")
@@ -42,10 +45,22 @@ def test_draft_compare_apply(web_page, alloc_world):
     page.wait_for_selector("#allocation-map canvas")
     assert page.locator("#moves-table tbody tr").count() > 0
 
+    page.click("#pareto-button")
+    page.wait_for_selector("#pareto-chart canvas")
+    points = page.locator("#pareto-table tbody tr").count()
+    assert points > 0
+
     page.click("#apply-button")
     page.wait_for_selector("#rollback-button")
     assert page.locator("#scenario-status").get_attribute("data-status") == "applied"
     scenario.refresh_from_db()
     assert scenario.status == ScenarioStatus.APPLIED
     assert Account.objects.exclude(owner=alloc_world.org.rep_a).count() == scenario.moves > 0
+
+    cap = page.locator("#pareto-table tbody tr button").first.get_attribute("data-max-moves")
+    page.locator("#pareto-table tbody tr button").first.click()
+    page.wait_for_url(lambda url: f"/allocation/{scenario.pk}/" not in url)
+    draft = AllocationScenario.objects.exclude(pk=scenario.pk).get()
+    assert draft.status == ScenarioStatus.DRAFT and draft.parameters["max_moves"] == int(cap)
+    assert page.locator("#solve-button").count() == 1
     assert errors == []

@@ -31,6 +31,9 @@ EXPECTED: dict[str, tuple[int, Any]] = {
     "GET /allocation/scenarios/{id}/lines": (404, None),
     "POST /allocation/scenarios/{id}/apply": (404, None),
     "POST /allocation/scenarios/{id}/rollback": (404, None),
+    "POST /allocation/scenarios/{id}/pareto": (404, None),
+    "GET /allocation/scenarios/{id}/pareto": (404, None),
+    "POST /allocation/scenarios/{id}/pareto/use": (404, {"max_moves": 0}),
     "POST /allocation/leads/route": (403, {"scope_team_id": "{team_b}", "apply": True}),
     "POST /allocation/leads/{id}/route": (404, None),
 }
@@ -61,7 +64,7 @@ def snapshot() -> dict[str, list[Any]]:
     """What a leak by write would change: scenarios (status, version, bin) and their lines."""
     return {
         "AllocationScenario": sorted(
-            AllocationScenario.all_objects.values_list("id", "version", "status", "deleted_at")
+            AllocationScenario.all_objects.values_list("id", "version", "status", "deleted_at", "pareto_status")
         ),
         "AssignmentLine": sorted(
             AssignmentLine.objects.values_list("id", "scenario_id", "proposed_owner_id", "applied")

@@ -27,3 +27,23 @@ def test_allocate_reports_an_infeasible_plan_and_exits_1(alloc):
     assert result.exit_code == 1
     assert AllocationScenario.objects.get().status == ScenarioStatus.FAILED
     assert not Account.objects.exclude(owner=alloc.org.rep_a).exists()
+
+
+def test_demo_allocation_starts_tight_and_loosens_only_without_a_plan(alloc):
+    from rich.console import Console
+
+    from opensrm.territories.cli import DEMO_LADDER, run_demo_allocation
+
+    console = Console(record=True, width=120)
+    scenario = run_demo_allocation(console)
+
+    attempts = list(AllocationScenario.objects.order_by("id"))
+    first = attempts[0].parameters
+    assert first["tolerance"] == 0.10 and first["max_moves"] == round(0.15 * 12) and first["time_limit"] == 20
+    assert scenario.status == ScenarioStatus.SOLVED and scenario == attempts[-1]
+    assert all(a.status == ScenarioStatus.FAILED for a in attempts[:-1])
+    assert len(attempts) <= len(DEMO_LADDER)
+    if scenario.parameters["max_moves"] is not None:
+        assert scenario.moves <= scenario.parameters["max_moves"]
+    assert "Objective" in console.export_text()
+    assert not Account.objects.exclude(owner=alloc.org.rep_a).exists()  # drafted, not applied

@@ -61,3 +61,9 @@ def test_rep_sees_no_planning_buttons_and_cannot_apply(alloc):
     assert rep.get("/allocation/new/").status_code == 302
     scenario.refresh_from_db()
     assert scenario.status == ScenarioStatus.SOLVED
+
+
+def test_allocation_is_in_the_navigation_for_planners_only(alloc):
+    for user, shown in ((alloc.org.ops, True), (alloc.org.manager_a, True), (alloc.org.rep_a, False)):
+        html = signed_in(user).get("/").content.decode()
+        assert ('href="/allocation/"' in html) is shown, user

@@ -16,11 +16,13 @@ from opensrm.core.api.etag import required_version, set_etag
 from opensrm.core.api.pagination import Page, PageParams, paginate
 from opensrm.crm.models import Lead, Territory
 from opensrm.people.models import Team
-from opensrm.territories import selectors, services
+from opensrm.territories import selectors, services, tradeoff
 from opensrm.territories.models import AllocationScenario, ScenarioKind
 from opensrm.territories.schemas import (
     LeadRouteOut,
     LineOut,
+    ParetoOut,
+    ParetoUseIn,
     ResultOut,
     RouteIn,
     ScenarioIn,
@@ -155,6 +157,43 @@ def scenario_solve(request: HttpRequest, id: int, response: HttpResponse) -> Any
 def scenario_result(request: HttpRequest, id: int) -> Any:
     scenario = _scenario(request, id)
     return {"scenario": scenario, **selectors.assignment_plan_compare(scenario=scenario)}
+
+
+@router.post(
+    "/scenarios/{id}/pareto",
+    response={202: ParetoOut, **ERR_ACTION},
+    operation_id="allocation_scenario_pareto_compute",
+    summary="Queue the balance-vs-moves trade-off (Pareto front); poll GET for the points",
+)
+def scenario_pareto_compute(request: HttpRequest, id: int, response: HttpResponse) -> Any:
+    scenario = tradeoff.pareto_request(scenario=_scenario(request, id), actor=actor(request))
+    response["Location"] = request.path
+    return Status(202, scenario)
+
+
+@router.get(
+    "/scenarios/{id}/pareto",
+    response={200: ParetoOut, **ERR_READ},
+    operation_id="allocation_scenario_pareto_get",
+    summary="The balance-vs-moves trade-off: one point per cap on moves",
+)
+def scenario_pareto_get(request: HttpRequest, id: int) -> Any:
+    return _scenario(request, id)
+
+
+@router.post(
+    "/scenarios/{id}/pareto/use",
+    response={201: ScenarioOut, **ERR_ACTION},
+    operation_id="allocation_scenario_pareto_use",
+    summary="Draft a new scenario with the cap on moves of one of the trade-off's points",
+)
+def scenario_pareto_use(request: HttpRequest, id: int, payload: ParetoUseIn, response: HttpResponse) -> Any:
+    scenario = tradeoff.pareto_point_adopt(
+        scenario=_scenario(request, id), actor=actor(request), max_moves=payload.max_moves
+    )
+    set_etag(response, scenario)
+    response["Location"] = f"{request.path.split('/scenarios/')[0]}/scenarios/{scenario.pk}"
+    return Status(201, scenario)
 
 
 @router.get(

@@ -1,30 +1,30 @@
 """The one seam between the territories app and the allocation engine.
 
 Selectors build an :class:`AllocationInput` (plain numpy arrays); services call
-:func:`solve_plan`, :func:`route_batch` and :func:`route_one` and read back plain results. Only
-this module knows the engine's names and shapes, so when the engine's API moves, only this
-module changes.
+:func:`solve_plan` and :func:`pareto_front` and read back plain results (lead routing lives in
+:mod:`opensrm.territories.engine_routing`). Only these modules know the engine's names and
+shapes, so when the engine's API moves, only they change.
 
-While an engine entry point is missing, a small exact fallback built on HiGHS
-(``scipy.optimize.milp``) answers instead; it is meant for small organisations and for tests,
-and reports the same diagnostics (status, objective, bound, gap, seconds).
+Plans, explanations, infeasibility diagnoses and lead routing come from the engine's public API.
+Only a problem the engine cannot express (more than 62 distinct skill patterns, which its bitmask
+cannot hold) goes to the small exact model in :mod:`opensrm.territories.engine_fallback`.
+Engine text stays English here; :mod:`opensrm.territories.engine_text` translates it for display.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
-try:  # the engine is built alongside; each entry point is used as soon as it exists
-    from opensrm.engines import allocation as _engine
-except ImportError:  # pragma: no cover - the package always exists in a full checkout
-    _engine = None  # type: ignore[assignment]
+from opensrm.engines import allocation as _engine
+from opensrm.territories.engine_text import constraint_of
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -82,8 +82,9 @@ class PlanOutcome:
     distance_km: FloatArray  # (m, n)
     explanations: list[dict[str, Any]]
     infeasibility: dict[str, Any] | None = None
-    engine: str = "fallback"
+    engine: str = "opensrm.territories.engine_fallback"
     unassigned: dict[int, str] = field(default_factory=dict)  # account index → why no rep
+    bound_scope: str = ""
 
 
 def haversine_km(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -121,41 +122,102 @@ def solve_plan(
     report = progress or (lambda _f, _m: None)
     report(0.05, _("building the problem"))
     distance = haversine_km(inp.rep_latlon, inp.account_latlon)
-    cost = cost_matrix(inp, distance)
-    _m, n = inp.shape
-    diagnosis = diagnose(inp)
-    if diagnosis is not None:
-        return PlanOutcome(
-            "infeasible",
-            np.full(n, -1, dtype=np.int64),
-            None,
-            None,
-            None,
-            0.0,
-            0,
-            diagnosis["message"],
-            distance,
-            [],
-            diagnosis,
-        )
-    report(0.15, _("solving"))
-    problem = _engine_problem(inp)
-    if problem is not None:
-        outcome = _engine_solve(inp, problem, distance, time_limit=time_limit, seed=seed)
-    else:
+    m, n = inp.shape
+    if m == 0:
+        no_reps = {"constraint": "reps", "message": "no reps in scope", "details": [], "reps": [], "accounts": []}
+        return _no_plan(n, distance, no_reps)
+    problem = engine_problem(inp)
+    if problem is None:
+        # More distinct skill patterns than the engine's bitmask holds, or nothing to assign.
+        cost = cost_matrix(inp, distance)
+        diagnosis: dict[str, Any] | None = engine_fallback.diagnose(inp)
+        if diagnosis is not None:
+            return _no_plan(n, distance, diagnosis)
+        report(0.15, _("solving"))
         outcome = engine_fallback.solve(inp, cost, distance, time_limit=time_limit)
+        if outcome.status in ("optimal", "feasible"):
+            outcome = replace(outcome, explanations=engine_fallback.explain(inp, cost, distance, outcome.assignment))
+        elif outcome.status == "infeasible":
+            outcome = replace(outcome, infeasibility=engine_fallback.infeasibility(inp))
+        report(1.0, _("done"))
+        return outcome
+    diagnosis = _diagnosis(_engine.diagnose_infeasibility(problem), m)
+    if diagnosis is not None:
+        return _no_plan(n, distance, diagnosis)
+    report(0.15, _("solving"))
+    result = _engine.solve(problem, time_limit=time_limit, seed=seed)
+    outcome = _outcome(result, distance, m)
+    if outcome.status == "time_limit" and m * n <= EXACT_LIMIT:
+        report(0.5, _("trying the exact model"))
+        result, outcome = engine_fallback.exact_retry(inp, distance, result, outcome, time_limit=time_limit)
     report(0.85, _("explaining"))
     if outcome.status in ("optimal", "feasible"):
-        explanations = explain(inp, cost, distance, outcome.assignment)
-        outcome = PlanOutcome(**{**outcome.__dict__, "explanations": explanations})
-    elif outcome.status == "infeasible" and outcome.infeasibility is None:
-        outcome = PlanOutcome(**{**outcome.__dict__, "infeasibility": engine_fallback.infeasibility(inp)})
+        outcome = replace(outcome, explanations=explain(inp, problem, result))
     report(1.0, _("done"))
     return outcome
 
 
+# When the engine finds no plan in time, a problem this small (reps × accounts) gets one more try
+# with the exact model: a proof of feasibility is worth more to a planner than the seconds.
+EXACT_LIMIT = 60_000
+
+
+def _no_plan(n: int, distance: FloatArray, diagnosis: dict[str, Any]) -> PlanOutcome:
+    return PlanOutcome(
+        "infeasible",
+        np.full(n, -1, dtype=np.int64),
+        None,
+        None,
+        None,
+        0.0,
+        0,
+        diagnosis["message"],
+        distance,
+        [],
+        diagnosis,
+    )
+
+
+_INDEX = re.compile(r"\b(rep|account) (\d+)\b")
+
+
+def _diagnosis(reasons: list[str] | tuple[str, ...], m: int) -> dict[str, Any] | None:
+    """Engine diagnosis lines → the stored structure: constraint family, culprit reps and accounts.
+
+    Lines about single unassignable accounts do not block a plan (the engine reports them and
+    plans the rest), so only the other lines count as a proof of infeasibility. A line that names
+    no rep or account (a total over the team) implicates every rep."""
+    blocking = [r for r in reasons if constraint_of(r) != "skills"]
+    if not blocking:
+        return None
+    reps: set[int] = set()
+    accounts: set[int] = set()
+    for line in blocking:
+        found = _INDEX.findall(line)
+        for kind, index in found:
+            (reps if kind == "rep" else accounts).add(int(index))
+        if not found:
+            reps.update(range(m))
+    return {
+        "constraint": constraint_of(blocking[0]),
+        "message": blocking[0],
+        "details": list(blocking),
+        "reps": sorted(reps),
+        "accounts": sorted(accounts),
+    }
+
+
+MAX_BITS = 62  # the engine's masks are int64; the sign bit stays clear
+
+
 def _skill_bits(eligible: BoolArray) -> tuple[IntArray, IntArray] | None:
-    """Eligibility as the engine's skill bitmasks: one bit per distinct column pattern (≤ 62)."""
+    """Eligibility as the engine's skill bitmasks (an account needs every bit its rep has).
+
+    First choice: one bit per distinct eligibility pattern (≤ 62), which also makes the engine's
+    skill-fit term favour specialists. When there are more patterns (a kept owner outside their
+    specialisation makes one per owner) but at most 62 reps, one bit per rep that may *not* take
+    the account expresses any eligibility exactly; skill fit then no longer separates the eligible
+    reps. Beyond both, None: the engine cannot express the problem."""
     patterns: dict[bytes, int] = {}
     account_bits = np.zeros(eligible.shape[1], dtype=np.int64)
     rep_bits = np.zeros(eligible.shape[0], dtype=np.int64)
@@ -163,12 +225,22 @@ def _skill_bits(eligible: BoolArray) -> tuple[IntArray, IntArray] | None:
         col = eligible[:, j]
         key = col.tobytes()
         if key not in patterns:
-            if len(patterns) >= 62:
-                return None
+            if len(patterns) >= MAX_BITS:
+                return _exclusion_bits(eligible)
             patterns[key] = len(patterns)
             rep_bits[col] |= np.int64(1) << patterns[key]
         account_bits[j] = np.int64(1) << patterns[key]
     return account_bits, rep_bits
+
+
+def _exclusion_bits(eligible: BoolArray) -> tuple[IntArray, IntArray] | None:
+    m = eligible.shape[0]
+    if m > MAX_BITS:
+        return None
+    own = np.left_shift(np.int64(1), np.arange(m, dtype=np.int64))
+    rep_bits = np.bitwise_xor(own.sum(), own)  # every rep's bit but its own
+    account_bits = (~eligible).astype(np.int64).T @ own  # the bits of the reps that may not
+    return account_bits.astype(np.int64), rep_bits.astype(np.int64)
 
 
 def _filled(latlon: FloatArray, fallback: FloatArray) -> FloatArray:
@@ -180,9 +252,8 @@ def _filled(latlon: FloatArray, fallback: FloatArray) -> FloatArray:
     return out
 
 
-def _engine_problem(inp: AllocationInput) -> Any:
-    if _engine is None or not hasattr(_engine, "solve") or not hasattr(_engine, "AssignmentProblem"):
-        return None
+def engine_problem(inp: AllocationInput) -> Any:
+    """The engine's problem for ``inp``; None when it cannot express it (> 62 skill patterns)."""
     bits = _skill_bits(inp.eligible)
     if bits is None:
         return None
@@ -218,19 +289,18 @@ def _finite(value: float) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
 
 
-def _engine_solve(
-    inp: AllocationInput, problem: Any, distance: FloatArray, *, time_limit: float, seed: int
-) -> PlanOutcome:
-    result = _engine.solve(problem, time_limit=time_limit, seed=seed)
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _outcome(result: Any, distance: FloatArray, m: int) -> PlanOutcome:
     infeasibility = None
     if result.status == "infeasible":
-        reasons = list(result.infeasibility) or [result.message]
-        infeasibility = {
-            "constraint": reasons[0].split(":", 1)[0].strip().replace(" ", "_"),
-            "message": reasons[0],
-            "details": reasons,
+        infeasibility = _diagnosis(list(result.infeasibility) or [result.message], m) or {
+            "constraint": "combined",
+            "message": result.message,
+            "details": list(result.infeasibility),
             "reps": [],
-            "accounts": sorted(int(a) for a in result.unassignable),
+            "accounts": [],
         }
     return PlanOutcome(
         status=result.status,
@@ -246,128 +316,95 @@ def _engine_solve(
         infeasibility=infeasibility,
         engine="opensrm.engines.allocation",
         unassigned={int(a): str(why) for a, why in result.unassignable.items()},
+        bound_scope=str(getattr(result, "bound_scope", "")),
     )
 
 
 def engine_name() -> str:
-    return "opensrm.engines.allocation" if _engine is not None and hasattr(_engine, "solve") else "fallback"
+    return "opensrm.engines.allocation"
 
 
-# --- explanations and diagnosis -------------------------------------------------------------
-def explain(
-    inp: AllocationInput, cost: FloatArray, distance: FloatArray, assignment: IntArray
-) -> list[dict[str, Any]]:
-    """Per account: why this rep, and the best alternative with its extra cost."""
-    m, n = inp.shape
-    out: list[dict[str, Any]] = []
-    masked = np.where(inp.eligible, cost, np.inf)
-    for j in range(n):
-        i = int(assignment[j])
-        if i < 0:
-            out.append({})
-            continue
-        alt = masked[:, j].copy()
-        alt[i] = np.inf
-        k = int(np.argmin(alt)) if m > 1 else -1
+# --- explanations --------------------------------------------------------------------------------
+EXPLAIN_LIMIT = 5000  # beyond this many accounts only moved ones are explained (each call is O(n))
+
+
+def _rounded(value: float, digits: int) -> float | None:
+    return round(float(value), digits) if math.isfinite(value) else None
+
+
+def explain(inp: AllocationInput, problem: Any, result: Any) -> list[dict[str, Any]]:
+    """Per account, from the engine: why this rep (distance, skills, balance) and the runner-up
+    with its extra cost. ``rep`` indices in the output are positions among the input's reps."""
+    _m, n = inp.shape
+    assignment = np.asarray(result.assignment)
+    if n <= EXPLAIN_LIMIT:
+        chosen = np.flatnonzero(assignment >= 0)
+    else:
+        chosen = np.flatnonzero((assignment >= 0) & (assignment != inp.current))[:EXPLAIN_LIMIT]
+    out: list[dict[str, Any]] = [{} for _j in range(n)]
+    for j in chosen.tolist():
+        e = _engine.explain_assignment(problem, result, j)
         entry: dict[str, Any] = {
-            "distance_km": round(float(distance[i, j]), 1),
-            "skill_fit": round(float(inp.skill_fit[i, j]), 2),
-            "kept_owner": bool(inp.current[j] == i),
+            "distance_km": _rounded(e.distance_km, 1),
+            "skill_fit": round(float(inp.skill_fit[e.rep, j]), 2),
+            "skills_ok": bool(e.skills_ok),
+            "balance_share": _rounded(e.rep_potential_share, 3),
+            "kept_owner": bool(inp.current[j] == e.rep),
             "locked": bool(inp.locked[j]),
-            "cost": round(float(cost[i, j]), 4),
+            "cost": _rounded(e.cost, 4),
             "second_best": None,
+            "detail": e.text,
         }
-        if k >= 0 and np.isfinite(alt[k]):
+        if e.runner_up >= 0:
             entry["second_best"] = {
-                "rep": k,
-                "distance_km": round(float(distance[k, j]), 1),
-                "extra_cost": round(float(alt[k] - cost[i, j]), 4),
+                "rep": int(e.runner_up),
+                "distance_km": _rounded(e.runner_up_distance_km, 1),
+                "extra_cost": _rounded(e.runner_up_extra_cost, 4),
             }
-        out.append(entry)
+        out[j] = entry
     return out
 
 
-def diagnose(inp: AllocationInput) -> dict[str, Any] | None:
-    """Cheap necessary conditions; the first violated one names the constraint and the culprits."""
-    m, _n = inp.shape
-    if m == 0:
-        return {"constraint": "reps", "message": _("There are no reps in scope."), "reps": [], "accounts": []}
-    locked = np.nonzero(inp.locked & (inp.current >= 0))[0]
-    locked_load = np.bincount(inp.current[locked], weights=inp.workload[locked], minlength=m)
-    over = np.nonzero(locked_load > inp.capacity + 1e-9)[0]
-    if over.size:
-        overfull = set(over.tolist())
-        return {
-            "constraint": "capacity",
-            "message": _("Locked accounts alone exceed some reps' capacity."),
-            "reps": over.tolist(),
-            "accounts": [int(j) for j in locked if inp.current[j] in overfull],
+# --- disruption trade-off ----------------------------------------------------------------------
+NO_BAND = 100.0
+PARETO_BANDS = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
+
+
+def pareto_front(inp: AllocationInput, *, time_limit: float, seed: int, n_points: int = 8) -> list[dict[str, Any]]:
+    """Best potential balance reachable for a few caps on moves (the engine's Pareto front), as
+    plain dicts; empty when the engine cannot express the problem or no cap admits a plan.
+
+    The caps run from none to the larger of 30 % of the accounts and the moves of the plan without
+    a cap (solved first, with a share of the time). Caps too small for any plan (capacity
+    may force some moves) are left out by the engine."""
+    problem = engine_problem(inp)
+    if problem is None:
+        return []
+    free = _engine.solve(replace(problem, max_moves=None), time_limit=max(1.0, time_limit / 5), seed=seed)
+    if free.status not in ("optimal", "feasible"):
+        return []
+    _m, n = inp.shape
+    top = max(int(free.moves), round(0.3 * n))
+    top = min(top, n) if inp.max_moves is None else min(top, inp.max_moves)
+    grid = sorted({round(x) for x in np.linspace(0, top, n_points)})
+    # Without a band the front starts from "capacity and skills only" (a band too wide to bind).
+    start = inp.tolerance if inp.tolerance is not None else NO_BAND
+    tolerances = sorted({start, *(t for t in PARETO_BANDS if t < start)}, reverse=True)
+    points = _engine.pareto_balance_moves(
+        replace(problem, balance_tolerance=start),
+        max_moves_grid=grid,
+        tolerances=tolerances,
+        time_limit=time_limit * 4 / 5,
+        seed=seed,
+    )
+    return [
+        {
+            "max_moves": int(p.max_moves),
+            "moves": int(p.moves),
+            "balance_deviation": round(float(p.balance_deviation), 4),
+            "objective": _finite(p.objective),
+            "status": str(p.status),
+            "tolerance": None if p.tolerance is None or p.tolerance >= NO_BAND else float(p.tolerance),
         }
-    assignable = inp.eligible.any(axis=0)
-    if inp.workload[assignable].sum() > inp.capacity.sum() + 1e-9:
-        return {
-            "constraint": "capacity",
-            "message": _("Total workload exceeds the reps' total capacity."),
-            "reps": list(range(m)),
-            "accounts": [],
-            "workload": float(inp.workload.sum()),
-            "capacity": float(inp.capacity.sum()),
-        }
-    if assignable.sum() > inp.max_accounts.sum():
-        return {
-            "constraint": "max_accounts",
-            "message": _("More accounts than the reps may hold in total."),
-            "reps": list(range(m)),
-            "accounts": [],
-        }
-    # Per skill group: accounts only some reps may take must fit those reps' capacity.
-    for pattern in {tuple(col) for col in inp.eligible.T.tolist() if any(col)}:
-        cols = np.nonzero((np.array(pattern) == inp.eligible.T).all(axis=1))[0]
-        reps = np.nonzero(np.array(pattern))[0]
-        if inp.workload[cols].sum() > inp.capacity[reps].sum() + 1e-9:
-            return {
-                "constraint": "skills_capacity",
-                "message": _("Accounts that only some reps may take exceed those reps' capacity."),
-                "reps": reps.tolist(),
-                "accounts": cols.tolist(),
-            }
-    return None
-
-
-# --- lead routing ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RoutingInput:
-    """Leads × reps: ``value[j]`` is lead ``j``'s expected value, ``slots[i]`` how many more leads
-    rep ``i`` may take."""
-
-    value: FloatArray  # (n,)
-    lead_latlon: FloatArray  # (n, 2)
-    rep_latlon: FloatArray  # (m, 2)
-    eligible: BoolArray  # (m, n)
-    slots: FloatArray  # (m,)
-    fairness: float = 1.5  # no rep gets more than fairness × the even share of the batch
-
-
-@dataclass(frozen=True)
-class RoutingOutcome:
-    status: str
-    assignment: IntArray
-    objective: float | None
-    seconds: float
-    message: str
-    distance_km: FloatArray
-    round_robin_objective: float | None = None
-
-
-def route_batch(inp: RoutingInput, *, time_limit: float, seed: int) -> RoutingOutcome:
-    """Route a batch of leads: maximise expected value under remaining slots, skills and fairness."""
-    from opensrm.territories import engine_fallback
-
-    return engine_fallback.route_batch(inp, time_limit=time_limit, seed=seed)
-
-
-def route_one(inp: RoutingInput) -> int:
-    """The rep (index) for a single new lead, or -1 when no eligible rep has room."""
-    from opensrm.territories import engine_fallback
-
-    return engine_fallback.route_one(inp)
+        for p in points
+    ]

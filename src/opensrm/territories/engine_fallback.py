@@ -1,41 +1,67 @@
-"""Stand-ins for engine entry points that are not available: small exact models on HiGHS
-(``scipy.optimize.milp``). Only :mod:`opensrm.territories.engine_adapter` uses this module; it
-shrinks as the engine grows."""
+"""A small exact model on HiGHS (``scipy.optimize.milp``) for what the engine cannot take: eligibility
+beyond its 64-bit skill masks, and a small problem the engine found no plan for in time.
+Only :mod:`opensrm.territories.engine_adapter` uses this module. Messages are English, like the
+engine's; :mod:`opensrm.territories.engine_text` translates them for display."""
 
 from __future__ import annotations
 
-import math
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from django.utils.translation import gettext as _
 
-from opensrm.territories.engine_adapter import (
-    AllocationInput,
-    FloatArray,
-    PlanOutcome,
-    RoutingInput,
-    RoutingOutcome,
-    cost_matrix,
-    haversine_km,
-)
+from opensrm.engines import allocation as _engine
+from opensrm.territories.engine_adapter import AllocationInput, FloatArray, IntArray, PlanOutcome, cost_matrix
+
+
+def exact_retry(
+    inp: AllocationInput, distance: FloatArray, result: Any, outcome: PlanOutcome, *, time_limit: float
+) -> tuple[Any, PlanOutcome]:
+    """The engine found no plan in time; solve exactly and hand back an engine-typed result."""
+    exact = solve(inp, cost_matrix(inp, distance), distance, time_limit=time_limit)
+    if exact.status not in ("optimal", "feasible"):
+        return result, outcome
+    ok = exact.assignment >= 0
+    m, _n = inp.shape
+    rep_potential = np.bincount(exact.assignment[ok], weights=inp.potential[ok], minlength=m)
+    # The engine's result type, so the engine explains this plan like one of its own.
+    as_engine = _engine.AssignmentResult(
+        status=exact.status,
+        assignment=exact.assignment,
+        objective=float(exact.objective or 0.0),
+        bound=float(exact.bound or 0.0),
+        gap=float(exact.gap or 0.0),
+        seconds=float(result.seconds + exact.seconds),
+        iterations=0,
+        message=exact.message,
+        rep_potential=rep_potential.astype(np.float64),
+        moves=exact.moves,
+        unassignable=dict(result.unassignable),
+    )
+    return as_engine, replace(
+        exact,
+        seconds=as_engine.seconds,
+        message=f"exact model after: {outcome.message}",
+        unassigned={**outcome.unassigned, **exact.unassigned},
+    )
 
 
 def infeasibility(inp: AllocationInput) -> dict[str, Any]:
     """The solver proved infeasibility; relax one family at a time to name the culprit."""
     m, n = inp.shape
     for name, relaxed, message in (
-        ("balance", {"tolerance": None}, _("Potential cannot be balanced within the tolerance.")),
-        ("max_moves", {"max_moves": None}, _("The cap on moves is too tight.")),
+        ("balance", {"tolerance": None}, "balance: potential cannot be balanced within the tolerance"),
+        ("moves", {"max_moves": None}, "moves: the cap on moves is too tight"),
     ):
         trial = AllocationInput(**{**inp.__dict__, **relaxed})
         probe = solve(trial, cost_matrix(trial, np.zeros((m, n))), np.zeros((m, n)), time_limit=5.0)
         if probe.status in ("optimal", "feasible"):
-            return {"constraint": name, "message": message, "reps": [], "accounts": []}
+            return {"constraint": name, "message": message, "details": [message], "reps": [], "accounts": []}
     return {
         "constraint": "combined",
-        "message": _("Capacity, skills and locks cannot be met together."),
+        "message": "capacity, skills and locks cannot be met together",
+        "details": [],
         "reps": list(range(m)),
         "accounts": [],
     }
@@ -104,7 +130,7 @@ def solve(inp: AllocationInput, cost: FloatArray, distance: FloatArray, *, time_
     gap = 0.0 if close else (objective - bound) / max(abs(objective), 1e-12)
     status = "optimal" if res.status == 0 else "feasible"
     moves = int(((inp.current >= 0) & ok & (assignment != inp.current)).sum())
-    unassigned = {int(j): _("no rep has the skills this account needs") for j in np.nonzero(~ok)[0]}
+    unassigned = {int(j): "no rep has the skills this account needs" for j in np.nonzero(~ok)[0]}
     return PlanOutcome(
         status,
         assignment,
@@ -120,92 +146,84 @@ def solve(inp: AllocationInput, cost: FloatArray, distance: FloatArray, *, time_
     )
 
 
-def _route_score(inp: RoutingInput, distance: FloatArray) -> FloatArray:
-    # Expected value, discounted by distance: a lead 500 km away is worth half as much.
-    value = np.maximum(inp.value, 1.0)[None, :]
-    return value / (1.0 + distance / 500.0)
-
-
-def route_batch(inp: RoutingInput, *, time_limit: float, seed: int) -> RoutingOutcome:
-    """Route a batch of leads: maximise expected value under remaining slots, skills and fairness."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_matrix, lil_matrix
-
-    m, n = inp.eligible.shape
-    start = time.perf_counter()
-    distance = haversine_km(inp.rep_latlon, inp.lead_latlon)
-    if m == 0 or n == 0:
-        return RoutingOutcome(
-            "infeasible" if n else "optimal",
-            np.full(n, -1, dtype=np.int64),
-            0.0,
-            0.0,
-            _("no reps") if n else _("no leads"),
-            distance,
-        )
-    score = _route_score(inp, distance)
-    share = math.ceil(inp.fairness * n / max(1, int((inp.slots > 0).sum())))
-    cap = np.minimum(inp.slots, share)
-    each = lil_matrix((n, m * n))
-    per_rep = lil_matrix((m, m * n))
-    for i in range(m):
-        each[np.arange(n), i * n + np.arange(n)] = 1.0
-        per_rep[i, i * n : (i + 1) * n] = 1.0
-    # A lead may stay unrouted (≤ 1) when no eligible rep has room; the objective prefers routing.
-    res = milp(
-        -score.reshape(-1),
-        integrality=np.ones(m * n),
-        bounds=Bounds(np.zeros(m * n), inp.eligible.reshape(-1).astype(float)),
-        constraints=[
-            LinearConstraint(csr_matrix(each), np.zeros(n), np.ones(n)),
-            LinearConstraint(csr_matrix(per_rep), np.full(m, -np.inf), cap),
-        ],
-        options={"time_limit": float(time_limit)},
-    )
-    assignment = np.full(n, -1, dtype=np.int64)
-    if res.x is not None:
-        x = np.round(res.x).reshape(m, n)
-        routed = x.sum(axis=0) > 0.5
-        assignment[routed] = np.argmax(x[:, routed], axis=0)
-    objective = float(score[assignment[assignment >= 0], np.nonzero(assignment >= 0)[0]].sum())
-    rr = _round_robin(inp, score, cap)
-    return RoutingOutcome(
-        "optimal" if res.status == 0 else "feasible",
-        assignment,
-        objective,
-        time.perf_counter() - start,
-        str(res.message),
-        distance,
-        rr,
-    )
-
-
-def _round_robin(inp: RoutingInput, score: FloatArray, cap: FloatArray) -> float:
-    """The value a plain round-robin over eligible reps with room would reach (for comparison)."""
-    m, n = inp.eligible.shape
-    left = cap.copy()
-    pointer, total = 0, 0.0
+def explain(
+    inp: AllocationInput, cost: FloatArray, distance: FloatArray, assignment: IntArray
+) -> list[dict[str, Any]]:
+    """Per account: why this rep, and the best alternative with its extra cost."""
+    m, n = inp.shape
+    out: list[dict[str, Any]] = []
+    masked = np.where(inp.eligible, cost, np.inf)
     for j in range(n):
-        for step in range(m):
-            i = (pointer + step) % m
-            if inp.eligible[i, j] and left[i] >= 1:
-                total += float(score[i, j])
-                left[i] -= 1
-                pointer = i + 1
+        i = int(assignment[j])
+        if i < 0:
+            out.append({})
+            continue
+        alt = masked[:, j].copy()
+        alt[i] = np.inf
+        k = int(np.argmin(alt)) if m > 1 else -1
+        entry: dict[str, Any] = {
+            "distance_km": round(float(distance[i, j]), 1),
+            "skill_fit": round(float(inp.skill_fit[i, j]), 2),
+            "skills_ok": True,
+            "kept_owner": bool(inp.current[j] == i),
+            "locked": bool(inp.locked[j]),
+            "cost": round(float(cost[i, j]), 4),
+            "second_best": None,
+        }
+        if k >= 0 and np.isfinite(alt[k]):
+            entry["second_best"] = {
+                "rep": k,
+                "distance_km": round(float(distance[k, j]), 1),
+                "extra_cost": round(float(alt[k] - cost[i, j]), 4),
+            }
+        out.append(entry)
+    return out
+
+
+def diagnose(inp: AllocationInput) -> dict[str, Any] | None:
+    """Cheap necessary conditions; the first violated one names the constraint and the culprits."""
+    m, _n = inp.shape
+    locked = np.nonzero(inp.locked & (inp.current >= 0))[0]
+    locked_load = np.bincount(inp.current[locked], weights=inp.workload[locked], minlength=m)
+    over = np.nonzero(locked_load > inp.capacity + 1e-9)[0]
+    found: dict[str, Any] | None = None
+    if over.size:
+        overfull = set(over.tolist())
+        found = {
+            "constraint": "capacity",
+            "message": "capacity: locked accounts alone exceed some reps' capacity",
+            "reps": over.tolist(),
+            "accounts": [int(j) for j in locked if inp.current[j] in overfull],
+        }
+    assignable = inp.eligible.any(axis=0)
+    if found is None and inp.workload[assignable].sum() > inp.capacity.sum() + 1e-9:
+        found = {
+            "constraint": "capacity",
+            "message": f"capacity: total workload {inp.workload.sum():.1f} h exceeds total rep capacity "
+            f"{inp.capacity.sum():.1f} h",
+            "reps": list(range(m)),
+            "accounts": [],
+        }
+    if found is None and assignable.sum() > inp.max_accounts.sum():
+        found = {
+            "constraint": "max_accounts",
+            "message": "max accounts: more accounts than the reps may hold in total",
+            "reps": list(range(m)),
+            "accounts": [],
+        }
+    if found is None:
+        # Per skill group: accounts only some reps may take must fit those reps' capacity.
+        for pattern in {tuple(col) for col in inp.eligible.T.tolist() if any(col)}:
+            cols = np.nonzero((np.array(pattern) == inp.eligible.T).all(axis=1))[0]
+            reps = np.nonzero(np.array(pattern))[0]
+            if inp.workload[cols].sum() > inp.capacity[reps].sum() + 1e-9:
+                found = {
+                    "constraint": "skills_capacity",
+                    "message": "capacity: accounts that only some reps may take exceed those reps' capacity",
+                    "reps": reps.tolist(),
+                    "accounts": cols.tolist(),
+                }
                 break
-    return total
-
-
-def route_one(inp: RoutingInput) -> int:
-    """The rep for a single new lead (index), or -1: best value among eligible reps with room,
-    ties to the rep with the most room left."""
-    m, n = inp.eligible.shape
-    if m == 0 or n != 1:
-        return -1
-    distance = haversine_km(inp.rep_latlon, inp.lead_latlon)
-    score = _route_score(inp, distance)[:, 0]
-    ok = inp.eligible[:, 0] & (inp.slots >= 1)
-    if not ok.any():
-        return -1
-    key = np.where(ok, score + 1e-6 * inp.slots, -np.inf)
-    return int(np.argmax(key))
+    if found is not None:
+        found["details"] = [found["message"]]
+    return found

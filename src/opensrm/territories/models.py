@@ -93,7 +93,10 @@ class AllocationScenario(BaseModel):
     rolled_back_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["progress", "progress_message"])
+    # The balance-vs-moves trade-off: derived, recomputed on demand, so outside history and version.
+    pareto_status = models.CharField(_("trade-off status"), max_length=16, blank=True)
+    pareto = models.JSONField(_("balance vs moves trade-off"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["progress", "progress_message", "pareto_status", "pareto"])
 
     class Meta:
         verbose_name = _("allocation scenario")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from opensrm.core.services import lock_for_update
 from opensrm.crm.models import Lead
 from opensrm.people.models import User
-from opensrm.territories import engine_adapter, selectors
+from opensrm.territories import engine_routing, selectors
 from opensrm.territories.models import (
     AllocationScenario,
     AssignmentLine,
@@ -51,7 +51,7 @@ def lead_route(*, lead: Lead, actor: User) -> Lead:
             team=policy.team if policy else None,
             max_open_leads=policy.max_open_leads if policy else DEFAULT_MAX_OPEN_LEADS,
         )
-        choice = engine_adapter.route_one(inp)
+        choice = engine_routing.route_one(inp)
         if choice < 0:
             return current
         current.owner_id = rep_ids[choice]
@@ -74,7 +74,7 @@ def routing_plan_store(
     inp, rep_ids = selectors.routing_problem_for(
         leads=leads, team=scenario.scope_team, max_open_leads=int(params["max_open_leads"])
     )
-    outcome = engine_adapter.route_batch(
+    outcome = engine_routing.route_batch(
         inp, time_limit=float(params["time_limit"]), seed=int(params["seed"])
     )
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=rep_ids)}

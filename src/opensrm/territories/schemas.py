@@ -25,6 +25,11 @@ class Parameters(Schema):
     time_limit: float = Field(30, ge=1, le=3600, description="Seconds the solver may take.")
     seed: int = Field(0, ge=0)
     workload_source: str = Field("tier", pattern="^(tier|activities)$")
+    keep_owner_eligible: bool = Field(
+        False,
+        description="A rep may keep an account they already hold even outside their specialisation "
+        "(industry, language, product line); new assignments still follow it.",
+    )
     max_open_leads: int = Field(50, ge=1, description="Routing: open leads a rep may hold.")
 
 
@@ -130,3 +135,39 @@ class LeadRouteOut(Schema):
     id: int
     owner_id: int | None
     version: int
+
+
+class ParetoPointOut(Schema):
+    max_moves: int = Field(description="The cap on moves this point was solved with.")
+    moves: int = Field(description="Moves the plan at this point makes.")
+    balance_deviation: float = Field(description="Largest |rep potential / mean − 1| of that plan.")
+    objective: float | None
+    status: str
+    tolerance: float | None = Field(None, description="The tightest balance band solved at this cap.")
+
+
+class ParetoOut(Schema):
+    scenario_id: int
+    status: str = Field(description='"" (never computed), "computing", "done" or "failed".')
+    accounts: int | None
+    points: list[ParetoPointOut]
+
+    @staticmethod
+    def resolve_scenario_id(obj: Any) -> int:
+        return int(obj.pk)
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.pareto_status)
+
+    @staticmethod
+    def resolve_accounts(obj: Any) -> int | None:
+        return (obj.pareto or {}).get("accounts")
+
+    @staticmethod
+    def resolve_points(obj: Any) -> list[dict[str, Any]]:
+        return list((obj.pareto or {}).get("points") or [])
+
+
+class ParetoUseIn(Schema):
+    max_moves: int = Field(ge=0, description="The cap of one of the front's points.")

@@ -33,7 +33,8 @@ from django.utils import timezone
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, AccountStatus, Activity, Lead, LeadStatus
 from opensrm.people.models import RepProfile, Role, Team, User
-from opensrm.territories.engine_adapter import AllocationInput, RoutingInput, Weights
+from opensrm.territories.engine_adapter import AllocationInput, Weights
+from opensrm.territories.engine_routing import RoutingInput
 from opensrm.territories.models import AllocationScenario, AssignmentLine, RepLoad
 
 # A coverage model: hours of account work per week by tier (A ≈ a visit and calls each month,
@@ -49,7 +50,11 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "seed": 0,
     "workload_source": "tier",
     "max_open_leads": 50,
+    "keep_owner_eligible": False,
 }
+# The fit of a current owner kept outside their specialisation: eligible, but worse than a
+# generalist (0.5), so a plan with room to move prefers a specialist.
+KEPT_OWNER_FIT = 0.25
 
 
 def scenario_parameters(scenario: AllocationScenario) -> dict[str, Any]:
@@ -158,6 +163,10 @@ def assignment_problem_for(*, scenario: AllocationScenario, actor: User | None =
     fit = np.array([[_fit(r.rep_profile, a) for a in accounts] for r in reps], dtype=float).reshape(
         len(reps), len(accounts)
     )
+    if params.get("keep_owner_eligible"):
+        cols = [j for j, a in enumerate(accounts) if a.owner_id in rep_index]
+        rows = [rep_index[accounts[j].owner_id] for j in cols]
+        fit[rows, cols] = np.maximum(fit[rows, cols], KEPT_OWNER_FIT)
     w = params["weights"]
     tolerance = params["tolerance"]
     inp = AllocationInput(
@@ -312,3 +321,15 @@ def scenario_map_data(*, scenario: AllocationScenario, limit: int = 20000) -> di
         target = line.account or line.lead
         points.append([line.lon, line.lat, idx, str(target), line.moved])
     return {"reps": names, "points": points}
+
+
+def pareto_chart_data(*, scenario: AllocationScenario) -> dict[str, Any]:
+    """The trade-off for the page: status, accounts in scope and the points sorted by cap, each
+    with its balance deviation in per cent (what the chart plots against moves)."""
+    data = scenario.pareto or {}
+    points = sorted(data.get("points") or [], key=lambda p: p["max_moves"])
+    return {
+        "status": scenario.pareto_status,
+        "accounts": data.get("accounts"),
+        "points": [{**p, "balance_pct": round(100 * p["balance_deviation"], 2)} for p in points],
+    }

@@ -106,6 +106,8 @@ def _validated_parameters(raw: Mapping[str, Any] | None) -> dict[str, Any]:
                 errors[f"weights.{key}"] = [_("Weights cannot be negative.")]
         if weights:
             params["weights"] = clean
+    if not isinstance(params.get("keep_owner_eligible", False), bool):
+        errors["keep_owner_eligible"] = [_("Choose true or false.")]
     if params.get("workload_source", "tier") not in ("tier", "activities"):
         errors["workload_source"] = [_("Choose tier or activities.")]
     unknown = set(params) - set(selectors.DEFAULT_PARAMETERS)

@@ -38,3 +38,23 @@ def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> 
         )
         return "failed"
     return str(scenario.status)
+
+
+@db_task()
+def pareto_job(scenario_id: int, actor_id: int | None = None) -> str:
+    """Compute the balance-vs-moves front queued by ``pareto_request``; never leaves it computing."""
+    from opensrm.territories.tradeoff import ParetoStatus, pareto_compute, pareto_failed
+
+    scenario = AllocationScenario.objects.filter(pk=scenario_id, pareto_status=ParetoStatus.COMPUTING).first()
+    if scenario is None:
+        return "skipped"
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else scenario.created_by
+    try:
+        if actor is None:
+            raise DomainError(_("The person who asked for this plan no longer exists."))
+        scenario = pareto_compute(scenario=scenario, actor=actor)
+    except Exception:  # the trade-off must not stay "computing" forever
+        log.exception("allocation trade-off for scenario %s failed", scenario_id)
+        pareto_failed(scenario_id=scenario_id)
+        return "failed"
+    return str(scenario.pareto_status)

@@ -18,7 +18,7 @@ from opensrm.core.errors import DomainError, NotFound, PermissionDenied
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Territory
 from opensrm.people.models import Team
-from opensrm.territories import selectors, services
+from opensrm.territories import engine_text, selectors, services, tradeoff
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
 
 LINES_SHOWN = 200
@@ -161,6 +161,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scenario": scenario,
             "compare": compare,
+            "result_label": engine_text.status_label(scenario.result_status),
+            "message_summary": engine_text.message_summary(scenario.message),
+            "infeasibility": engine_text.infeasibility_display(scenario.infeasibility),
             "lines": lines,
             "lines_shown": LINES_SHOWN,
             "map": selectors.scenario_map_data(scenario=scenario),
@@ -173,7 +176,18 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_solve": can_plan and scenario.status in services.EDITABLE,
             "can_apply": can_plan and scenario.status == ScenarioStatus.SOLVED and bool(compare["moves"]),
             "can_rollback": can_plan and scenario.status == ScenarioStatus.APPLIED,
-            "solving": scenario.status == ScenarioStatus.SOLVING,
+            "solving": scenario.status == ScenarioStatus.SOLVING
+            or scenario.pareto_status == tradeoff.ParetoStatus.COMPUTING,
+            "pareto": selectors.pareto_chart_data(scenario=scenario),
+            "pareto_labels": {
+                "moves": _("Moves"),
+                "balance": _("Largest deviation from the mean potential"),
+                "cap": _("Cap on moves"),
+            },
+            "can_pareto": can_plan
+            and scenario.kind == ScenarioKind.ASSIGNMENT
+            and scenario.status != ScenarioStatus.SOLVING
+            and scenario.pareto_status != tradeoff.ParetoStatus.COMPUTING,
             "breadcrumbs": _crumbs((scenario.name, None)),
         },
     )
@@ -215,3 +229,29 @@ def scenario_rollback(request: HttpRequest, pk: int) -> HttpResponse:
         services.assignment_plan_rollback,
         _("Plan rolled back: every record has its previous owner again."),
     )
+
+
+@login_required
+@require_POST
+def scenario_pareto(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        tradeoff.pareto_request,
+        _("Computing the trade-off… this page refreshes until it is done."),
+    )
+
+
+@login_required
+@require_POST
+def scenario_pareto_use(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = _get(request, pk)
+    try:
+        draft = tradeoff.pareto_point_adopt(
+            scenario=scenario, actor=request.user, max_moves=request.POST.get("max_moves")
+        )
+    except (DomainError, NotFound) as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("territories:scenario_detail", args=[pk]))
+    messages.success(request, _("New draft scenario with this cap on moves; solve it to see the plan."))
+    return HttpResponseRedirect(reverse("territories:scenario_detail", args=[draft.pk]))

@@ -1,0 +1,94 @@
+"""Engine text → the user's language.
+
+The allocation engine is a pure package and speaks English. Its status codes and the messages it
+is known to produce are mapped here to gettext strings at display time (so a plan solved by a job
+in one language reads right in another); the raw engine text is kept and shown only as a detail.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def status_label(code: str) -> str:
+    labels = {
+        "optimal": _("Optimal"),
+        "feasible": _("Feasible"),
+        "infeasible": _("Infeasible"),
+        "time_limit": _("Time limit reached"),
+        "error": _("Error"),
+    }
+    return labels.get(code, code)
+
+
+def bound_scope_label(scope: str) -> str:
+    if scope.startswith("full problem"):
+        return _("full problem (all eligible reps)")
+    if scope.startswith("candidate-restricted"):
+        return _("candidate-restricted problem")
+    return scope
+
+
+_CERTIFIED = re.compile(r"^(optimal|feasible); bound certified for the (.+)$")
+_RESTRICTED = re.compile(r"^infeasible with the (\d+) cheapest eligible reps per account")
+
+
+def message_summary(text: str) -> str:
+    """A translated one-line reading of an engine message; "" when the message is not known."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if match := _CERTIFIED.match(text):
+        return _("%(status)s; the bound is certified for the %(scope)s.") % {
+            "status": status_label(match.group(1)),
+            "scope": bound_scope_label(match.group(2)),
+        }
+    if text.startswith("exact model after: "):
+        return _("The engine found no plan in time; the exact model found this one.")
+    if text.startswith("no feasible plan found within the time limit"):
+        return _("No feasible plan was found within the time limit.")
+    if text.startswith("infeasible: no plan satisfies every constraint"):
+        return _("No plan satisfies every constraint.")
+    if match := _RESTRICTED.match(text):
+        return _(
+            "No plan was found among the %(k)s cheapest eligible reps per account; the full problem "
+            "may still have one."
+        ) % {"k": match.group(1)}
+    if text == "round robin":
+        return _("Round-robin baseline.")
+    return ""
+
+
+CONSTRAINTS = ("capacity", "max_accounts", "balance", "moves", "skills", "reps", "skills_capacity", "combined")
+
+
+def constraint_of(reason: str) -> str:
+    """The constraint family an engine diagnosis line names ("capacity: rep 3 …" → "capacity")."""
+    head = reason.split(":", 1)[0].strip().lower().replace(" ", "_")
+    if head == "unassignable":
+        return "skills"
+    return head if head in CONSTRAINTS else "combined"
+
+
+def constraint_label(code: str) -> str:
+    labels = {
+        "capacity": _("The reps' capacity is too small for the workload they must take."),
+        "max_accounts": _("The reps may not hold that many accounts."),
+        "balance": _("Potential cannot be balanced within the tolerance."),
+        "moves": _("The cap on moves is too tight."),
+        "skills": _("Some accounts need skills no rep in scope has."),
+        "skills_capacity": _("Accounts that only some reps may take exceed those reps' capacity."),
+        "reps": _("There are no reps in scope."),
+        "combined": _("Capacity, skills and locks cannot be met together."),
+    }
+    return labels.get(code, labels["combined"])
+
+
+def infeasibility_display(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored diagnosis with a translated headline; engine lines stay as details."""
+    if not data:
+        return None
+    return {**data, "headline": constraint_label(str(data.get("constraint", "combined")))}
