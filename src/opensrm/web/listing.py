@@ -83,7 +83,15 @@ def apply_filters(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, user:
         cond = Q()
         for path in spec.search:
             cond |= Q(**{f"{path}__icontains": q})
-        qs = qs.filter(cond)
+        if getattr(user, "role", None) == "manager":
+            # A manager sees a whole team's rows: SQLite gathers them all through the owner
+            # index and runs the substring match on each (120 ms p95 at 100,000 accounts).
+            # Matching the text first, as a subquery of ids, and checking visibility only on
+            # those rows is several times faster. For a rep (few rows) or sales ops (no
+            # visibility filter) the plain filter is faster, so they keep it.
+            qs = qs.filter(pk__in=qs.model._default_manager.filter(cond).values("pk"))
+        else:
+            qs = qs.filter(cond)
     for f in spec.filters:
         value = params.get(f.param, "")
         if not value:
