@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import PermissionDenied, ValidationFailed
@@ -18,6 +20,15 @@ from opensrm.people.models import RepProfile, Role, Team, User
 
 def tree_path(parent_path: str, pk: int) -> str:
     return f"{parent_path}{pk:06d}."
+
+
+def tree_repath(model: type[Any], *, old_path: str, new_path: str) -> int:
+    """Move a subtree of a materialised-path tree (teams, territories): every node under
+    ``old_path`` gets ``new_path`` as its prefix, in one UPDATE."""
+    if old_path == new_path:
+        return 0
+    rest = Substr("path", len(old_path) + 1)
+    return int(model.all_objects.filter(path__startswith=old_path).update(path=Concat(Value(new_path), rest)))
 
 
 def team_create(
@@ -49,8 +60,7 @@ def team_move(*, team: Team, parent: Team | None, actor: User, expected_version:
             instance=team, actor=actor, data={"parent": parent}, expected_version=expected_version
         )
         new_path = tree_path(parent.path if parent else "", team.pk)
-        for node in Team.all_objects.filter(path__startswith=old_path):
-            Team.all_objects.filter(pk=node.pk).update(path=new_path + node.path[len(old_path) :])
+        tree_repath(Team, old_path=old_path, new_path=new_path)
         team.refresh_from_db()
     return team
 

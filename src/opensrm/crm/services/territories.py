@@ -14,7 +14,7 @@ from opensrm.crm.models import (
     Territory,
 )
 from opensrm.people.models import User
-from opensrm.people.services import tree_path
+from opensrm.people.services import tree_path, tree_repath
 
 
 def territory_create(*, actor: User, data: Mapping[str, Any]) -> Territory:
@@ -42,7 +42,6 @@ def territory_update(
         territory = record_update(instance=territory, actor=actor, data=data, expected_version=expected_version)
         if "parent" in data:
             new_path = tree_path(territory.parent.path if territory.parent else "", territory.pk)
-            for node in Territory.all_objects.filter(path__startswith=old_path):
-                Territory.all_objects.filter(pk=node.pk).update(path=new_path + node.path[len(old_path) :])
+            tree_repath(Territory, old_path=old_path, new_path=new_path)
             territory.refresh_from_db()
     return territory
