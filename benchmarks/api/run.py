@@ -145,7 +145,7 @@ def main() -> int:
         "",
         f"Command: `python -m benchmarks.api.run --accounts {args.accounts} --requests {args.requests}`"
         + (" --database-url …" if args.database_url else ""),
-        f"Machine: {machine_line()}; database: {vendor}; measured {dt.datetime.now():%Y-%m-%d %H:%M}.",
+        f"Machine: {machine_line()}; database: {vendor}; measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.",
         f"Data: {args.accounts:,} accounts, {args.accounts // 5:,} opportunities and contacts, 100 reps in 10 teams "
         f"(built in {build_s:.1f} s). Server time through Django's test client, {args.requests} requests per row.",
         "",
