@@ -247,8 +247,8 @@ def record_restore(*, model: type[BaseModel], pk: Any, actor: User) -> BaseModel
         batch = obj.deletion_batch
         members: list[BaseModel] = [obj]
         if batch is not None:
-            for m in BaseModel.__subclasses__() + _concrete_subclasses():
-                if m is model or m._meta.abstract:
+            for m in _concrete_subclasses():
+                if m is model:
                     continue
                 members.extend(m.all_objects.filter(deletion_batch=batch))
         seen: set[tuple[type, Any]] = set()
