@@ -29,6 +29,7 @@ EXPECTED: dict[str, tuple[int, Any]] = {
     "POST /allocation/scenarios/{id}/solve": (404, None),
     "GET /allocation/scenarios/{id}/result": (404, None),
     "GET /allocation/scenarios/{id}/lines": (404, None),
+    "GET /allocation/scenarios/{id}/territory-lines": (404, None),
     "POST /allocation/scenarios/{id}/apply": (404, None),
     "POST /allocation/scenarios/{id}/rollback": (404, None),
     "POST /allocation/scenarios/{id}/pareto": (404, None),

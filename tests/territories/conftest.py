@@ -88,3 +88,41 @@ def build_alloc_org() -> AllocOrg:
             )
         )
     return AllocOrg(org, accounts)
+
+
+@dataclass
+class GridOrg:
+    org: Org
+    accounts: list[Account]
+
+    def city(self, row: int, col: int) -> list[Account]:
+        return [a for a in self.accounts if a.city == f"City {row}-{col}"]
+
+
+@pytest.fixture
+def grid(db) -> GridOrg:
+    return build_grid_org()
+
+
+def build_grid_org() -> GridOrg:
+    """Sixteen cities on a 4 × 4 grid half a degree apart, two tier-B accounts of 1 million in
+    each (0.4 hours a week and 2 million of potential per city): four territories of four cities
+    balance exactly. The west half is owned by rep_a (East), the east half by rep_b (North)."""
+    org = make_org()
+    accounts = []
+    for row in range(4):
+        for col in range(4):
+            for k in range(2):
+                accounts.append(
+                    make_account(
+                        org.rep_a if col < 2 else org.rep_b,
+                        name=f"Grid {row}{col}{k}",
+                        city=f"City {row}-{col}",
+                        province="Zhejiang",
+                        tier="B",
+                        lat=30.0 + 0.5 * row + 0.01 * k,
+                        lon=118.0 + 0.5 * col,
+                        annual_revenue=Decimal(1_000_000),
+                    )
+                )
+    return GridOrg(org, accounts)

@@ -47,3 +47,27 @@ def test_demo_allocation_starts_tight_and_loosens_only_without_a_plan(alloc):
         assert scenario.moves <= scenario.parameters["max_moves"]
     assert "Objective" in console.export_text()
     assert not Account.objects.exclude(owner=alloc.org.rep_a).exists()  # drafted, not applied
+
+
+def test_allocate_territory_alignment_prints_the_territories_and_applies(grid):
+    result = CliRunner().invoke(
+        app,
+        ["--kind", "territory", "--territories", "4", "--time-limit", "5", "--apply", "--actor", "ops"],
+        env={"COLUMNS": "160"},
+    )
+
+    assert result.exit_code == 0, result.output
+    scenario = AllocationScenario.objects.get()
+    assert scenario.kind == "territory" and scenario.status == ScenarioStatus.APPLIED
+    assert scenario.parameters["territories"] == 4 and "tolerance" not in scenario.parameters
+    assert "Balanced" in result.output and f"S{scenario.pk}-T4" in result.output
+    assert "32 accounts changed territory" in result.output
+    assert Account.objects.filter(territory__code__startswith=f"S{scenario.pk}-T").count() == 32
+
+
+def test_allocate_territory_alignment_with_too_many_territories_exits_1(grid):
+    result = CliRunner().invoke(app, ["--kind", "territory", "--territories", "40", "--time-limit", "5"])
+
+    assert result.exit_code == 1
+    assert AllocationScenario.objects.get().status == ScenarioStatus.FAILED
+    assert not Account.objects.filter(territory__isnull=False).exists()

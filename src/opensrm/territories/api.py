@@ -16,9 +16,10 @@ from opensrm.core.api.etag import required_version, set_etag
 from opensrm.core.api.pagination import Page, PageParams, paginate
 from opensrm.crm.models import Lead, Territory
 from opensrm.people.models import Team
-from opensrm.territories import selectors, services, tradeoff
+from opensrm.territories import alignment_selectors, selectors, services, tradeoff
 from opensrm.territories.models import AllocationScenario, ScenarioKind
 from opensrm.territories.schemas import (
+    TERRITORY_ONLY,
     LeadRouteOut,
     LineOut,
     ParetoOut,
@@ -28,6 +29,7 @@ from opensrm.territories.schemas import (
     ScenarioIn,
     ScenarioOut,
     ScenarioPatch,
+    TerritoryLineOut,
 )
 
 router = Router(tags=["allocation"])
@@ -49,6 +51,14 @@ class LineParams(PageParams):
 
 def _scenario(request: HttpRequest, pk: int) -> AllocationScenario:
     return get_visible(actor(request), AllocationScenario.objects.all(), pk)
+
+
+def _parameters(payload: ScenarioIn) -> dict[str, Any]:
+    """A territory alignment stores only the parameters sent (its defaults differ); the other
+    kinds store every parameter of theirs, defaults included."""
+    if payload.kind == ScenarioKind.TERRITORY:
+        return payload.parameters.dict(exclude_unset=True)
+    return {k: v for k, v in payload.parameters.dict().items() if k not in TERRITORY_ONLY}
 
 
 def _refs(payload: dict[str, Any]) -> dict[str, Any]:
@@ -83,7 +93,8 @@ def scenario_list(request: HttpRequest, params: Query[ScenarioListParams]) -> An
     summary="Draft a scenario",
 )
 def scenario_create(request: HttpRequest, payload: ScenarioIn, response: HttpResponse) -> Any:
-    scenario = services.scenario_create(actor=actor(request), data=_refs(payload.dict()))
+    data = {**_refs(payload.dict()), "parameters": _parameters(payload)}
+    scenario = services.scenario_create(actor=actor(request), data=data)
     set_etag(response, scenario)
     response["Location"] = f"{request.path.rstrip('/')}/{scenario.pk}"
     return Status(201, scenario)
@@ -156,7 +167,11 @@ def scenario_solve(request: HttpRequest, id: int, response: HttpResponse) -> Any
 )
 def scenario_result(request: HttpRequest, id: int) -> Any:
     scenario = _scenario(request, id)
-    return {"scenario": scenario, **selectors.assignment_plan_compare(scenario=scenario)}
+    result = {"scenario": scenario, **selectors.assignment_plan_compare(scenario=scenario)}
+    if scenario.kind == ScenarioKind.TERRITORY:
+        result["moves"] = scenario.moves or 0
+        result["alignment"] = scenario.alignment and alignment_selectors.alignment_compare(scenario=scenario)
+    return result
 
 
 @router.post(
@@ -208,11 +223,23 @@ def scenario_lines(request: HttpRequest, id: int, params: Query[LineParams]) -> 
     return paginate(request, qs, ordering="id", allowed=("id",), page=params)
 
 
+@router.get(
+    "/scenarios/{id}/territory-lines",
+    response={200: Page[TerritoryLineOut], 401: Problem, 404: Problem, 422: Problem},
+    operation_id="allocation_scenario_territory_lines",
+    summary="A territory alignment's units (cities or accounts), each with its proposed territory",
+)
+def scenario_territory_lines(request: HttpRequest, id: int, params: Query[LineParams]) -> Any:
+    scenario = _scenario(request, id)
+    qs = alignment_selectors.territory_lines(scenario=scenario, moved_only=params.moved_only)
+    return paginate(request, qs, ordering="id", allowed=("id",), page=params)
+
+
 @router.post(
     "/scenarios/{id}/apply",
     response={200: ScenarioOut, **ERR_ACTION},
     operation_id="allocation_scenario_apply",
-    summary="Reassign owners as planned, in one transaction",
+    summary="Reassign owners (or, for a territory alignment, territories) as planned, in one transaction",
 )
 def scenario_apply(request: HttpRequest, id: int) -> Any:
     return services.assignment_plan_apply(scenario=_scenario(request, id), actor=actor(request))
@@ -222,7 +249,7 @@ def scenario_apply(request: HttpRequest, id: int) -> Any:
     "/scenarios/{id}/rollback",
     response={200: ScenarioOut, **ERR_ACTION},
     operation_id="allocation_scenario_rollback",
-    summary="Give every record back its owner from before apply (409 if any changed since)",
+    summary="Give every record back its owner (or territory) from before apply (409 if any changed since)",
 )
 def scenario_rollback(request: HttpRequest, id: int) -> Any:
     return services.assignment_plan_rollback(scenario=_scenario(request, id), actor=actor(request))

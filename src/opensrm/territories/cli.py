@@ -13,7 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-app = typer.Typer(help="Allocation: rep ↔ account plans computed with a bound on how good they are.")
+app = typer.Typer(
+    help="Allocation: rep ↔ account plans and territory alignments computed with a bound on how good they are."
+)
 
 
 def _setup() -> None:
@@ -106,13 +108,88 @@ def summary_table(scenario: Any) -> Table:
     return table
 
 
+def alignment_table(scenario: Any) -> Table:
+    """One row per proposed territory: workload, potential (and each against the mean), units, accounts."""
+    from django.utils.translation import gettext as _
+
+    data = scenario.alignment or {}
+    table = Table(title=_("Territories"))
+    table.add_column(_("Territory"))
+    table.add_column(_("Code"))
+    for label in (_("Workload"), _("× mean"), _("Potential"), _("× mean"), _("Units"), _("Accounts")):
+        table.add_column(label, justify="right")
+    for t in data.get("territories") or []:
+        table.add_row(
+            f"T{t['index'] + 1} {t['name']}",
+            t["code"],
+            f"{t['workload']:.1f}",
+            f"{t['workload_balance']:.2f}",
+            f"{t['potential']:,.0f}",
+            f"{t['potential_balance']:.2f}",
+            str(t["units"]),
+            str(t["accounts"]),
+        )
+    return table
+
+
+def alignment_summary_table(scenario: Any) -> Table:
+    from django.utils.translation import gettext as _
+
+    from opensrm.territories import engine_text
+
+    data = scenario.alignment or {}
+    table = Table(title=scenario.name, show_header=False)
+
+    def fmt(value: Any, pattern: str = "{:.2f}") -> str:
+        return "—" if value is None else pattern.format(value)
+
+    def yes_no(value: bool | None) -> str:
+        return "—" if value is None else (_("yes") if value else _("no"))
+
+    rows = [
+        (_("Status"), f"{scenario.get_status_display()} ({scenario.result_status or '—'})"),
+        (_("Objective"), fmt(scenario.objective)),
+        (_("Bound"), fmt(scenario.bound)),
+        (_("Gap"), fmt(scenario.gap, "{:.4%}")),
+        (_("Territories"), fmt(data.get("p"), "{}")),
+        (_("Units"), fmt(data.get("units"), "{}")),
+        (_("Balanced"), yes_no(data.get("balanced")) if data else "—"),
+        (_("Contiguous"), yes_no(data.get("contiguous"))),
+        (_("Largest deviation from the mean"), fmt(data.get("spread_after"), "{:.1%}")),
+        (_("Accounts that change territory"), fmt(scenario.moves, "{}")),
+        (_("Seconds"), fmt(scenario.seconds)),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    if scenario.message:
+        table.add_row(_("Message"), engine_text.message_summary(scenario.message) or scenario.message)
+    return table
+
+
 @app.command("allocate")
 def allocate(
     scope_team: str | None = typer.Option(
         None, "--scope-team", help="Plan only this team (by name) and below."
     ),
+    kind: str = typer.Option(
+        "assignment", "--kind", help="assignment (rep ↔ account) or territory (territory alignment)."
+    ),
+    territories: int | None = typer.Option(
+        None,
+        "--territories",
+        help="Territory alignment: number of territories (default: the scope territory's sub-territories, "
+        "else the reps in scope).",
+    ),
+    scope_territory: str | None = typer.Option(
+        None, "--scope-territory", help="Plan only this territory (by code) and below."
+    ),
+    unit_level: str = typer.Option("city", "--unit-level", help="Territory alignment: city or account."),
+    contiguity: bool = typer.Option(False, "--contiguity", help="Territory alignment: contiguous territories."),
     tolerance: float | None = typer.Option(
-        0.05, "--tolerance", help="Potential within ± this share of the mean."
+        None,
+        "--tolerance",
+        help="Potential within ± this share of the mean (default 0.05; territory alignment: workload and "
+        "potential, default 0.10).",
     ),
     no_balance: bool = typer.Option(False, "--no-balance", help="Do not balance potential."),
     max_moves: int | None = typer.Option(
@@ -126,15 +203,19 @@ def allocate(
     ),
     name: str = typer.Option("", "--name", help="Scenario name."),
 ) -> None:
-    """Draft an assignment plan from today's data, solve it, print the comparison, optionally apply it."""
+    """Draft a plan from today's data, solve it, print the comparison, optionally apply it."""
     _setup()
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
     from opensrm.core.errors import DomainError
+    from opensrm.crm.models import Territory
     from opensrm.people.models import Team
     from opensrm.territories import services
-    from opensrm.territories.models import ScenarioStatus
+    from opensrm.territories.models import ScenarioKind, ScenarioStatus
+
+    if kind not in (ScenarioKind.ASSIGNMENT, ScenarioKind.TERRITORY):
+        raise typer.BadParameter("choose assignment or territory", param_hint="--kind")
 
     console = Console()
     user = _default_actor(actor)
@@ -143,28 +224,55 @@ def allocate(
         team = Team.objects.filter(name=scope_team).first()
         if team is None:
             raise typer.BadParameter(f"no team named {scope_team!r}", param_hint="--scope-team")
-    parameters = {
-        "tolerance": None if no_balance else tolerance,
-        "max_moves": max_moves,
-        "time_limit": time_limit,
-        "seed": seed,
-    }
+    territory = None
+    if scope_territory:
+        territory = Territory.objects.filter(code=scope_territory).first()
+        if territory is None:
+            raise typer.BadParameter(f"no territory with code {scope_territory!r}", param_hint="--scope-territory")
+    aligning = kind == ScenarioKind.TERRITORY
+    if aligning:
+        parameters: dict[str, Any] = {
+            "territories": territories,
+            "unit_level": unit_level,
+            "contiguity": contiguity,
+            "time_limit": time_limit,
+            "seed": seed,
+        }
+        if tolerance is not None:
+            parameters["tolerance"] = tolerance
+    else:
+        parameters = {
+            "tolerance": None if no_balance else (0.05 if tolerance is None else tolerance),
+            "max_moves": max_moves,
+            "time_limit": time_limit,
+            "seed": seed,
+        }
     try:
         scenario = services.scenario_create(
             actor=user,
             data={
                 "name": name or f"CLI {timezone.localtime():%Y-%m-%d %H:%M}",
+                "kind": kind,
                 "scope_team": team,
+                "scope_territory": territory,
                 "parameters": parameters,
             },
         )
         scenario = solve_with_progress(console, scenario, user)
-        console.print(summary_table(scenario))
+        if aligning:
+            console.print(alignment_summary_table(scenario))
+            if scenario.alignment:
+                console.print(alignment_table(scenario))
+        else:
+            console.print(summary_table(scenario))
         if scenario.status != ScenarioStatus.SOLVED:
             raise typer.Exit(code=1)
         if apply:
-            services.assignment_plan_apply(scenario=scenario, actor=user)
-            message = _("Applied: %(n)s accounts changed owner.") % {"n": scenario.moves}
+            scenario = services.assignment_plan_apply(scenario=scenario, actor=user)
+            if aligning:
+                message = _("Applied: %(n)s accounts changed territory.") % {"n": scenario.moves}
+            else:
+                message = _("Applied: %(n)s accounts changed owner.") % {"n": scenario.moves}
             console.print(f"[green]{message}[/green]")
     except DomainError as exc:
         console.print(f"[red]{exc.message}[/red]")

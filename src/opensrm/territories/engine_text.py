@@ -19,6 +19,7 @@ def status_label(code: str) -> str:
         "feasible": _("Feasible"),
         "infeasible": _("Infeasible"),
         "time_limit": _("Time limit reached"),
+        "violated": _("Constraints not met"),
         "error": _("Error"),
     }
     return labels.get(code, code)
@@ -33,6 +34,8 @@ def bound_scope_label(scope: str) -> str:
 
 
 _CERTIFIED = re.compile(r"^(optimal|feasible); bound certified for the (.+)$")
+_ALIGNED = re.compile(r"^(\d+) starts; (all constraints met|balance or contiguity not met)")
+_SKIPPED = re.compile(r"; (\d+) accounts without a location left out$")
 _RESTRICTED = re.compile(r"^infeasible with the (\d+) cheapest eligible reps per account")
 
 
@@ -52,6 +55,16 @@ def message_summary(text: str) -> str:
         return _("No feasible plan was found within the time limit.")
     if text.startswith("infeasible: no plan satisfies every constraint"):
         return _("No plan satisfies every constraint.")
+    if match := _ALIGNED.match(text):
+        met = match.group(2) == "all constraints met"
+        summary = (
+            _("Every territory is within the balance tolerance (and contiguous when asked); best of %(n)s starts.")
+            if met
+            else _("The best plan found misses the balance tolerance or contiguity; best of %(n)s starts.")
+        ) % {"n": match.group(1)}
+        if skipped := _SKIPPED.search(text):
+            summary += " " + _("%(n)s accounts without a location were left out.") % {"n": skipped.group(1)}
+        return summary
     if match := _RESTRICTED.match(text):
         return _(
             "No plan was found among the %(k)s cheapest eligible reps per account; the full problem "

@@ -96,6 +96,9 @@ class AllocationScenario(BaseModel):
     # The balance-vs-moves trade-off: derived, recomputed on demand, so outside history and version.
     pareto_status = models.CharField(_("trade-off status"), max_length=16, blank=True)
     pareto = models.JSONField(_("balance vs moves trade-off"), null=True, blank=True)
+    # Territory alignment: the engine's balance and contiguity diagnostics and one summary per
+    # proposed territory (see opensrm.territories.alignment).
+    alignment = models.JSONField(_("territory alignment"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["progress", "progress_message", "pareto_status", "pareto"])
 
     class Meta:
@@ -188,6 +191,53 @@ class RepLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rep_id} @ {self.scenario_id}"
+
+
+class TerritoryUnitLine(models.Model):
+    """One unit of a territory alignment (a city, or one account) and the territory it goes to.
+
+    ``account_territories`` keeps each account's territory when the plan was solved (apply refuses
+    if it changed since); ``territories_before_apply`` the territory right before apply of the
+    accounts apply changed, so a rollback restores exactly those."""
+
+    scenario = models.ForeignKey(AllocationScenario, on_delete=models.CASCADE, related_name="unit_lines")
+    key = models.CharField(_("unit"), max_length=255)
+    label = models.CharField(_("label"), max_length=255)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    accounts = models.PositiveIntegerField(_("accounts"), default=0)
+    workload = models.FloatField(_("workload (hours/week)"), default=0)
+    potential = models.FloatField(_("potential"), default=0)
+    current_territory = models.ForeignKey(
+        "crm.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current territory"),
+    )
+    proposed_index = models.PositiveSmallIntegerField(_("proposed territory number"))
+    proposed_name = models.CharField(_("proposed territory"), max_length=120)
+    proposed_code = models.CharField(_("proposed territory code"), max_length=40)
+    proposed_territory = models.ForeignKey(
+        "crm.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked = models.BooleanField(_("locked"), default=False)
+    centre = models.BooleanField(_("territory centre"), default=False)
+    moved = models.BooleanField(_("moved"), default=False, db_index=True)
+    accounts_moved = models.PositiveIntegerField(_("accounts that change territory"), default=0)
+    account_territories = models.JSONField(default=dict, blank=True)
+    applied = models.BooleanField(default=False)
+    territories_before_apply = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("territory unit line")
+        verbose_name_plural = _("territory unit lines")
+        ordering = ["proposed_index", "label", "id"]
+        indexes = [models.Index(fields=["scenario", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.proposed_code}"
 
 
 class AllocationNotice(models.Model):

@@ -22,7 +22,13 @@ from opensrm.core.errors import Conflict, PermissionDenied
 from opensrm.core.services import lock_for_update, may_assign_owner
 from opensrm.crm.models import Account, Lead
 from opensrm.people.models import User
-from opensrm.territories.models import AllocationNotice, AllocationScenario, AssignmentLine, ScenarioStatus
+from opensrm.territories.models import (
+    AllocationNotice,
+    AllocationScenario,
+    AssignmentLine,
+    ScenarioKind,
+    ScenarioStatus,
+)
 
 _TARGETS: tuple[tuple[str, type[models.Model]], ...] = (("account", Account), ("lead", Lead))
 _LIST_LIMIT = 20
@@ -86,6 +92,11 @@ def assignment_plan_apply(*, scenario: AllocationScenario, actor: User) -> Alloc
     """Reassign every moved record to its proposed owner, all or nothing, and notify the reps."""
     from opensrm.territories.services import check_planner
 
+    if scenario.kind == ScenarioKind.TERRITORY:
+        from opensrm.territories.alignment_apply import territory_plan_apply
+
+        return territory_plan_apply(scenario=scenario, actor=actor)
+
     check_planner(actor, scenario.scope_team)
     with transaction.atomic():
         current = _lock_scenario(scenario, ScenarioStatus.SOLVED, _("Only a solved scenario can be applied."))
@@ -121,6 +132,11 @@ def assignment_plan_apply(*, scenario: AllocationScenario, actor: User) -> Alloc
 def assignment_plan_rollback(*, scenario: AllocationScenario, actor: User) -> AllocationScenario:
     """Give every record back the owner it had before apply; refuse if any changed owner since."""
     from opensrm.territories.services import check_planner
+
+    if scenario.kind == ScenarioKind.TERRITORY:
+        from opensrm.territories.alignment_apply import territory_plan_rollback
+
+        return territory_plan_rollback(scenario=scenario, actor=actor)
 
     check_planner(actor, scenario.scope_team)
     with transaction.atomic():

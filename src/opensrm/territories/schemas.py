@@ -1,6 +1,6 @@
 """API shapes for allocation scenarios, their plans and lead routing."""
 
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -31,6 +31,30 @@ class Parameters(Schema):
         "(industry, language, product line); new assignments still follow it.",
     )
     max_open_leads: int = Field(50, ge=1, description="Routing: open leads a rep may hold.")
+    # Territory alignment only (kind "territory"); there, tolerance (default 0.10) balances both
+    # workload and potential, and only the parameters sent are stored.
+    territories: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="Territory alignment: number of territories; null: the scope territory's "
+        "sub-territories, or else the active reps in scope.",
+    )
+    unit_level: Literal["city", "account"] | None = Field(
+        None, description='Territory alignment: group accounts by "city" (default) or move each "account".'
+    )
+    contiguity: bool | None = Field(
+        None, description="Territory alignment: each territory one connected block of neighbouring units."
+    )
+    locked_units: dict[str, str | int] | None = Field(
+        None, description="Territory alignment: unit (city, or account id) → territory number or code."
+    )
+    pinned_centres: dict[str, str] | None = Field(
+        None, description="Territory alignment: territory number or code → the unit that is its centre."
+    )
+
+
+TERRITORY_ONLY = ("territories", "unit_level", "contiguity", "locked_units", "pinned_centres")
 
 
 class ScenarioIn(Schema):
@@ -90,6 +114,39 @@ class RepLoadOut(Schema):
         return str(obj.rep)
 
 
+class TerritorySummaryOut(Schema):
+    index: int = Field(description="0-based; the page and locks count from 1 (T1, T2, …).")
+    name: str
+    code: str
+    territory_id: int | None = Field(description="The existing territory; null until apply creates it.")
+    workload: float
+    potential: float
+    workload_balance: float = Field(description="Workload / the mean workload per territory.")
+    potential_balance: float = Field(description="Potential / the mean potential per territory.")
+    units: int
+    accounts: int
+    workload_before: float | None = Field(None, description="What the redrawn territory held before.")
+    potential_before: float | None = None
+    accounts_before: int | None = None
+
+
+class AlignmentOut(Schema):
+    p: int = Field(description="Number of territories.")
+    reused: bool = Field(description="The plan redraws existing territories (else it proposes new ones).")
+    unit_level: str
+    units: int
+    accounts: int
+    skipped_accounts: int = Field(description="Accounts left out: no location for them or their city.")
+    tolerance: float
+    balanced: bool
+    contiguous: bool | None = Field(description="null when contiguity was not asked for.")
+    max_deviation: float
+    spread_before: float | None
+    spread_after: float
+    bound_scope: str
+    territories: list[TerritorySummaryOut]
+
+
 class ResultOut(Schema):
     scenario: ScenarioOut
     reps: list[RepLoadOut]
@@ -101,6 +158,33 @@ class ResultOut(Schema):
     travel_km_after: float
     max_utilisation_before: float | None
     max_utilisation_after: float | None
+    alignment: AlignmentOut | None = Field(None, description="Territory alignment: per-territory summary.")
+
+
+class TerritoryLineOut(Schema):
+    id: int
+    key: str
+    label: str
+    lat: float
+    lon: float
+    accounts: int
+    workload: float
+    potential: float
+    current_territory_id: int | None
+    current_territory: str | None
+    proposed_index: int
+    proposed_name: str
+    proposed_code: str
+    proposed_territory_id: int | None
+    locked: bool
+    centre: bool
+    moved: bool
+    accounts_moved: int
+    applied: bool
+
+    @staticmethod
+    def resolve_current_territory(obj: Any) -> str | None:
+        return None if obj.current_territory is None else str(obj.current_territory)
 
 
 class LineOut(Schema):
@@ -124,9 +208,7 @@ class LineOut(Schema):
 
 
 class RouteIn(Schema):
-    scope_team_id: int | None = Field(
-        None, description="Route among this team subtree's reps; null: all reps."
-    )
+    scope_team_id: int | None = Field(None, description="Route among this team subtree's reps; null: all reps.")
     apply: bool = Field(True, description="Assign the leads at once; false only drafts the routing scenario.")
     max_open_leads: int = Field(50, ge=1)
 

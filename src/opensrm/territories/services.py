@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from opensrm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from opensrm.core.services import lock_for_update, record_create, record_delete, record_update
 from opensrm.people.models import Role, Team, User
-from opensrm.territories import engine_adapter, selectors
+from opensrm.territories import alignment, engine_adapter, selectors
 from opensrm.territories.models import (
     AllocationScenario,
     AssignmentLine,
@@ -26,6 +26,7 @@ from opensrm.territories.models import (
     ScenarioKind,
     ScenarioStatus,
 )
+from opensrm.territories.params import check_number
 from opensrm.territories.plan_apply import assignment_plan_apply, assignment_plan_rollback
 from opensrm.territories.routing import lead_route, lead_routing_enabled, routing_plan_store
 
@@ -68,20 +69,7 @@ def _validated_parameters(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
 
     def number(name: str, low: float, high: float, *, integer: bool = False, nullable: bool = False) -> None:
-        if name not in params:
-            return
-        value = params[name]
-        if value is None and nullable:
-            return
-        try:
-            value = int(value) if integer else float(value)
-        except (TypeError, ValueError):
-            errors[name] = [_("Enter a number.")]
-            return
-        if not low <= value <= high:
-            errors[name] = [_("Enter a value between %(low)s and %(high)s.") % {"low": low, "high": high}]
-            return
-        params[name] = value
+        check_number(params, errors, name, low, high, integer=integer, nullable=nullable)
 
     number("tolerance", 0.0, 10.0, nullable=True)
     number("max_moves", 0, 10_000_000, integer=True, nullable=True)
@@ -121,6 +109,12 @@ def _validated_parameters(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     return params
 
 
+def _parameters(kind: str | None, raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    if kind == ScenarioKind.TERRITORY:
+        return alignment.validated_parameters(raw)
+    return _validated_parameters(raw)
+
+
 def _scope_team(actor: User, data: Mapping[str, Any]) -> Team | None:
     team = data.get("scope_team")
     if team is not None and not isinstance(team, Team):
@@ -139,7 +133,7 @@ def scenario_create(*, actor: User, data: Mapping[str, Any]) -> AllocationScenar
     """A draft scenario. ``data``: name, kind, parameters, scope_team, scope_territory."""
     team = _scope_team(actor, data)
     check_planner(actor, team)
-    clean = {**data, "scope_team": team, "parameters": _validated_parameters(data.get("parameters"))}
+    clean = {**data, "scope_team": team, "parameters": _parameters(data.get("kind"), data.get("parameters"))}
     return record_create(
         model=AllocationScenario,
         actor=actor,
@@ -160,7 +154,7 @@ def scenario_update(
         clean["scope_team"] = _scope_team(actor, clean)
         check_planner(actor, clean["scope_team"])
     if "parameters" in clean:
-        clean["parameters"] = _validated_parameters(clean["parameters"])
+        clean["parameters"] = _parameters(clean.get("kind", scenario.kind), clean["parameters"])
     with transaction.atomic():
         scenario = record_update(
             instance=scenario,
@@ -182,7 +176,9 @@ def scenario_delete(*, scenario: AllocationScenario, actor: User, expected_versi
 def _clear_plan(scenario: AllocationScenario) -> None:
     scenario.lines.all().delete()
     scenario.rep_loads.all().delete()
+    scenario.unit_lines.all().delete()
     AllocationScenario.objects.filter(pk=scenario.pk).update(
+        alignment=None,
         result_status="",
         objective=None,
         bound=None,
@@ -236,13 +232,7 @@ def assignment_plan_create(
     if scenario.kind == ScenarioKind.ROUTING:
         return routing_plan_store(scenario=scenario, actor=actor, params=params, store=_store)
     if scenario.kind == ScenarioKind.TERRITORY:
-        return _store(
-            scenario,
-            actor,
-            status=ScenarioStatus.FAILED,
-            result_status="error",
-            message=_("Territory alignment is not available in this version yet."),
-        )
+        return alignment.territory_plan_store(scenario=scenario, actor=actor, report=report, store=_store)
     gathered = selectors.assignment_problem_for(scenario=scenario, actor=actor)
     outcome = engine_adapter.solve_plan(
         gathered.input,

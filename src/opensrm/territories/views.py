@@ -18,7 +18,7 @@ from opensrm.core.errors import DomainError, NotFound, PermissionDenied
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Territory
 from opensrm.people.models import Team
-from opensrm.territories import engine_text, selectors, services, tradeoff
+from opensrm.territories import alignment_selectors, engine_text, selectors, services, tradeoff
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
 
 LINES_SHOWN = 200
@@ -30,6 +30,7 @@ class ScenarioForm(forms.Form):
         label=gettext_lazy("Kind"),
         choices=[
             (ScenarioKind.ASSIGNMENT, ScenarioKind.ASSIGNMENT.label),
+            (ScenarioKind.TERRITORY, ScenarioKind.TERRITORY.label),
             (ScenarioKind.ROUTING, ScenarioKind.ROUTING.label),
         ],
     )
@@ -58,9 +59,92 @@ class ScenarioForm(forms.Form):
         label=gettext_lazy("Time limit (seconds)"), initial=30, min_value=1, max_value=3600
     )
     seed = forms.IntegerField(label=gettext_lazy("Seed"), initial=0, min_value=0)
+    territories = forms.IntegerField(
+        label=gettext_lazy("Number of territories"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=gettext_lazy("Empty: as many as the territory scope has sub-territories, else one per rep in scope."),
+    )
+    territory_tolerance = forms.FloatField(
+        label=gettext_lazy("Balance tolerance (± share of the mean workload and potential)"),
+        initial=0.10,
+        min_value=0,
+        max_value=10,
+        required=False,
+    )
+    unit_level = forms.ChoiceField(
+        label=gettext_lazy("Units"),
+        choices=[
+            ("city", gettext_lazy("Cities: the accounts of a city move together")),
+            ("account", gettext_lazy("Accounts: each account moves on its own")),
+        ],
+        initial="city",
+        required=False,
+    )
+    contiguity = forms.BooleanField(label=gettext_lazy("Contiguous territories"), required=False)
+    locked_units = forms.CharField(
+        label=gettext_lazy("Locked units"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy("One per line: city = territory number or code, e.g. “Hangzhou = T2”."),
+    )
+    pinned_centres = forms.CharField(
+        label=gettext_lazy("Pinned centres"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy("One per line: territory number or code = city, e.g. “T1 = Shanghai”."),
+    )
+    COMMON = ("name", "kind", "scope_team", "scope_territory", "time_limit", "seed")
+    ASSIGNMENT = ("tolerance", "max_moves", "weight_distance", "weight_skill", "weight_continuity")
+    TERRITORY = ("territories", "territory_tolerance", "unit_level", "contiguity", "locked_units", "pinned_centres")
+
+    def groups(self) -> list[tuple[Any, list[Any]]]:
+        return [
+            (None, [self[name] for name in self.COMMON]),
+            (ScenarioKind.ASSIGNMENT.label, [self[name] for name in self.ASSIGNMENT]),
+            (ScenarioKind.TERRITORY.label, [self[name] for name in self.TERRITORY]),
+        ]
+
+    def _pairs(self, name: str) -> dict[str, str]:
+        pairs: dict[str, str] = {}
+        for number, line in enumerate((self.cleaned_data.get(name) or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            left, sep, right = line.partition("=")
+            if not sep or not left.strip() or not right.strip():
+                raise forms.ValidationError(
+                    _("Line %(n)s: write it as “left = right”.") % {"n": number}, code="pairs"
+                )
+            pairs[left.strip()] = right.strip()
+        return pairs
+
+    def clean_locked_units(self) -> dict[str, str]:
+        return self._pairs("locked_units")
+
+    def clean_pinned_centres(self) -> dict[str, str]:
+        return self._pairs("pinned_centres")
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data
+        if d["kind"] == ScenarioKind.TERRITORY:
+            territory = {
+                "territories": d["territories"],
+                "tolerance": d["territory_tolerance"],
+                "unit_level": d["unit_level"] or "city",
+                "contiguity": d["contiguity"],
+                "locked_units": d["locked_units"],
+                "pinned_centres": d["pinned_centres"],
+                "time_limit": d["time_limit"],
+                "seed": d["seed"],
+            }
+            return {
+                "name": d["name"],
+                "kind": d["kind"],
+                "scope_team": d["scope_team"],
+                "scope_territory": d["scope_territory"],
+                "parameters": {k: v for k, v in territory.items() if v is not None},
+            }
         return {
             "name": d["name"],
             "kind": d["kind"],
@@ -152,9 +236,11 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = _get(request, pk)
+    can_plan = _can_plan(request.user, scenario.scope_team)
+    if scenario.kind == ScenarioKind.TERRITORY:
+        return _alignment_detail(request, scenario, can_plan)
     compare = selectors.assignment_plan_compare(scenario=scenario)
     lines = selectors.scenario_lines(scenario=scenario, moved_only=True).order_by("id")[:LINES_SHOWN]
-    can_plan = _can_plan(request.user, scenario.scope_team)
     return render(
         request,
         "territories/scenario_detail.html",
@@ -193,6 +279,37 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _alignment_detail(request: HttpRequest, scenario: AllocationScenario, can_plan: bool) -> HttpResponse:
+    moved = alignment_selectors.territory_lines(scenario=scenario, moved_only=True).order_by("id")
+    return render(
+        request,
+        "territories/scenario_detail.html",
+        {
+            "scenario": scenario,
+            "compare": {"moves": scenario.moves or 0},
+            "alignment": alignment_selectors.alignment_compare(scenario=scenario),
+            "result_label": engine_text.status_label(scenario.result_status),
+            "message_summary": engine_text.message_summary(scenario.message),
+            "unit_lines": moved[:LINES_SHOWN],
+            "lines_shown": LINES_SHOWN,
+            "map": alignment_selectors.alignment_map_data(scenario=scenario),
+            "map_labels": {
+                "unassigned": _("Unassigned"),
+                "moved": _("changes territory"),
+                "lon": _("Longitude"),
+                "lat": _("Latitude"),
+                "accounts": _("accounts"),
+            },
+            "can_solve": can_plan and scenario.status in services.EDITABLE,
+            "can_apply": can_plan and scenario.status == ScenarioStatus.SOLVED and bool(scenario.moves),
+            "can_rollback": can_plan and scenario.status == ScenarioStatus.APPLIED,
+            "solving": scenario.status == ScenarioStatus.SOLVING,
+            "pareto": {},
+            "breadcrumbs": _crumbs((scenario.name, None)),
+        },
+    )
+
+
 def _action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
     scenario = _get(request, pk)
     try:
@@ -215,20 +332,23 @@ def scenario_solve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scenario_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request, pk, services.assignment_plan_apply, _("Plan applied: owners changed and reps notified.")
-    )
+    scenario = _get(request, pk)
+    if scenario.kind == ScenarioKind.TERRITORY:
+        done = _("Plan applied: accounts moved to their new territories.")
+    else:
+        done = _("Plan applied: owners changed and reps notified.")
+    return _action(request, pk, services.assignment_plan_apply, done)
 
 
 @login_required
 @require_POST
 def scenario_rollback(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        services.assignment_plan_rollback,
-        _("Plan rolled back: every record has its previous owner again."),
-    )
+    scenario = _get(request, pk)
+    if scenario.kind == ScenarioKind.TERRITORY:
+        done = _("Plan rolled back: every account is in its previous territory again.")
+    else:
+        done = _("Plan rolled back: every record has its previous owner again.")
+    return _action(request, pk, services.assignment_plan_rollback, done)
 
 
 @login_required

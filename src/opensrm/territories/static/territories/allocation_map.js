@@ -1,5 +1,6 @@
-/* The allocation map: accounts on their coordinates, coloured by proposed rep. Data comes from
-   json_script blocks; no inline code (strict CSP). */
+/* The allocation map: accounts on their coordinates, coloured by proposed rep, or the units of a
+   territory alignment coloured by proposed territory (a point's sixth value is its number of
+   accounts, which sizes it). Data comes from json_script blocks; no inline code (strict CSP). */
 (function () {
   "use strict";
   function ready(fn) {
@@ -14,8 +15,9 @@
     var groups = data.reps.map(function () { return []; });
     var unassigned = [];
     data.points.forEach(function (p) {
+      var size = p.length > 5 ? Math.min(28, 7 + 2 * Math.sqrt(p[5])) : (p[4] ? 11 : 8);
       (p[2] >= 0 ? groups[p[2]] : unassigned).push({ value: [p[0], p[1]], name: p[3], moved: p[4],
-        symbol: p[4] ? "diamond" : "circle", symbolSize: p[4] ? 11 : 8 });
+        accounts: p.length > 5 ? p[5] : null, symbol: p[4] ? "diamond" : "circle", symbolSize: size });
     });
     var series = data.reps.map(function (name, i) {
       return { name: name, type: "scatter", data: groups[i], large: groups[i].length > 5000 };
@@ -27,7 +29,8 @@
     chart.setOption({
       tooltip: { trigger: "item", formatter: function (p) {
         var esc = echarts.format.encodeHTML;
-        return esc(p.data.name) + "<br>" + esc(p.seriesName) + (p.data.moved ? " · " + esc(labels.moved) : "");
+        var count = p.data.accounts !== null && labels.accounts ? " · " + p.data.accounts + " " + esc(labels.accounts) : "";
+        return esc(p.data.name) + count + "<br>" + esc(p.seriesName) + (p.data.moved ? " · " + esc(labels.moved) : "");
       } },
       legend: { type: "scroll", top: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 32 },
