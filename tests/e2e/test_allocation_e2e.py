@@ -64,3 +64,57 @@ def test_draft_compare_apply(web_page, alloc_world):
     assert draft.status == ScenarioStatus.DRAFT and draft.parameters["max_moves"] == int(cap)
     assert page.locator("#solve-button").count() == 1
     assert errors == []
+
+
+@pytest.fixture
+def grid_world(transactional_db):
+    from tests.territories.conftest import build_grid_org
+
+    return build_grid_org()
+
+
+def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
+    from opensrm.crm.models import Account, Territory
+    from opensrm.territories.models import AllocationScenario, ScenarioStatus
+
+    page = web_page
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    sign_in(page, "ops")
+
+    page.goto("/allocation/new/")
+    page.fill("#id_name", "Grid territories")
+    page.select_option("#id_kind", "territory")
+    page.fill("#id_territories", "4")
+    page.fill("#id_time_limit", "20")
+    page.check("#id_contiguity")
+    page.click("#scenario-form button[type=submit]")
+    page.wait_for_url("**/allocation/*/")
+    scenario = AllocationScenario.objects.get(name="Grid territories")
+    assert scenario.kind == "territory" and scenario.status == ScenarioStatus.DRAFT
+
+    page.click("#solve-button")
+    page.wait_for_selector("#territory-table")
+    assert page.locator("#scenario-status").get_attribute("data-status") == "solved"
+    assert page.locator("#territory-table tbody tr").count() == 4
+    assert page.locator("#alignment-balanced").get_attribute("data-balanced") == "true"
+    page.wait_for_selector("#allocation-map canvas")
+
+    page.click("#apply-button")
+    page.wait_for_selector("#rollback-button")
+    assert page.locator("#scenario-status").get_attribute("data-status") == "applied"
+    accounts = Account.objects.filter(pk__in=[a.pk for a in grid_world.accounts])
+    territories = set(accounts.values_list("territory_id", flat=True))
+    assert None not in territories and len(territories) == 4
+    # the accounts of one city always share a territory
+    by_city: dict[str, set[int]] = {}
+    for city, territory in accounts.values_list("city", "territory_id"):
+        by_city.setdefault(city, set()).add(territory)
+    assert all(len(t) == 1 for t in by_city.values())
+    assert Territory.objects.filter(pk__in=territories).count() == 4
+
+    page.click("#rollback-button")
+    page.wait_for_selector("#scenario-status[data-status=rolled_back]")
+    assert set(accounts.values_list("territory_id", flat=True)) == {None}
+    assert errors == []
