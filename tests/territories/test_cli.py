@@ -71,3 +71,30 @@ def test_allocate_territory_alignment_with_too_many_territories_exits_1(grid):
     assert result.exit_code == 1
     assert AllocationScenario.objects.get().status == ScenarioStatus.FAILED
     assert not Account.objects.filter(territory__isnull=False).exists()
+
+
+def test_demo_alignment_drafts_balanced_regions_without_applying(grid):
+    from rich.console import Console
+
+    from opensrm.crm.models import Territory
+    from opensrm.territories.cli import run_demo_alignment
+
+    regions = [Territory.objects.create(name=f"Region {k}", code=f"R-{k}") for k in range(4)]
+    Account.objects.filter(pk__in=[a.pk for a in grid.accounts]).update(territory=regions[0])
+    console = Console(record=True, width=160)
+
+    scenario = run_demo_alignment(console)
+
+    assert scenario.kind == "territory" and scenario.status == ScenarioStatus.SOLVED
+    assert scenario.parameters["territories"] == 4 and scenario.alignment["balanced"] is True
+    assert scenario.unit_lines.values("proposed_index").distinct().count() == 4
+    assert set(Account.objects.values_list("territory_id", flat=True)) == {regions[0].pk}  # drafted only
+
+
+def test_demo_alignment_is_skipped_without_regions(grid):
+    from rich.console import Console
+
+    from opensrm.territories.cli import run_demo_alignment
+
+    assert run_demo_alignment(Console(record=True)) is None
+    assert not AllocationScenario.objects.exists()

@@ -334,3 +334,30 @@ def run_demo_allocation(console: Console, *, apply: bool = False) -> Any:
     if apply and scenario.status == ScenarioStatus.SOLVED:
         scenario = services.assignment_plan_apply(scenario=scenario, actor=user)
     return scenario
+
+
+def run_demo_alignment(console: Console) -> Any:
+    """The demo's what-if for territories: regroup the company's cities into as many regions as it
+    has today, balanced on workload and potential within ±10 %, drafted but not applied."""
+    _setup()
+    from django.utils.translation import gettext as _
+
+    from opensrm.crm.models import Territory
+    from opensrm.territories import services
+
+    user = _default_actor(None)
+    regions = Territory.objects.filter(parent__isnull=True).count()
+    if regions < 2:
+        return None
+    scenario = services.scenario_create(
+        actor=user,
+        data={
+            "name": _("Demo regions rebalanced (±10 %)"),
+            "kind": "territory",
+            "parameters": {"territories": regions, "tolerance": 0.10, "time_limit": DEMO_TIME_LIMIT, "seed": 0},
+        },
+    )
+    console.print(_("Regrouping the cities into %(n)s balanced regions") % {"n": regions})
+    scenario = solve_with_progress(console, scenario, user)
+    console.print(alignment_summary_table(scenario))
+    return scenario

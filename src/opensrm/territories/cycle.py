@@ -8,8 +8,10 @@ from rich.console import Console
 
 
 def allocate(*, console: Console) -> Any:
-    """Draft (but do not apply) an assignment plan for the whole demo company, so a manager
-    can open it, compare it with today's owners and apply it from the pages."""
-    from opensrm.territories.cli import run_demo_allocation
+    """Draft (but do not apply) a territory alignment of the regions and an assignment plan for
+    the whole demo company, so a manager can open them, compare them with today and apply them
+    from the pages."""
+    from opensrm.territories.cli import run_demo_alignment, run_demo_allocation
 
+    run_demo_alignment(console)
     return run_demo_allocation(console, apply=False)
