@@ -61,3 +61,70 @@ def test_impossible_balance_is_reported_not_hidden():
     attrs[0, 1] = 1e6  # one unit outweighs every territory's band
     res = align_territories(TerritoryProblem(lat, lon, attrs, 3, tolerance=0.05), time_limit=1)
     assert res.status == "violated" and not res.balanced
+
+
+def brute_force_balanced(lat, lon, attrs, p, tol):
+    """Optimum of the balanced problem by enumeration: every labelling of units into p non-empty
+    territories within the band, each territory served from its best member unit."""
+    import itertools
+
+    from opensrm.engines.allocation.problem import haversine_km
+
+    n = lat.size
+    w = attrs[:, 0]
+    dist = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    mean = attrs.sum(0) / p
+    best = np.inf
+    for labels in itertools.product(range(p), repeat=n):
+        lab = np.array(labels)
+        if len(set(labels)) < p:
+            continue
+        tot = np.stack([np.bincount(lab, weights=attrs[:, a], minlength=p) for a in range(attrs.shape[1])], 1)
+        if (np.abs(tot / mean - 1) > tol + 1e-9).any():
+            continue
+        cost = 0.0
+        for t in range(p):
+            members = np.flatnonzero(lab == t)
+            cost += min(float((w[members] * dist[members, c]).sum()) for c in members)
+        best = min(best, cost)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bound_is_below_the_brute_force_optimum_and_the_plan_above_it(seed):
+    rng = np.random.default_rng(seed)
+    n, p, tol = 7, 2, 0.2
+    lat, lon = 30 + rng.uniform(0, 1, n), 120 + rng.uniform(0, 1, n)
+    attrs = np.column_stack([rng.uniform(1, 3, n), rng.uniform(50, 150, n)])
+    from opensrm.engines.allocation.problem import haversine_km
+    from opensrm.engines.allocation.territory_bound import balanced_lp_bound
+
+    optimum = brute_force_balanced(lat, lon, attrs, p, tol)
+    res = align_territories(TerritoryProblem(lat, lon, attrs, p, tolerance=tol), time_limit=5, seed=seed)
+    dist = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    mean = attrs.sum(0) / p
+    lp = balanced_lp_bound(
+        attrs[:, 0][:, None] * dist, attrs, p, mean * (1 - tol), mean * (1 + tol), np.full(p, -1), 5.0
+    )
+    assert np.isfinite(optimum) and np.isfinite(lp)
+    assert lp <= optimum + 1e-6  # the LP bound on its own, before the engine caps it at its plan
+    assert res.bound <= optimum + 1e-6
+    if res.status == "feasible":
+        assert res.objective >= optimum - 1e-6
+
+
+def test_balance_lp_bound_is_tighter_than_the_p_median_bound_when_balance_binds():
+    from opensrm.engines.allocation import solve_p_median
+    from opensrm.engines.allocation.problem import haversine_km
+
+    # a heavy cluster in one corner: the unbalanced optimum puts one centre there, balance forbids it
+    lat, lon, attrs, _adj = grid(6, seed=1)
+    attrs = attrs.copy()
+    attrs[:6, 0] *= 8
+    problem = TerritoryProblem(lat, lon, attrs, 4, tolerance=0.1)
+    res = align_territories(problem, time_limit=10, seed=0)
+    dist = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    pm = solve_p_median(attrs[:, 0][:, None] * dist, 4, time_limit=5)
+    assert res.bound_scope.startswith("balanced p-median LP")
+    assert res.bound > pm.objective + 1e-6  # above even the p-median optimum, not just its bound
+    assert res.bound <= res.objective + 1e-9
