@@ -22,6 +22,7 @@ BENCHMARKS = {
     "pages": "benchmarks.pages.run",
     "allocation": "benchmarks.allocation.run",
     "allocation-product": "benchmarks.allocation.product",
+    "allocation-territory": "benchmarks.allocation.territory",
 }
 
 

@@ -89,13 +89,19 @@ def _assign(
     k: int,
     time_limit: float,
     seed: int,
+    previous: IntArray | None = None,
 ) -> IntArray:
+    """Balanced assignment of units to the given centres (each unit to one of its ``k`` nearest,
+    or to its territory in ``previous``); ``previous`` is also the MIP's start, so the result is
+    never worse than it (balance slack priced first)."""
     n, p = dist.shape[0], centres.shape[0]
     cost = w[:, None] * dist[:, centres]
     k = min(k, p)
     near = np.argsort(cost, axis=1)[:, :k]
     allowed = np.zeros((n, p), dtype=bool)
     np.put_along_axis(allowed, near, True, axis=1)
+    if previous is not None:
+        allowed[np.arange(n), previous] = True
     lk = locked >= 0
     allowed[lk] = False
     allowed[np.flatnonzero(lk), locked[lk]] = True
@@ -124,8 +130,18 @@ def _assign(
     rhi = np.concatenate([np.ones(n), np.repeat(hi, p)])
     cup = np.concatenate([np.ones(nc), np.full(2 * na * p, np.inf)])
     integer = np.concatenate([np.ones(nc, dtype=bool), np.zeros(2 * na * p, dtype=bool)])
-    _st, x, _b = _run(c, mat, rlo, rhi, cup, integer, None, time_limit, seed, 1e-4)
-    assign = np.argmin(cost, axis=1).astype(np.int64)
+    start = None
+    if previous is not None:
+        first = np.where(lk, locked, previous)
+        start = np.zeros(nc + 2 * na * p)
+        start[:nc] = (ti == first[ui]).astype(np.float64)
+        value = np.stack([np.bincount(first, weights=attrs[:, a], minlength=p) for a in range(na)]).ravel()
+        slack = np.zeros((na * p, 2))
+        slack[:, 0] = np.maximum(np.repeat(lo, p) - value, 0.0)
+        slack[:, 1] = np.maximum(value - np.repeat(hi, p), 0.0)
+        start[nc:] = slack.ravel()
+    _st, x, _b = _run(c, mat, rlo, rhi, cup, integer, start, time_limit, seed, 1e-4)
+    assign = np.argmin(cost, axis=1).astype(np.int64) if previous is None else previous.copy()
     assign[lk] = locked[lk]
     if x is not None:
         on = x[:nc] > 0.5
@@ -218,7 +234,8 @@ def align_territories(
     best: tuple[tuple[int, float], IntArray, IntArray] | None = None
     rng = np.random.default_rng(seed)
     n_starts, starts = starts, 0
-    while time.perf_counter() < t0 + 0.95 * time_limit and starts < n_starts:
+    # the last 10 % of the time is kept for a balance repair over every centre
+    while time.perf_counter() < t0 + 0.85 * time_limit and starts < n_starts:
         starts += 1
         centres = pinned.copy()
         free = np.flatnonzero(centres < 0)
@@ -227,11 +244,12 @@ def align_territories(
         pool = np.setdiff1d(np.arange(n), np.r_[centres[centres >= 0], fill])
         fill += list(rng.choice(pool, free.size - len(fill), replace=False))
         centres[free] = fill
-        assign = np.zeros(n, dtype=np.int64)
+        previous: IntArray | None = None
         for _ in range(10):
             left = t0 + time_limit - time.perf_counter()
             limit = max(0.1, min(5.0, left / 3))
-            assign = _assign(dist, w, attrs, lo, hi, centres, locked, problem.candidates, limit, seed)
+            assign = _assign(dist, w, attrs, lo, hi, centres, locked, problem.candidates, limit, seed, previous)
+            previous = assign
             new = _medoids(dist, w, assign, p, pinned)
             new = np.where(new < 0, centres, new)
             if (new == centres).all() or left < 0.1:
@@ -247,6 +265,16 @@ def align_territories(
             best = (key, assign, centres)
     assert best is not None
     (bad, obj), assign, centres = best
+    dev = float(np.abs(_balance(attrs, assign, p, mean) - 1).max())
+    if dev > tol.max() + 1e-9 and problem.candidates < p:
+        # the nearest-centres restriction can make balance impossible: allow every centre
+        left = max(0.5, t0 + time_limit - time.perf_counter())
+        fixed = _assign(dist, w, attrs, lo, hi, centres, locked, p, left, seed, assign)
+        if graph is not None:
+            fixed = _repair_contiguity(graph, fixed, centres, locked, w[:, None] * dist)
+        if float(np.abs(_balance(attrs, fixed, p, mean) - 1).max()) < dev:
+            assign = fixed
+            obj = float((w * dist[np.arange(n), centres[assign]]).sum())
     bal = _balance(attrs, assign, p, mean)
     balanced = bool((np.abs(bal - 1) <= tol[None, :] + 1e-9).all())
     contiguous = None if graph is None else _contiguous(graph, assign, p)
