@@ -147,8 +147,10 @@ def test_pages_draft_solve_compare_apply_in_both_languages(grid, django_capture_
     assert 'id="territory-table"' in html and 'id="allocation-map-data"' in html and 'id="apply-button"' in html
     assert "Page regions T1" in html and 'data-balanced="true"' in html and "Territories, current and proposed" in html
     assert "<script>" not in html.replace("<script src=", "")
+    assert "Bound: the LP relaxation of the balanced problem" in html  # 16 units: the balanced LP bound
     zh = ops.get(f"/allocation/{scenario.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert zh.status_code == 200 and "Territories, current and proposed" not in zh.content.decode()
+    assert "下界：保留均衡约束的线性规划松弛" in zh.content.decode()
 
     ops.post(f"/allocation/{scenario.pk}/apply/")
     scenario.refresh_from_db()
