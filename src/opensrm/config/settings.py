@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,7 +109,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 # Brute-force limits (R4): more than 10 failed sign-ins a minute from one IP, or more than 5
 # in 5 minutes for one account, are refused. Counters live in the default cache, so
-# deployments with several processes need a shared cache (Redis or the database).
+# deployments with several processes set OPENSRM_CACHE=redis (see "Cache" below).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -158,6 +159,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"NAME": os.environ.get("OPENSRM_TEST_SQLITE", "")} if os.environ.get("OPENSRM_TEST_SQLITE") else {}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# The login rate-limit counters and the dashboards' 60 s cache live here. The default keeps them
+# in each process's memory, which is right for one `opensrm serve` process; with several web
+# processes set OPENSRM_CACHE=redis so that they all count the same failed sign-ins.
+CACHE_BACKEND = os.environ.get("OPENSRM_CACHE", "locmem")  # locmem | redis
+if CACHE_BACKEND == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "KEY_PREFIX": "opensrm",
+        }
+    }
+elif CACHE_BACKEND == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"OPENSRM_CACHE must be locmem or redis, not {CACHE_BACKEND!r}")
 
 # --- Background jobs (Huey) -----------------------------------------------------------------
 HUEY_BACKEND = os.environ.get(
