@@ -29,8 +29,9 @@ class AssignmentProblem:
         + skill_fit_weight × (number of rep skills the account does not need)
         + move_penalty × [a has a current owner and r is not it]
 
-    Only the ``candidates`` nearest eligible reps of each account (plus its current owner) are
-    considered; the certified bound applies to that candidate-restricted problem (see docs).
+    The plan uses only the ``candidates`` cheapest eligible reps of each account (plus its current
+    owner); ``solve(full_bound=True)`` (the default) still certifies the bound for the full problem
+    over every eligible rep, and ``bound_scope`` on the result says which problem it covers.
     """
 
     account_workload: FloatArray

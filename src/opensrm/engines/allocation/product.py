@@ -1,12 +1,14 @@
 """solve(): the product rep ↔ account assignment with balance, capacity, skills and continuity.
 
 validate → explain obvious infeasibility → candidate pairs (each account's k cheapest eligible reps
-plus its owner; computed in chunks, never a dense accounts × reps matrix) → Lagrangian ascent on the
-coupling rows (capacity, max accounts, balance band, moves cap) → certification of the bound for
-the FULL problem, adding the pairs it finds as columns (column generation) → the Lagrangian choice
-repaired by penalised sub-MIPs over the least-certain accounts, per rep group (one group up to a
-few hundred reps; k-means regions beyond) → large-neighbourhood sub-MIPs until the gap target or
-the time limit. Small instances (all accounts fit one sub-MIP) are solved as one HiGHS MIP.
+among its nearest, found with a k-d tree, plus its owner; never a dense accounts × reps matrix) →
+Lagrangian ascent on the coupling rows (capacity, max accounts, balance band, moves cap) →
+certification of the bound for the FULL problem, adding the pairs it finds as columns (column
+generation) → the Lagrangian choice repaired: potential flows between reps and single moves
+(``product_balance``, ``product_fix``) when there are several rep groups or the sub-MIPs stall,
+penalised sub-MIPs over the least-certain accounts otherwise → large-neighbourhood sub-MIPs over small
+regional groups of reps until the gap target or the time limit. Small instances (all accounts fit one
+sub-MIP) are solved as one HiGHS MIP.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from numpy.typing import NDArray
 from .candidates import add_pairs, build_candidates, restrict
 from .infeasibility import diagnose_arrays
 from .problem import Arrays, AssignmentProblem, haversine_km, validate
-from .product_lagrange import Pairs, ascend, certify, make_pairs, make_rows, reduced_costs
+from .product_balance import balance
+from .product_lagrange import ascend, certify, locate, make_pairs, make_rows, reduced_costs
 from .product_search import improve, regrets, rep_groups, violation
 from .product_submip import solve_sub
 from .result import AssignmentResult, relative_gap
 
 IntArray = NDArray[np.int64]
 SMALL_ACCOUNTS = 3000
+LNS_GROUP, LNS_FREE = 25, 1200
 
 
 def _failed(status: str, n: int, t0: float, msg: str, reasons: tuple[str, ...], **kw: object) -> AssignmentResult:
@@ -77,7 +81,7 @@ def solve(
     diag: dict[str, float] = {"setup_seconds": time.perf_counter() - t0}
     pairs, rows = make_pairs(arr, cand, accounts), make_rows(arr, accounts)
     small = accounts.shape[0] <= SMALL_ACCOUNTS
-    # shares of the time left after setup (at 1,000,000 × 2,000 the candidate scan alone took 345 s)
+    # shares of the time left after setup
     phase_end = time.perf_counter() + (0.15 if small else 0.25) * (deadline - time.perf_counter())
     u, lag, iters = ascend(pairs, rows, m, deadline=phase_end, max_iter=400 if small else 250)
     bound = -math.inf
@@ -153,10 +157,19 @@ def solve(
             if math.isfinite(hard.violation) and hard.violation == 0:
                 choice, viol, names = hard.choice, 0.0, []
     else:
+        # potential flows between reps take the Lagrangian choice close to feasible; the penalised
+        # sub-MIPs below repair what is left
+        # (one rep group: the sub-MIPs alone repair it, more cheaply)
         groups = rep_groups(arr.rlat, arr.rlon, group_size, seed)
+        if len(groups) > 1:
+            cand, pairs, choice, b_rounds = balance(problem, arr, cand, pairs, rows, choice, deadline=deadline)
+            red = reduced_costs(pairs, u)
+            diag.update(balance_rounds=float(b_rounds), balance_seconds=time.perf_counter() - t0)
         diag["rep_groups"] = float(len(groups))
         size, viol, names = free_per_group, math.inf, []
-        for rnd in range(6):
+        balanced = len(groups) > 1
+        for rnd in range(8):
+            before = viol
             groups = rep_groups(arr.rlat, arr.rlon, group_size, seed + rnd)
             choice, viol, names, runs = improve(
                 pairs,
@@ -173,6 +186,16 @@ def solve(
             subs += runs
             if viol <= 0 or time.perf_counter() > deadline:
                 break
+            if (viol >= before - 1e-9 or viol <= 0.05 * m) and not balanced:
+                # the sub-MIPs stall (no slack-free rounding around the violated reps), or little
+                # is left: potential flows and single moves
+                cand, pairs, choice, b_rounds = balance(problem, arr, cand, pairs, rows, choice, deadline=deadline)
+                red, balanced = reduced_costs(pairs, u), True
+                diag.update(balance_rounds=float(b_rounds), balance_seconds=time.perf_counter() - t0)
+                viol, _ = violation(pairs, rows, m, choice)
+                if viol <= 0:
+                    break
+                continue
             size *= 2
         diag["repair_seconds"] = time.perf_counter() - t0
         rnd = 0
@@ -181,7 +204,7 @@ def solve(
             if relative_gap(objective, bound) <= mip_gap:
                 break
             rnd += 1
-            if full_bound and rnd % 4 == 1:
+            if full_bound and rnd % 4 == 1 and deadline - time.perf_counter() > 0.25 * time_limit:
                 # tighten the bound with the incumbent as the Polyak target, then re-certify
                 u, lag, more = ascend(
                     pairs,
@@ -200,11 +223,12 @@ def solve(
                     keep = (pairs.acc[choice], pairs.rep[choice])
                     cand = add_pairs(problem, arr, cand, new_a, new_r)
                     pairs = make_pairs(arr, cand, accounts)
-                    choice = _locate(pairs, keep[0], keep[1], m)
+                    choice = locate(pairs, keep[0], keep[1], m)
                 red = reduced_costs(pairs, u)
                 if relative_gap(objective, bound) <= mip_gap:
                     break
-            groups = rep_groups(arr.rlat, arr.rlon, group_size, seed + 100 + rnd)
+            # many small regional neighbourhoods (a few dozen reps, LNS_FREE accounts each)
+            groups = rep_groups(arr.rlat, arr.rlon, LNS_GROUP, seed + 100 + rnd)
             choice, _, _, runs = improve(
                 pairs,
                 rows,
@@ -214,7 +238,7 @@ def solve(
                 groups,
                 deadline=deadline - 0.02 * time_limit,
                 seed=seed + 100 + rnd,
-                free_per_group=free_per_group,
+                free_per_group=LNS_FREE,
                 repair=False,
                 stop_objective=bound * (1 + mip_gap) if math.isfinite(bound) else -math.inf,
             )
@@ -239,13 +263,6 @@ def solve(
     assignment[pairs.acc[choice]] = pairs.rep[choice]
     objective = float(pairs.cost[choice].sum())
     return _result(arr, assignment, objective, min(bound, objective), t0, diag, unassignable, scope, subs)
-
-
-def _locate(pairs: Pairs, acc: IntArray, rep: IntArray, m: int) -> IntArray:
-    """Pair indices of the given (account, rep) pairs after the pair set was re-sorted."""
-    key = pairs.acc * m + pairs.rep
-    order = np.argsort(key, kind="stable")
-    return np.asarray(order[np.searchsorted(key[order], acc * m + rep)], dtype=np.int64)
 
 
 def _infeasible(

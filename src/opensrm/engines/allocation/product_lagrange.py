@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .candidates import Candidates
-from .problem import Arrays, AssignmentProblem, cost_block, eligible_block
+from .candidates import Candidates, nearest_reps, rep_tree
+from .problem import Arrays, AssignmentProblem, pair_cost
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -213,51 +213,70 @@ def certify(
     rows: Rows,
     u: Multipliers,
     *,
-    chunk: int = 2000,
+    chunk: int = 20_000,
     add_per_account: int = 2,
+    near: int = 128,
+    scan_budget: int = 20_000,
 ) -> tuple[float, IntArray, IntArray, int]:
-    """Lagrangian value of the FULL problem (all eligible reps) at ``u``.
+    """Lagrangian value of the FULL problem (all eligible reps) at ``u`` (a valid lower bound).
 
-    A non-candidate rep of account a costs at least ``kth_cost[a]`` and its priced rows add at
-    least ``p_a·min(beta)`` (capacity, count and moves prices are ≥ 0, and the owner is always a
-    candidate so a non-candidate is a move); only accounts whose candidate minimum exceeds that
-    floor are scanned exactly. Returns (value, accounts and reps of improving pairs to add as
-    columns, number of accounts scanned)."""
+    A non-candidate rep of account a costs at least ``kth_cost[a]``; its priced rows add at least
+    ``w_a·min(λ) + min(μ) + p_a·min(β) + ν`` (the owner is always a candidate, so a non-candidate is
+    a move). Only accounts whose candidate minimum exceeds that floor are examined: first over their
+    ``near`` nearest reps (k-d tree), every rep beyond costing at least the distance to the
+    ``near``-th; the few accounts still undecided are scanned over every rep (up to
+    ``scan_budget``; beyond it the floor itself enters the value, which keeps it valid). Returns
+    (value, accounts and reps of improving pairs to add as columns, number of accounts examined)."""
     m = arr.capacity.shape[0]
     red = reduced_costs(pairs, u)
     segmin, _ = argmin_pairs(pairs, red)
+    cand_min = segmin.copy()
     accounts = pairs.accounts
     kth = cand.kth_cost if cand.kth_cost is not None else np.full(arr.workload.shape[0], -np.inf)
-    floor = kth[accounts] + arr.potential[accounts] * min(0.0, float(u.beta.min()))
-    floor = floor + u.nu * (arr.owner[accounts] >= 0)
+    w, p = arr.workload[accounts], arr.potential[accounts]
+    moved_floor = u.nu * (arr.owner[accounts] >= 0)
+    priced = w * float(u.lam.min()) + float(u.mu.min()) + p * min(0.0, float(u.beta.min())) + moved_floor
+    floor = kth[accounts] + priced
     flagged = np.flatnonzero(segmin > floor + 1e-9 * np.maximum(1.0, np.abs(segmin)))
     new_a: list[IntArray] = []
     new_r: list[IntArray] = []
+    kk = min(near, m)
+    tree = rep_tree(arr)
+    undecided: list[IntArray] = []
     for s in range(0, flagged.shape[0], chunk):
         pos = flagged[s : s + chunk]
         idx = accounts[pos]
-        full = cost_block(problem, arr, idx)
-        full = full + arr.workload[idx][:, None] * u.lam[None, :] + u.mu[None, :]
-        full = full + arr.potential[idx][:, None] * u.beta[None, :]
-        if u.nu != 0.0:
-            own = arr.owner[idx][:, None]
-            full = full + u.nu * ((own >= 0) & (own != np.arange(m)[None, :]))
-        full = np.where(eligible_block(arr, idx), full, np.inf)
+        reps, beyond_km = nearest_reps(tree, arr, idx, kk)
+        full = _priced(problem, arr, idx, reps, u)
         exact = full.min(axis=1)
-        better = exact < segmin[pos] - 1e-9 * np.maximum(1.0, np.abs(segmin[pos]))
+        _collect(
+            full,
+            reps,
+            idx,
+            exact < segmin[pos] - 1e-9 * np.maximum(1.0, np.abs(segmin[pos])),
+            add_per_account,
+            new_a,
+            new_r,
+        )
         segmin[pos] = np.minimum(segmin[pos], exact)
-        if add_per_account > 0 and better.any():
-            k = min(add_per_account, m)
-            rows_b = np.flatnonzero(better)
-            part = (
-                np.argpartition(full[rows_b], k - 1, axis=1)[:, :k]
-                if k < m
-                else np.tile(np.arange(m), (rows_b.size, 1))
-            )
-            ok = np.isfinite(np.take_along_axis(full[rows_b], part, axis=1))
-            rr, cc = np.nonzero(ok)
-            new_a.append(idx[rows_b[rr]])
-            new_r.append(part[rr, cc].astype(np.int64))
+        if kk < m:
+            beyond = problem.distance_weight * w[pos] * beyond_km + problem.move_penalty * (arr.owner[idx] >= 0)
+            beyond = beyond + priced[pos]
+            low = beyond < segmin[pos]
+            undecided.append(pos[low])
+            segmin[pos[low]] = beyond[low]  # a valid floor until scanned exactly
+    rest = np.concatenate(undecided) if undecided else np.zeros(0, dtype=np.int64)
+    rest = rest[:scan_budget]
+    all_reps = np.arange(m, dtype=np.int64)
+    for s in range(0, rest.shape[0], 2000):
+        pos = rest[s : s + 2000]
+        idx = accounts[pos]
+        reps = np.tile(all_reps, (idx.shape[0], 1))
+        full = _priced(problem, arr, idx, reps, u)
+        exact = full.min(axis=1)
+        cur = cand_min[pos]  # candidate minimum (segmin holds the floor)
+        _collect(full, reps, idx, exact < cur - 1e-9 * np.maximum(1.0, np.abs(cur)), add_per_account, new_a, new_r)
+        segmin[pos] = np.minimum(cur, exact)
     value = float(segmin.sum()) + constant_term(rows, u)
     empty = np.zeros(0, dtype=np.int64)
     return (
@@ -266,3 +285,50 @@ def certify(
         np.concatenate(new_r) if new_r else empty,
         int(flagged.shape[0]),
     )
+
+
+def _priced(problem: AssignmentProblem, arr: Arrays, idx: IntArray, reps: IntArray, u: Multipliers) -> FloatArray:
+    """Reduced cost of each account of ``idx`` with each rep of its row of ``reps`` (inf: ineligible)."""
+    acc = np.repeat(idx, reps.shape[1])
+    r = reps.reshape(-1)
+    red = pair_cost(problem, arr, acc, r) + arr.workload[acc] * u.lam[r] + u.mu[r] + arr.potential[acc] * u.beta[r]
+    own = arr.owner[acc]
+    if u.nu != 0.0:
+        red = red + u.nu * ((own >= 0) & (own != r))
+    ok = (arr.askills[acc] & ~arr.rskills[r]) == 0
+    lk = arr.locked[acc]
+    ok = np.where(lk, own == r, ok)
+    return np.asarray(np.where(ok, red, np.inf).reshape(reps.shape), dtype=np.float64)
+
+
+def _collect(
+    full: FloatArray,
+    reps: IntArray,
+    idx: IntArray,
+    better: NDArray[np.bool_],
+    k: int,
+    new_a: list[IntArray],
+    new_r: list[IntArray],
+) -> None:
+    """Append the ``k`` cheapest pairs of the accounts where ``better`` holds."""
+    if k <= 0 or not better.any():
+        return
+    k = min(k, full.shape[1])
+    rows_b = np.flatnonzero(better)
+    sub = full[rows_b]
+    part = (
+        np.argpartition(sub, k - 1, axis=1)[:, :k]
+        if k < sub.shape[1]
+        else np.tile(np.arange(sub.shape[1]), (rows_b.size, 1))
+    )
+    ok = np.isfinite(np.take_along_axis(sub, part, axis=1))
+    rr, cc = np.nonzero(ok)
+    new_a.append(idx[rows_b[rr]])
+    new_r.append(reps[rows_b[rr], part[rr, cc]].astype(np.int64))
+
+
+def locate(pairs: Pairs, acc: IntArray, rep: IntArray, m: int) -> IntArray:
+    """Pair indices of the given (account, rep) pairs (which must exist in ``pairs``)."""
+    key = pairs.acc * m + pairs.rep
+    order = np.argsort(key, kind="stable")
+    return np.asarray(order[np.searchsorted(key[order], acc * m + rep)], dtype=np.int64)

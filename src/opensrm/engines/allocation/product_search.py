@@ -164,9 +164,12 @@ def improve(
     q: int = 4,
     repair: bool,
     stop_objective: float = -math.inf,
+    mip_seconds: float = 5.0,
 ) -> tuple[IntArray, float, list[str], int]:
     """One pass of group sub-MIPs. ``repair``: free the least-certain accounts (growing around
-    violated reps) until feasible; otherwise a seeded large-neighbourhood step for cost.
+    violated reps) until feasible (LP first, then rounding); otherwise a seeded
+    large-neighbourhood step for cost (a MIP warm-started from the incumbent, at most
+    ``mip_seconds``).
 
     Returns (choice, remaining violation, violated rows, sub-MIPs run)."""
     rng = np.random.default_rng(seed)
@@ -215,9 +218,9 @@ def improve(
             cols,
             time_limit=max(0.1, min(deadline - time.perf_counter(), 60.0)),
             seed=seed,
-            lp_first=True,
+            lp_first=repair,
             lp_round_on_slack=repair,
-            mip_seconds=20.0,
+            mip_seconds=20.0 if repair else mip_seconds,
         )
         runs += 1
         new_viol, new_bad = violation(pairs, rows, m, last.choice)

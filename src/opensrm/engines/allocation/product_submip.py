@@ -81,6 +81,19 @@ def _run(
     return status, x, bound
 
 
+def run_lp(
+    cost: FloatArray,
+    a: sparse.csc_matrix,
+    rlo: FloatArray,
+    rhi: FloatArray,
+    cup: FloatArray,
+    time_limit: float,
+) -> FloatArray | None:
+    """Solve a continuous LP (columns ≥ 0, ≤ ``cup``); None when HiGHS found no feasible point."""
+    integer = np.zeros(cost.shape[0], dtype=bool)
+    return _run(cost, a, rlo, rhi, cup, integer, None, time_limit, 0, 1e-4)[1]
+
+
 def solve_sub(
     pairs: Pairs,
     rows: Rows,
