@@ -1,12 +1,11 @@
 """API shapes for the organisation: teams, users, rep profiles."""
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.core.api.schemas import DateTime, Id, RecordOut
 from opensrm.people.models import Role
 
 
@@ -32,7 +31,7 @@ class TeamPatch(Schema):
 class TeamFilters(FilterSchema):
     parent: Annotated[Id | None, FilterLookup("parent_id")] = None
     manager: Annotated[Id | None, FilterLookup("manager_id")] = None
-    updated_since: Annotated[dt.datetime | None, FilterLookup("updated_at__gte")] = None
+    updated_since: Annotated[DateTime | None, FilterLookup("updated_at__gte")] = None
 
 
 class UserOut(Schema):
@@ -109,7 +108,7 @@ class RepProfilePatch(Schema):
 class RepProfileFilters(FilterSchema):
     user: Annotated[Id | None, FilterLookup("user_id")] = None
     home_city: Annotated[str | None, FilterLookup("home_city")] = None
-    updated_since: Annotated[dt.datetime | None, FilterLookup("updated_at__gte")] = None
+    updated_since: Annotated[DateTime | None, FilterLookup("updated_at__gte")] = None
 
 
 class MeOut(UserOut):

@@ -139,6 +139,34 @@ def install(api: NinjaAPI) -> None:
         return problem_response(404, _("The record does not exist."))
 
 
+def document_problems(schema: dict[str, Any]) -> None:
+    """Make the OpenAPI ``schema`` say what the handlers above answer, for every operation.
+
+    Ninja documents every response as ``application/json``; an error is served as
+    ``application/problem+json``. And whatever an operation declares, a body that is not JSON
+    is 400 and a parameter or body that does not validate is 422.
+    """
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                content = response.get("content", {})
+                if int(status) >= 400 and "application/json" in content:
+                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+            implied = []
+            if operation.get("requestBody"):
+                implied.append((400, "Bad Request"))
+            if operation.get("parameters") or operation.get("requestBody"):
+                implied.append((422, "Unprocessable Entity"))
+            for status, description in implied:
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {
+                        "description": description,
+                        "content": {PROBLEM_CONTENT_TYPE: {"schema": problem}},
+                    }
+
+
 def problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap a ninja path view so its plain-text 405 becomes a problem document."""
 

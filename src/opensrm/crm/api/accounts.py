@@ -62,7 +62,8 @@ def account_team_remove(request: HttpRequest, id: int, user_id: int) -> Any:
     user = actor(request)
     account = get_visible(user, Account.objects.all(), id)
     check_write(user, Account)
-    member = selectors.account_team(account=account).filter(user_id=user_id).select_related("user").first()
+    # ``user__pk`` (not ``user_id``): an id out of the column's range then matches nothing.
+    member = selectors.account_team(account=account).filter(user__pk=user_id).select_related("user").first()
     if member is None:
         raise NotFound(_("This user is not on the account team."))
     services.account_team_member_remove(account=account, user=member.user, actor=user)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.core.api.schemas import DateTime, Id, RecordOut
 from opensrm.crm.models import ActivityKind
 from opensrm.crm.schemas.common import Since
 
@@ -33,8 +33,8 @@ class ActivityIn(Schema):
     opportunity_id: Id | None = None
     lead_id: Id | None = None
     owner_id: Id | None = None
-    due_at: dt.datetime | None = None
-    done_at: dt.datetime | None = None
+    due_at: DateTime | None = None
+    done_at: DateTime | None = None
     duration_minutes: int = Field(0, ge=0, le=100000)
     outcome: str = Field("", max_length=255)
     notes: str = ""
@@ -48,8 +48,8 @@ class ActivityPatch(Schema):
     opportunity_id: Id | None = None
     lead_id: Id | None = None
     owner_id: Id | None = None
-    due_at: dt.datetime | None = None
-    done_at: dt.datetime | None = None
+    due_at: DateTime | None = None
+    done_at: DateTime | None = None
     duration_minutes: int = Field(None, ge=0, le=100000)
     outcome: str = Field(None, max_length=255)
     notes: str = None  # type: ignore[assignment]
@@ -62,7 +62,7 @@ class ActivityFilters(FilterSchema):
     contact: Annotated[Id | None, FilterLookup("contact_id")] = None
     opportunity: Annotated[Id | None, FilterLookup("opportunity_id")] = None
     lead: Annotated[Id | None, FilterLookup("lead_id")] = None
-    due_from: Annotated[dt.datetime | None, FilterLookup("due_at__gte")] = None
-    due_to: Annotated[dt.datetime | None, FilterLookup("due_at__lte")] = None
+    due_from: Annotated[DateTime | None, FilterLookup("due_at__gte")] = None
+    due_to: Annotated[DateTime | None, FilterLookup("due_at__lte")] = None
     is_open: Annotated[bool | None, FilterLookup("done_at__isnull")] = None
     updated_since: Since = None
