@@ -13,6 +13,7 @@ root; writes benchmarks/results/allocation.md (table, per-type summary, pass/fai
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -38,6 +39,7 @@ STANDARD = [f"{t}{s}" for t in "cde" for s in ("10400", "20400", "40400")] + [
     "pmed31",
     "pmed32",
 ]
+START_LOAD = os.getloadavg()[0]
 QUICK = ["c10100", "d10200", "e10200", "pmed1", "pmed6"]
 
 
@@ -231,10 +233,11 @@ def write(rows: list[dict[str, float | str]], args: argparse.Namespace) -> None:
         "# Allocation benchmark results",
         "",
         f"Command: `.venv/bin/python -m benchmarks.allocation.run {' '.join(_argv(args))}` "
-        f"(generated {time.strftime('%Y-%m-%d %H:%M')}, 2-core machine shared with other work, "
-        "runs sequential: engine then plain HiGHS per instance). The engine's GAP solver uses two "
-        "threads (plain HiGHS + search); on a shared machine with per-session CPU fair sharing both "
-        "threads split one share, so its HiGHS half gets less CPU than the plain HiGHS run.",
+        f"(generated {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, 1-minute load average "
+        f"{START_LOAD:.2f} before it started (it keeps up to two cores busy itself); runs sequential: "
+        "engine then plain HiGHS per instance). The engine's GAP solver uses two threads (plain HiGHS + "
+        "search): when other work shares the cores, its HiGHS half gets less CPU than the plain HiGHS run, "
+        "so compare engine and baseline only from a run that started on an idle machine.",
         "",
         "Best known: GAP `BEST_KNOWN.txt`, p-median `OPTIMAL.txt`. % = objective above best known. "
         "Bound and gap are the engine's (bound ≤ objective, certified).",
