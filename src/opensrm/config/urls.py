@@ -16,3 +16,5 @@ urlpatterns = [
     path("", include("opensrm.web.urls")),
     path("", include("opensrm.core.urls")),
 ]
+
+handler400 = "opensrm.core.api.errors.bad_request"

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -182,3 +183,11 @@ def problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     wrapped.csrf_exempt = True  # type: ignore[attr-defined]
     return wrapped
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 handler (a disallowed Host header, a malformed request): API paths get a problem
+    document like every other API error, pages get Django's plain 400 page."""
+    if request.path.startswith("/api/"):
+        return problem_response(400, _("The request was refused as malformed."), code="bad_request")
+    return defaults.bad_request(request, exception or Exception())
