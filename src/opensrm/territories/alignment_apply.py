@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from opensrm.core.errors import Conflict
 from opensrm.core.services import check_write, record_delete
@@ -25,7 +24,7 @@ from opensrm.crm.services import territory_create
 from opensrm.people.models import User
 from opensrm.territories.alignment_selectors import unit_key
 from opensrm.territories.models import AllocationScenario, ScenarioStatus, TerritoryUnitLine
-from opensrm.territories.plan_apply import _lock_scenario, _names, _save
+from opensrm.territories.plan_apply import _lock_scenario, _save, refuse_changed, set_with_history
 
 
 def _check_planner(actor: User, scenario: AllocationScenario) -> None:
@@ -67,39 +66,6 @@ def _territories(scenario: AllocationScenario, actor: User, summary: dict[str, A
     return out
 
 
-def _retarget(
-    records: list[Account], target: dict[int, int | None], *, actor: User, reason: str
-) -> list[tuple[int, int | None]]:
-    """Set each record's territory to ``target[pk]`` with history; returns (pk, territory before)."""
-    now = timezone.now()
-    before = []
-    for record in records:
-        before.append((record.pk, record.territory_id))
-        record.territory_id = target[record.pk]
-        record.version += 1
-        record.updated_at = now
-    bulk_update_with_history(
-        records,
-        Account,
-        ["territory", "version", "updated_at"],
-        batch_size=1000,
-        default_user=actor,
-        default_change_reason=reason,
-    )
-    return before
-
-
-def _refuse(missing: set[int], changed: list[Account]) -> None:
-    if missing or changed:
-        detail = _names(changed) if changed else _("%(n)s deleted records") % {"n": len(missing)}
-        raise Conflict(
-            _("Some records changed since the plan was made, so nothing was changed: %(records)s.")
-            % {"records": detail},
-            changed=[r.pk for r in changed],
-            missing=sorted(missing),
-        )
-
-
 def territory_plan_apply(*, scenario: AllocationScenario, actor: User) -> AllocationScenario:
     """Move every account of the plan into its proposed territory, all or nothing."""
     _check_planner(actor, scenario)
@@ -116,7 +82,7 @@ def territory_plan_apply(*, scenario: AllocationScenario, actor: User) -> Alloca
             if r.territory_id != snapshot[r.pk][1]
             or unit_key(level, r.pk, r.country, r.province, r.city) != snapshot[r.pk][0].key
         ]
-        _refuse(set(snapshot) - {r.pk for r in records}, changed)
+        refuse_changed(set(snapshot) - {r.pk for r in records}, changed)
         territories = _territories(current, actor, summary)
         paths = dict(Territory.all_objects.filter(pk__in={r.territory_id for r in records}).values_list("id", "path"))
         target: dict[int, int | None] = {}
@@ -125,7 +91,11 @@ def territory_plan_apply(*, scenario: AllocationScenario, actor: User) -> Alloca
             if not paths.get(r.territory_id, "\0").startswith(proposed.path):
                 target[r.pk] = proposed.pk
         moving = [r for r in records if r.pk in target]
-        before = dict(_retarget(moving, target, actor=actor, reason=f"allocation {current.pk}: applied"))
+        before = dict(
+            set_with_history(
+                moving, Account, "territory", target, actor=actor, reason=f"allocation {current.pk}: applied"
+            )
+        )
         for line in lines:
             line.applied = True
             line.proposed_territory = territories[line.proposed_index]
@@ -157,12 +127,14 @@ def territory_plan_rollback(*, scenario: AllocationScenario, actor: User) -> All
             for pk, tid in line.territories_before_apply.items()
         }
         records = list(Account.objects.select_for_update().filter(pk__in=list(expected)).order_by("pk"))
-        _refuse(
+        refuse_changed(
             set(expected) - {r.pk for r in records},
             [r for r in records if r.territory_id != expected[r.pk][0]],
         )
-        _retarget(
+        set_with_history(
             records,
+            Account,
+            "territory",
             {pk: tid for pk, (_proposed, tid) in expected.items()},
             actor=actor,
             reason=f"allocation {current.pk}: rolled back",

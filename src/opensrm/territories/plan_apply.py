@@ -39,6 +39,41 @@ def _names(records: list[Any]) -> str:
     return shown + (" …" if len(records) > _LIST_LIMIT else "")
 
 
+def refuse_changed(missing: set[int], changed: list[Any]) -> None:
+    """Conflict naming the records that changed (or how many are gone) since the plan was made."""
+    if missing or changed:
+        detail = _names(changed) if changed else _("%(n)s deleted records") % {"n": len(missing)}
+        raise Conflict(
+            _("Some records changed since the plan was made, so nothing was changed: %(records)s.")
+            % {"records": detail},
+            changed=[r.pk for r in changed],
+            missing=sorted(missing),
+        )
+
+
+def set_with_history(
+    records: list[Any], model: type[models.Model], field: str, value: dict[int, Any], *, actor: User, reason: str
+) -> list[tuple[int, Any]]:
+    """Set ``field`` (a foreign key) of each record to ``value[pk]``, bump versions and write history
+    rows in bulk; returns (pk, value before) per record."""
+    now = timezone.now()
+    before = []
+    for record in records:
+        before.append((record.pk, getattr(record, f"{field}_id")))
+        setattr(record, f"{field}_id", value[record.pk])
+        record.version += 1
+        record.updated_at = now
+    bulk_update_with_history(
+        records,
+        model,
+        [field, "version", "updated_at"],
+        batch_size=1000,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+    return before
+
+
 def _reassign(
     lines: list[AssignmentLine],
     *,
@@ -54,30 +89,12 @@ def _reassign(
     if not by_pk:
         return []
     records = list(model._default_manager.select_for_update().filter(pk__in=list(by_pk)).order_by("pk"))
-    missing = set(by_pk) - {r.pk for r in records}
-    changed = [r for r in records if r.owner_id != expected_of_line(by_pk[r.pk])]
-    if missing or changed:
-        gone = [by_pk[pk] for pk in missing]
-        detail = _names(changed) if changed else _("%(n)s deleted records") % {"n": len(gone)}
-        raise Conflict(
-            _("Some records changed since the plan was made, so nothing was changed: %(records)s.")
-            % {"records": detail},
-            changed=[r.pk for r in changed],
-            missing=sorted(missing),
-        )
-    now = timezone.now()
-    for record in records:
-        record.owner_id = owner_of_line(by_pk[record.pk])
-        record.version += 1
-        record.updated_at = now
-    bulk_update_with_history(
-        records,
-        model,
-        ["owner", "version", "updated_at"],
-        batch_size=1000,
-        default_user=actor,
-        default_change_reason=reason,
+    refuse_changed(
+        set(by_pk) - {r.pk for r in records},
+        [r for r in records if r.owner_id != expected_of_line(by_pk[r.pk])],
     )
+    owners = {r.pk: owner_of_line(by_pk[r.pk]) for r in records}
+    set_with_history(records, model, "owner", owners, actor=actor, reason=reason)
     return records
 
 
@@ -140,9 +157,7 @@ def assignment_plan_rollback(*, scenario: AllocationScenario, actor: User) -> Al
 
     check_planner(actor, scenario.scope_team)
     with transaction.atomic():
-        current = _lock_scenario(
-            scenario, ScenarioStatus.APPLIED, _("Only an applied scenario can be rolled back.")
-        )
+        current = _lock_scenario(scenario, ScenarioStatus.APPLIED, _("Only an applied scenario can be rolled back."))
         lines = list(current.lines.filter(applied=True).order_by("id"))
         for field, model in _TARGETS:
             mine = [line for line in lines if getattr(line, f"{field}_id") is not None]
@@ -171,9 +186,7 @@ def _save(scenario: AllocationScenario, actor: User) -> None:
     scenario.save()
 
 
-def _notices(
-    scenario: AllocationScenario, lines: list[AssignmentLine], *, event: str
-) -> list[AllocationNotice]:
+def _notices(scenario: AllocationScenario, lines: list[AssignmentLine], *, event: str) -> list[AllocationNotice]:
     """One notice per rep who gains or loses records (sent after commit)."""
     gained: dict[int, list[AssignmentLine]] = defaultdict(list)
     lost: dict[int, list[AssignmentLine]] = defaultdict(list)
@@ -228,9 +241,7 @@ def _message(
 def notices_send(*, notice_ids: list[int]) -> int:
     """Send the notices not sent yet; idempotent, so a retry never sends twice."""
     sent = 0
-    for notice in AllocationNotice.objects.filter(pk__in=notice_ids, sent_at__isnull=True).select_related(
-        "rep"
-    ):
+    for notice in AllocationNotice.objects.filter(pk__in=notice_ids, sent_at__isnull=True).select_related("rep"):
         if not notice.email:
             AllocationNotice.objects.filter(pk=notice.pk).update(error=_("The rep has no e-mail address."))
             continue
