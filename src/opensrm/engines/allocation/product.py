@@ -30,7 +30,10 @@ from .result import AssignmentResult, relative_gap
 
 IntArray = NDArray[np.int64]
 SMALL_ACCOUNTS = 3000
-LNS_GROUP, LNS_FREE = 25, 1200
+# Large-neighbourhood steps: 25 nearby reps, 300 of their accounts free, 1.25 s per sub-MIP.
+# HiGHS rarely closes such a sub-MIP (tight balance bands) but finds its improvement early, so many
+# short steps beat few long ones (docs/engines/allocation.md, "Product plan").
+LNS_GROUP, LNS_FREE, LNS_SECONDS = 25, 300, 1.25
 
 
 def _failed(status: str, n: int, t0: float, msg: str, reasons: tuple[str, ...], **kw: object) -> AssignmentResult:
@@ -186,17 +189,19 @@ def solve(
             subs += runs
             if viol <= 0 or time.perf_counter() > deadline:
                 break
-            if (viol >= before - 1e-9 or viol <= 0.05 * m) and not balanced:
-                # the sub-MIPs stall (no slack-free rounding around the violated reps), or little
-                # is left: potential flows and single moves
+            if not balanced:
+                # what the first sub-MIPs leave goes to potential flows and single moves (seconds,
+                # where doubling sub-MIPs can take minutes); smaller sub-MIPs then repair the rest
                 cand, pairs, choice, b_rounds = balance(problem, arr, cand, pairs, rows, choice, deadline=deadline)
                 red, balanced = reduced_costs(pairs, u), True
                 diag.update(balance_rounds=float(b_rounds), balance_seconds=time.perf_counter() - t0)
                 viol, _ = violation(pairs, rows, m, choice)
                 if viol <= 0:
                     break
+                size = free_per_group
                 continue
-            size *= 2
+            if viol >= before - 1e-9:
+                size *= 2
         diag["repair_seconds"] = time.perf_counter() - t0
         rnd = 0
         while viol <= 0 and time.perf_counter() < deadline - 0.02 * time_limit:
@@ -239,6 +244,7 @@ def solve(
                 deadline=deadline - 0.02 * time_limit,
                 seed=seed + 100 + rnd,
                 free_per_group=LNS_FREE,
+                mip_seconds=LNS_SECONDS,
                 repair=False,
                 stop_objective=bound * (1 + mip_gap) if math.isfinite(bound) else -math.inf,
             )
