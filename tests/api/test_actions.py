@@ -176,3 +176,36 @@ def test_cursor_pages_are_stable_with_ties(org, client_for):
     assert not {i["id"] for i in desc["items"]} & {i["id"] for i in following["items"]}
     wrong = c.get("/accounts", {"ordering": "name", "cursor": desc["next_cursor"]})
     assert wrong.status_code == 422 and "cursor" in wrong.json()["errors"]
+
+
+def test_opportunity_without_pipeline_or_stage_starts_in_the_default_pipeline(org, world, pipeline, client_for):
+    c = client_for(org.rep_a)
+    account = world["a"]["account"]
+    made = c.post("/opportunities", {"account_id": account.pk, "name": "Renewal", "expected_close_date": "2027-03-31"})
+    assert made.status_code == 201, made.content
+    body = made.json()
+    first = pipeline.stages.order_by("order").first()
+    assert body["pipeline_id"] == pipeline.pk and body["stage_id"] == first.pk
+    assert StageChange.objects.filter(opportunity_id=body["id"], from_stage=None, to_stage=first).count() == 1
+
+    # a stage alone brings its pipeline; a stage of another pipeline is refused with its field named
+    other = record_create(model=type(pipeline), actor=org.admin, data={"name": "Projects", "is_default": False})
+    stage = record_create(
+        model=type(first), actor=org.admin, data={"pipeline": other, "name": "Scope", "order": 1, "probability": 20}
+    )
+    by_stage = c.post(
+        "/opportunities",
+        {"account_id": account.pk, "name": "Project", "expected_close_date": "2027-03-31", "stage_id": stage.pk},
+    )
+    assert by_stage.status_code == 201 and by_stage.json()["pipeline_id"] == other.pk
+    mixed = c.post(
+        "/opportunities",
+        {
+            "account_id": account.pk,
+            "name": "Mixed",
+            "expected_close_date": "2027-03-31",
+            "pipeline_id": pipeline.pk,
+            "stage_id": stage.pk,
+        },
+    )
+    assert mixed.status_code == 422 and "stage" in str(mixed.json()["errors"])

@@ -91,8 +91,10 @@ class OpportunityOut(RecordOut):
 class OpportunityIn(Schema):
     account_id: Id
     name: str = Field(..., min_length=1, max_length=200)
-    pipeline_id: Id | None = None
-    stage_id: Id | None = None
+    pipeline_id: Id | None = Field(
+        None, description="Defaults to the stage's pipeline, or to the default pipeline when no stage is given."
+    )
+    stage_id: Id | None = Field(None, description="Defaults to the first stage of the pipeline.")
     amount: Money = Field(Decimal("0"), ge=0)
     currency: Currency = Currency.CNY
     expected_close_date: dt.date

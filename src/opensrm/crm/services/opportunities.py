@@ -30,8 +30,13 @@ def _stage_rules(*, pipeline: Pipeline | None, stage: Stage | None, lost_reason:
 
 
 def opportunity_create(*, actor: User, data: Mapping[str, Any]) -> Opportunity:
-    data = dict(data)
+    data = {k: v for k, v in data.items() if not (k in ("pipeline", "stage") and v is None)}
     with transaction.atomic():
+        if "pipeline" not in data and "stage" not in data:
+            # neither given: the default pipeline (its first stage follows below)
+            default = Pipeline.objects.filter(is_default=True).order_by("pk").first()
+            if default is not None:
+                data["pipeline"] = default
         if "pipeline" not in data and "stage" in data:
             stage_ref = data["stage"]
             stage = stage_ref if isinstance(stage_ref, Stage) else Stage.objects.filter(pk=stage_ref).first()
