@@ -137,3 +137,21 @@ def test_when_the_engine_finds_no_plan_in_time_a_small_problem_gets_the_exact_mo
     assert all(line.explanation.get("detail") for line in scenario.lines.all())
     with translation.override("zh-hans"):
         assert engine_text.message_summary(scenario.message) not in ("", scenario.message)
+
+
+def test_a_used_up_moves_cap_is_named_in_the_failure_message_in_both_languages():
+    from opensrm.engines.allocation.product import failure_message
+
+    text = failure_message(["balance: rep 3 over by 7.0"], 12_500.0, 12_500.0)
+    assert text.startswith("no feasible plan found within the time limit; still violated: balance: rep 3")
+    assert "the moves cap (12,500) is used up" in text
+    # moves left, or no cap at all: no hint
+    assert "moves cap" not in failure_message(["balance: rep 3 over by 7.0"], 12_000.0, 12_500.0)
+    assert "moves cap" not in failure_message(["capacity: rep 1 over by 2.0 h"], 0.0, float("inf"))
+
+    with translation.override("en"):
+        assert "cap of 12,500 moves" in engine_text.message_summary(text)
+    with translation.override("zh-hans"):
+        summary = engine_text.message_summary(text)
+    assert "12,500" in summary and "cap of" not in summary
+    assert engine_text.message_summary(failure_message(["x"], 1.0, 5.0)).count("12,500") == 0

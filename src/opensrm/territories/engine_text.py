@@ -36,6 +36,7 @@ def bound_scope_label(scope: str) -> str:
 _CERTIFIED = re.compile(r"^(optimal|feasible); bound certified for the (.+)$")
 _ALIGNED = re.compile(r"^(\d+) starts; (all constraints met|balance or contiguity not met)")
 _SKIPPED = re.compile(r"; (\d+) accounts without a location left out$")
+_MOVES_USED = re.compile(r"the moves cap \(([\d,]+)\) is used up")
 _RESTRICTED = re.compile(r"^infeasible with the (\d+) cheapest eligible reps per account")
 
 
@@ -52,7 +53,13 @@ def message_summary(text: str) -> str:
     if text.startswith("exact model after: "):
         return _("The engine found no plan in time; the exact model found this one.")
     if text.startswith("no feasible plan found within the time limit"):
-        return _("No feasible plan was found within the time limit.")
+        summary = _("No feasible plan was found within the time limit.")
+        if match := _MOVES_USED.search(text):
+            summary += " " + _(
+                "The best plan found uses up the cap of %(cap)s moves: a higher cap or a wider balance band may "
+                "allow a plan."
+            ) % {"cap": match.group(1)}
+        return summary
     if text.startswith("infeasible: no plan satisfies every constraint"):
         return _("No plan satisfies every constraint.")
     if match := _ALIGNED.match(text):

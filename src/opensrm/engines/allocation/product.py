@@ -36,6 +36,16 @@ SMALL_ACCOUNTS = 3000
 LNS_GROUP, LNS_FREE, LNS_SECONDS = 25, 300, 1.25
 
 
+def failure_message(violated: list[str], moves_used: float, moves_cap: float) -> str:
+    """The message of a plan search that ran out of time: the rows its least-violating plan still
+    breaks, and a hint when that plan has used up the moves cap (balancing then needs more moves
+    than allowed, a common reason why no plan exists)."""
+    msg = "no feasible plan found within the time limit; still violated: " + "; ".join(violated[:10])
+    if math.isfinite(moves_cap) and moves_used >= moves_cap - 0.5:
+        msg += f"; the moves cap ({moves_cap:,.0f}) is used up: a higher cap or a wider balance band may allow a plan"
+    return msg
+
+
 def _failed(status: str, n: int, t0: float, msg: str, reasons: tuple[str, ...], **kw: object) -> AssignmentResult:
     return AssignmentResult(
         status,
@@ -253,7 +263,7 @@ def solve(
         diag["lagrangian_iterations"] = float(iters)
     diag["sub_mips"] = float(subs)
     if viol > 0:
-        msg = "no feasible plan found within the time limit; still violated: " + "; ".join(names[:10])
+        msg = failure_message(names, float(pairs.moved[choice].sum()), rows.moves)
         return _failed(
             "time_limit",
             n,
