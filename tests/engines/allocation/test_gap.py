@@ -181,6 +181,32 @@ def test_local_search_keeps_feasibility_and_never_worsens(seed):
     assert best_cost <= total_cost(c, out)
 
 
+def test_perturbed_search_noise_is_capped_by_noise_jobs():
+    """With a near-zero noise ceiling the search cannot leave its local optimum's plateau; the
+    default ceiling escapes it. Without the cap the noise would grow by 1.3 after every unchanged
+    descent and both runs would escape alike.
+    """
+    rng = np.random.default_rng(0)
+    m, n = 5, 40
+    a = rng.integers(1, 101, size=(m, n)).astype(float)
+    c = 111 - a + rng.integers(-10, 11, size=(m, n))  # OR-Library type D
+    b = 0.8 * a.sum(axis=1) / m
+    start = repair(c, a, b, regret_greedy(c, a, b))
+    assert is_feasible(a, b, start)
+    local = deep_descent(c, a, b, start, deadline=time.perf_counter() + 5)
+    capped_asg, capped, iters = perturbed_search(
+        c, a, b, local, deadline=time.perf_counter() + 1.0, rng=np.random.default_rng(0), noise_jobs=1e-12
+    )
+    free_asg, free, _ = perturbed_search(
+        c, a, b, local, deadline=time.perf_counter() + 1.0, rng=np.random.default_rng(0)
+    )
+    assert is_feasible(a, b, capped_asg) and is_feasible(a, b, free_asg)
+    assert iters > 20
+    # tie-breaks among equal-cost moves may still shift the plateau a little
+    assert capped <= total_cost(c, local)
+    assert free < capped - 0.01 * capped
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_sequential_mode_matches_brute_force(seed):
     c, a, b = random_instance(200 + seed, m=3, n=7)

@@ -58,7 +58,8 @@ def regret_greedy(cost: FloatArray, weight: FloatArray, capacity: FloatArray) ->
             break
         part = np.sort(d, axis=0)
         second = part[1] if m > 1 else part[0]
-        regret = np.where(np.isfinite(second), second - part[0], 1e18)
+        with np.errstate(invalid="ignore"):  # inf - inf where a job fits nowhere; masked below
+            regret = np.where(np.isfinite(second), second - part[0], 1e18)
         regret = np.where(np.isfinite(part[0]), regret, -1.0)
         pick = int(np.argmax(regret))
         j = int(cols[pick])
