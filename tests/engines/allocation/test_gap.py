@@ -13,7 +13,7 @@ from opensrm.engines.allocation import solve_assignment
 from opensrm.engines.allocation.gap import _fix_by_reduced_cost
 from opensrm.engines.allocation.gap_bounds import gap_model, lp_bound, reduced_cost_bounds
 from opensrm.engines.allocation.gap_heuristics import is_feasible, regret_greedy, repair, total_cost
-from opensrm.engines.allocation.gap_search import deep_descent, perturbed_search
+from opensrm.engines.allocation.gap_search import ACCEPT, ACCEPT_JOBS, deep_descent, default_accept, perturbed_search
 
 DATA = Path(__file__).parents[3].parent / "shared" / "benchmarks"
 
@@ -205,6 +205,23 @@ def test_perturbed_search_noise_is_capped_by_noise_jobs():
     # tie-breaks among equal-cost moves may still shift the plateau a little
     assert capped <= total_cost(c, local)
     assert free < capped - 0.01 * capped
+
+
+def test_default_acceptance_is_relative_with_a_per_job_floor():
+    """A relative 5·10⁻⁴ on 200+ jobs; on fewer jobs at least a tenth of a mean job cost."""
+    assert default_accept(400) == ACCEPT
+    assert default_accept(200) == pytest.approx(max(ACCEPT, ACCEPT_JOBS / 200))
+    assert default_accept(100) == pytest.approx(ACCEPT_JOBS / 100)
+    assert default_accept(100) > ACCEPT
+    assert default_accept(0) > 0
+    sizes = [1, 10, 50, 100, 150, 200, 400, 1600]
+    values = [default_accept(n) for n in sizes]
+    assert values == sorted(values, reverse=True)
+    # in cost units: never below a tenth of a mean job cost, never below 5·10⁻⁴ of the total
+    for n in sizes:
+        total = 60.0 * n
+        assert default_accept(n) * total >= ACCEPT_JOBS * total / n - 1e-9
+        assert default_accept(n) * total >= ACCEPT * total - 1e-9
 
 
 @pytest.mark.parametrize("seed", range(3))

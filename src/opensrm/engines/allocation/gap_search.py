@@ -33,6 +33,19 @@ _EPS = 1e-9
 # Measured on OR-Library type D (60 s, search alone): 13 puts d40400 at 0.435 / 0.460 %, d20200
 # at 0.319 / 0.327 %; the uncapped rule drifted to σ ≈ 0.056·std on d40400 (0.530 / 0.567 %).
 NOISE_JOBS = 13.0
+# Acceptance of the problem-space search: a worsening of ACCEPT times the best cost, but never less
+# than ACCEPT_JOBS mean job costs (best cost / n). Measured on OR-Library type D (full pipeline, 60 s):
+# 5·10⁻⁴ suits 200 and 400 jobs (d10200 0.032 %, d20200 0.319 %, d40400 0.435 %; at 7·10⁻⁴ these
+# were 0.113 / 0.441 / 0.435 %, at 10⁻³ 0.064 / 0.523 / 0.538 %), while at 100 jobs 5·10⁻⁴ is only
+# three cost units and the walk stalls: a tenth of a job (10⁻³ there) took d10100 from 0.221 % to
+# 0.063 % and d20100 from 0.420 % to 0.339 %.
+ACCEPT = 5e-4
+ACCEPT_JOBS = 0.1
+
+
+def default_accept(n: int) -> float:
+    """The search's default acceptance for ``n`` jobs: ``ACCEPT``, at least ``ACCEPT_JOBS``/n."""
+    return max(ACCEPT, ACCEPT_JOBS / max(n, 1))
 
 
 def _loads(weight: FloatArray, asg: IntArray) -> FloatArray:
@@ -187,7 +200,7 @@ def perturbed_search(
     deadline: float,
     rng: np.random.Generator,
     target: float = -_INF,
-    accept: float = 5e-4,
+    accept: float | None = None,
     noise_jobs: float = NOISE_JOBS,
     sync: Callable[[IntArray, float], tuple[IntArray | None, bool]] | None = None,
 ) -> tuple[IntArray, float, int]:
@@ -197,11 +210,14 @@ def perturbed_search(
     descent lands much worse than the current point and grows back (never above the ceiling) when
     one returns the same assignment. The ceiling keeps the expected number of jobs a perturbed
     descent displaces about the same at every size: for small σ that number grows with n·σ.
-    ``accept`` is the relative worsening (versus the best) still accepted as the new current point.
+    ``accept`` is the relative worsening (versus the best) still accepted as the new current point;
+    by default ``ACCEPT``, raised to ``ACCEPT_JOBS`` mean job costs on small instances.
     ``sync(best, cost)``, called every iteration, may return a better assignment found elsewhere
     (it becomes the best and current point) and whether to stop.
     """
     n = cost.shape[1]
+    if accept is None:
+        accept = default_accept(n)
     jobs = np.arange(n)
     best = deep_descent(cost, weight, capacity, start, deadline=deadline)
     best_cost = float(cost[best, jobs].sum())
