@@ -35,8 +35,8 @@ _EPS = 1e-9
 NOISE_JOBS = 13.0
 # Acceptance of the problem-space search: a worsening of ACCEPT times the best cost, but never less
 # than ACCEPT_JOBS mean job costs (best cost / n). Measured on OR-Library type D (full pipeline, 60 s):
-# 5·10⁻⁴ suits 200 and 400 jobs (d10200 0.032 %, d20200 0.319 %, d40400 0.435 %; at 7·10⁻⁴ these
-# were 0.113 / 0.441 / 0.435 %, at 10⁻³ 0.064 / 0.523 / 0.538 %), while at 100 jobs 5·10⁻⁴ is only
+# 5·10⁻⁴ suits 200 and 400 jobs (d10200 0.032–0.088 %, d20200 0.319 %, d40400 0.435–0.452 %; at 7·10⁻⁴
+# these were 0.113 / 0.441 / 0.435 %, at 10⁻³ 0.064 / 0.523 / 0.538 %), while at 100 jobs 5·10⁻⁴ is only
 # three cost units and the walk stalls: a tenth of a job (10⁻³ there) took d10100 from 0.221 % to
 # 0.063 % and d20100 from 0.420 % to 0.339 %.
 ACCEPT = 5e-4
