@@ -224,6 +224,28 @@ def test_default_acceptance_is_relative_with_a_per_job_floor():
         assert default_accept(n) * total >= ACCEPT * total - 1e-9
 
 
+def test_perturbed_search_uses_the_default_acceptance_for_its_size(monkeypatch):
+    """Without ``accept`` the search asks ``default_accept`` for its number of jobs; with it, not."""
+    import opensrm.engines.allocation.gap_search as gap_search
+
+    asked: list[int] = []
+
+    def spy(n: int) -> float:
+        asked.append(n)
+        return default_accept(n)
+
+    monkeypatch.setattr(gap_search, "default_accept", spy)
+    c, a, b = random_instance(7, m=3, n=12)
+    start = repair(c, a, b, regret_greedy(c, a, b))
+    if not is_feasible(a, b, start):
+        pytest.skip("no feasible start")
+    rng = np.random.default_rng(0)
+    gap_search.perturbed_search(c, a, b, start, deadline=time.perf_counter() + 0.05, rng=rng)
+    assert asked == [12]
+    gap_search.perturbed_search(c, a, b, start, deadline=time.perf_counter() + 0.05, rng=rng, accept=1e-3)
+    assert asked == [12]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_sequential_mode_matches_brute_force(seed):
     c, a, b = random_instance(200 + seed, m=3, n=7)
