@@ -255,6 +255,10 @@ OPENSRM = {
     "API_PAGE_SIZE": 50,
     "API_MAX_PAGE_SIZE": 500,
     "API_TOKEN_DEFAULT_DAYS": 90,
+    # Quotes with a line discount above this many per cent wait for a manager's approval.
+    "QUOTE_APPROVAL_DISCOUNT": float(os.environ.get("OPENSRM_QUOTE_APPROVAL_DISCOUNT", "15")),
+    # The seller's name printed on quotes and other customer documents.
+    "COMPANY_NAME": os.environ.get("OPENSRM_COMPANY_NAME", "OpenSRM"),
 }
 
 LOGGING = {

@@ -579,3 +579,147 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} × {self.quantity}"
+
+
+class PriceList(BaseModel):
+    """Prices for a market or a channel; a quote takes its unit prices from one, else from the
+    product's list price. Reference data: read by everyone, written by sales ops and admin."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceListItem(models.Model):
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    unit_price = models.DecimalField(_("unit price"), validators=[MinValueValidator(0)], **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("price list item")
+        verbose_name_plural = _("price list items")
+        constraints = [
+            models.UniqueConstraint(fields=["price_list", "product"], name="crm_price_list_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.price_list_id}: {self.product_id}"
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class QuoteLanguage(models.TextChoices):
+    ZH = "zh-hans", _("Simplified Chinese")
+    EN = "en", _("English")
+
+
+class Quote(BaseModel):
+    """A priced offer built from an opportunity's lines. Discounts above the approval threshold
+    need a manager's approval before the quote can be sent."""
+
+    visibility_owner = "owner"
+    visibility_account = "account"
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("opportunity")
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("account"))
+    contact = models.ForeignKey(
+        "Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes", verbose_name=_("contact")
+    )
+    owner = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_quotes", verbose_name=_("owner")
+    )
+    price_list = models.ForeignKey(
+        PriceList, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("price list")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT, db_index=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    language = models.CharField(
+        _("document language"), max_length=8, choices=QuoteLanguage.choices, default=QuoteLanguage.ZH
+    )
+    valid_until = models.DateField(_("valid until"))
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    subtotal = models.DecimalField(_("subtotal"), default=Decimal("0"), **MONEY)
+    discount_total = models.DecimalField(_("discount"), default=Decimal("0"), **MONEY)
+    total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
+    max_discount_pct = models.DecimalField(
+        _("largest discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    approved_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        indexes = [models.Index(fields=["opportunity", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (QuoteStatus.DRAFT, QuoteStatus.PENDING, QuoteStatus.APPROVED)
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    unit_price = models.DecimalField(_("unit price"), validators=[MinValueValidator(0)], **MONEY)
+    discount_pct = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    amount = models.DecimalField(_("amount"), default=Decimal("0"), **MONEY)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity}"
+
+    @property
+    def gross(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
