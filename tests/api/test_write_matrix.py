@@ -104,7 +104,14 @@ def _assert_refused(response: Any, status: int, what: Any) -> None:
 
 
 @pytest.mark.parametrize("who", ["rep_a", "manager_a"])
-def test_team_a_writes_to_team_b_are_refused_and_change_nothing(who, org, world, team_b, pipeline, client_for):
+def test_team_a_writes_to_team_b_are_refused_and_change_nothing(
+    who,
+    org,
+    world,
+    team_b,  # noqa: F811 - the read matrix's fixture
+    pipeline,
+    client_for,
+):
     expected_bodies = _expected()
     c = client_for(getattr(org, who))
     values = _values(org, world, pipeline)
