@@ -5,21 +5,16 @@ at a time, and a page costs one query wherever it is. The cursor names the last 
 (its time and id), so events written meanwhile do not shift the pages already read.
 """
 
-import base64
-import binascii
 import datetime as dt
-import json
 from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from opensrm.core.api.crud import ERR_READ, HistoryEvent, Resource, register
 from opensrm.core.api.errors import Problem
-from opensrm.core.api.pagination import PageParams
-from opensrm.core.errors import ValidationFailed
+from opensrm.core.api.pagination import PageParams, cursor_datetime, cursor_id, decode_cursor, encode_cursor
 from opensrm.core.selectors import record_history_page
 
 
@@ -31,27 +26,16 @@ class HistoryPage(Schema):
     next: str | None = Field(None, description="The URL of the next page; null on the last.")
 
 
+_CURSOR_KEYS = frozenset({"at", "id"})
+
+
 def _encode(at: dt.datetime, history_id: int) -> str:
-    raw = json.dumps({"at": at.isoformat(), "id": history_id}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_cursor({"at": at.isoformat(), "id": history_id})
 
 
 def _decode(cursor: str) -> tuple[dt.datetime, int]:
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        at = dt.datetime.fromisoformat(payload["at"])
-        history_id = payload["id"]
-    except (binascii.Error, ValueError, UnicodeDecodeError, TypeError, KeyError) as exc:
-        raise _bad_cursor() from exc
-    if not isinstance(history_id, int) or isinstance(history_id, bool) or at.tzinfo is None:
-        raise _bad_cursor()
-    return at, history_id
-
-
-def _bad_cursor() -> ValidationFailed:
-    return ValidationFailed(
-        _("Some fields are not valid."), field_errors={"cursor": [_("This cursor is not valid.")]}
-    )
+    payload = decode_cursor(cursor, _CURSOR_KEYS)
+    return cursor_datetime(payload["at"]), cursor_id(payload["id"])
 
 
 def history_page(request: HttpRequest, instance: Any, page: PageParams) -> dict[str, Any]:
