@@ -63,3 +63,50 @@ def test_gather_subtracts_hours_held_outside_the_territory_scope(alloc):
     assert g.account_ids == [inside.pk]
     held_elsewhere = sum(selectors.TIER_HOURS[a.tier] for a in alloc.accounts if a.pk != inside.pk)
     assert g.input.capacity[0] == pytest.approx(max(1.3 - held_elsewhere, 0.0))
+
+
+def test_a_bad_row_written_past_validation_is_named_and_the_plan_still_solves(alloc):
+    from opensrm.crm.models import Account
+    from opensrm.people.models import RepProfile
+    from opensrm.territories.models import ScenarioStatus
+
+    org = alloc.org
+    bad = alloc.accounts[2]
+    # Straight into the table, as an old import or a manual fix would have done.
+    Account.objects.filter(pk=bad.pk).update(annual_revenue=-1, lat=123.0)
+    RepProfile.objects.filter(user=org.rep_b).update(weekly_capacity_hours=-3)
+    scenario = services.scenario_create(
+        actor=org.ops, data={"name": "Bad rows", "parameters": {"tolerance": None}}
+    )
+
+    g = selectors.assignment_problem_for(scenario=scenario)
+
+    j = g.account_ids.index(bad.pk)
+    assert g.input.potential[j] == 0 and np.isnan(g.input.account_latlon[j]).all()
+    assert g.input.capacity[g.rep_ids.index(org.rep_b.pk)] == 0
+    text = "\n".join(g.warnings)
+    assert f"account {bad.pk} ({bad.name}): annual revenue -1" in text
+    assert f"account {bad.pk} ({bad.name}): the location 123.0" in text
+    assert f"rep {org.rep_b.pk} (rep_b): weekly capacity -3" in text
+
+    # Without rep_b's hours the reps cannot hold every account; the account's bad values alone
+    # must not stop the plan.
+    RepProfile.objects.filter(user=org.rep_b).update(weekly_capacity_hours=1.3)
+    solved = services.assignment_plan_create(scenario=scenario, actor=org.ops)
+
+    assert solved.status == ScenarioStatus.SOLVED, solved.message
+    assert f"account {bad.pk} ({bad.name}): annual revenue -1" in solved.message
+    assert solved.lines.filter(account=bad, proposed_owner__isnull=False).exists()
+
+
+def test_gather_warnings_are_translated(alloc):
+    from django.utils import translation
+
+    from opensrm.crm.models import Account
+
+    bad = alloc.accounts[0]
+    Account.objects.filter(pk=bad.pk).update(annual_revenue=-1)
+    scenario = services.scenario_create(actor=alloc.org.ops, data={"name": "zh"})
+    with translation.override("zh-hans"):
+        g = selectors.assignment_problem_for(scenario=scenario)
+    assert len(g.warnings) == 1 and "客户" in g.warnings[0]

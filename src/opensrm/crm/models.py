@@ -90,7 +90,9 @@ class Account(BaseModel):
         _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    annual_revenue = models.DecimalField(_("annual revenue"), null=True, blank=True, **MONEY)
+    annual_revenue = models.DecimalField(
+        _("annual revenue"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
     country = models.CharField(_("country"), max_length=2, default="CN", help_text=_("ISO 3166-1 alpha-2"))
     province = models.CharField(_("province"), max_length=60, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True, db_index=True)
@@ -225,7 +227,9 @@ class Lead(BaseModel):
     city = models.CharField(_("city"), max_length=60, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
-    estimated_value = models.DecimalField(_("estimated value"), null=True, blank=True, **MONEY)
+    estimated_value = models.DecimalField(
+        _("estimated value"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
     status = models.CharField(_("status"), max_length=16, choices=LeadStatus.choices, default=LeadStatus.NEW)
     owner = models.ForeignKey(
         USER,
@@ -331,7 +335,7 @@ class Opportunity(BaseModel):
     stage = models.ForeignKey(
         Stage, on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("stage")
     )
-    amount = models.DecimalField(_("amount"), default=Decimal("0"), **MONEY)
+    amount = models.DecimalField(_("amount"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     expected_close_date = models.DateField(_("expected close date"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -383,7 +387,7 @@ class StageChange(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(_("amount"), default=Decimal("0"), **MONEY)
+    amount = models.DecimalField(_("amount"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY)
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
     changed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -400,7 +404,9 @@ class Product(BaseModel):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     product_line = models.CharField(_("product line"), max_length=60, blank=True, db_index=True)
-    unit_price = models.DecimalField(_("unit price"), default=Decimal("0"), **MONEY)
+    unit_price = models.DecimalField(
+        _("unit price"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -418,8 +424,10 @@ class OpportunityLine(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
     )
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"))
-    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
+    )
+    unit_price = models.DecimalField(_("unit price"), validators=[MinValueValidator(0)], **MONEY)
     discount_pct = models.DecimalField(
         _("discount (%)"),
         max_digits=5,
@@ -551,7 +559,7 @@ class Order(BaseModel):
     )
     order_date = models.DateField(_("order date"), db_index=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
-    total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
+    total = models.DecimalField(_("total"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY)
     history = HistoricalRecords()
 
     class Meta:
@@ -568,9 +576,11 @@ class OrderLine(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
     )
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"))
-    unit_price = models.DecimalField(_("unit price"), **MONEY)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
+    )
+    unit_price = models.DecimalField(_("unit price"), validators=[MinValueValidator(0)], **MONEY)
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(0)], **MONEY)
     history = HistoricalRecords()
 
     class Meta:

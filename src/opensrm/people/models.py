@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -92,7 +93,11 @@ class RepProfile(BaseModel):
     home_lat = models.FloatField(_("home latitude"), null=True, blank=True)
     home_lon = models.FloatField(_("home longitude"), null=True, blank=True)
     weekly_capacity_hours = models.DecimalField(
-        _("weekly capacity (hours)"), max_digits=6, decimal_places=1, default=40
+        _("weekly capacity (hours)"),
+        max_digits=6,
+        decimal_places=1,
+        default=40,
+        validators=[MinValueValidator(0), MaxValueValidator(168)],
     )
     max_accounts = models.PositiveIntegerField(_("maximum accounts"), null=True, blank=True)
     industries = models.JSONField(_("industries"), default=list, blank=True)

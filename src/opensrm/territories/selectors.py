@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, AccountStatus, Activity, Lead, LeadStatus
@@ -73,6 +74,10 @@ class GatheredProblem:
     owner_ids: list[int | None]  # the account's owner today (may be no rep in scope)
     latlon: np.ndarray  # (n, 2)
     capacity_hours: np.ndarray  # (m,) full weekly capacity, for display
+    # Records whose stored values the engine cannot take (written before validation, or
+    # directly into the database): each is counted as a neutral value and named here, so one
+    # bad row cannot stop the plan of everyone else.
+    warnings: tuple[str, ...] = ()
 
 
 # --- scope ----------------------------------------------------------------------------------
@@ -135,23 +140,26 @@ def assignment_problem_for(*, scenario: AllocationScenario, actor: User | None =
     ]  # locked elsewhere: out of reach
     ids = [a.pk for a in accounts]
     hours = _activity_hours(ids) if params["workload_source"] == "activities" else {}
+    warnings: list[str] = []
     workload = np.array([hours.get(a.pk) or TIER_HOURS.get(a.tier, TIER_HOURS['']) for a in accounts], dtype=float)
-    potential = np.array([float(a.annual_revenue or 0) for a in accounts], dtype=float)
-    latlon = np.array(
-        [[a.lat if a.lat is not None else np.nan, a.lon if a.lon is not None else np.nan] for a in accounts],
+    potential = np.array(
+        [_non_negative(a.annual_revenue, a, _("annual revenue"), warnings) for a in accounts],
         dtype=float,
+    )
+    latlon = np.array(
+        [_latlon(a.lat, a.lon, a, warnings) for a in accounts], dtype=float
     ).reshape(-1, 2)
     rep_latlon = np.array(
+        [_latlon(r.rep_profile.home_lat, r.rep_profile.home_lon, r, warnings) for r in reps],
+        dtype=float,
+    ).reshape(-1, 2)
+    full_capacity = np.array(
         [
-            [
-                r.rep_profile.home_lat if r.rep_profile.home_lat is not None else np.nan,
-                r.rep_profile.home_lon if r.rep_profile.home_lon is not None else np.nan,
-            ]
+            _non_negative(r.rep_profile.weekly_capacity_hours, r, _("weekly capacity"), warnings)
             for r in reps
         ],
         dtype=float,
-    ).reshape(-1, 2)
-    full_capacity = np.array([float(r.rep_profile.weekly_capacity_hours) for r in reps], dtype=float)
+    )
     max_accounts = np.array(
         [
             float(r.rep_profile.max_accounts) if r.rep_profile.max_accounts is not None else np.inf
@@ -189,8 +197,52 @@ def assignment_problem_for(*, scenario: AllocationScenario, actor: User | None =
         ),
     )
     return GatheredProblem(
-        inp, ids, [r.pk for r in reps], [a.owner_id for a in accounts], latlon, full_capacity
+        inp, ids, [r.pk for r in reps], [a.owner_id for a in accounts], latlon, full_capacity, _capped(warnings)
     )
+
+
+WARNINGS_SHOWN = 20
+
+
+def _capped(warnings: list[str]) -> tuple[str, ...]:
+    """The first warnings and a count of the rest: the scenario's message has a bounded size."""
+    if len(warnings) <= WARNINGS_SHOWN:
+        return tuple(warnings)
+    rest = len(warnings) - WARNINGS_SHOWN
+    return (*warnings[:WARNINGS_SHOWN], _("… and %(n)s more records with invalid values.") % {"n": rest})
+
+
+def _record_label(record: Any) -> str:
+    if isinstance(record, Account):
+        return _("account %(id)s (%(name)s)") % {"id": record.pk, "name": record.name}
+    if isinstance(record, User):
+        return _("rep %(id)s (%(name)s)") % {"id": record.pk, "name": record}
+    return str(record)
+
+
+def _non_negative(value: Any, record: Any, field: str, warnings: list[str]) -> float:
+    """``value`` as a float; a negative or non-finite stored value counts as 0, with a warning."""
+    number = float(value or 0)
+    if np.isfinite(number) and number >= 0:
+        return number
+    warnings.append(
+        _("%(record)s: %(field)s %(value)s is not a valid amount; counted as 0.")
+        % {"record": _record_label(record), "field": field, "value": value}
+    )
+    return 0.0
+
+
+def _latlon(lat: float | None, lon: float | None, record: Any, warnings: list[str]) -> list[float]:
+    """The point, or no location (NaN) when a stored coordinate is off the globe, with a warning."""
+    if lat is None or lon is None:
+        return [np.nan, np.nan]
+    if np.isfinite(lat) and np.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180:
+        return [float(lat), float(lon)]
+    warnings.append(
+        _("%(record)s: the location %(lat)s, %(lon)s is not on the map; planned without a location.")
+        % {"record": _record_label(record), "lat": lat, "lon": lon}
+    )
+    return [np.nan, np.nan]
 
 
 def _load_outside(reps: list[User], in_scope: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -235,7 +287,7 @@ def routing_problem_for(
         dtype=bool,
     ).reshape(len(reps), len(leads))
     inp = RoutingInput(
-        value=np.array([float(lead.estimated_value or 0) for lead in leads], dtype=float),
+        value=np.array([_non_negative(lead.estimated_value, lead, "", []) for lead in leads], dtype=float),
         lead_latlon=np.array(
             [
                 [lead.lat if lead.lat is not None else np.nan, lead.lon if lead.lon is not None else np.nan]

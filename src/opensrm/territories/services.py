@@ -277,7 +277,7 @@ def _store_assignment(
             gap=outcome.gap,
             seconds=outcome.seconds,
             moves=outcome.moves if solved else None,
-            message=outcome.message,
+            message="\n".join([outcome.message, *gathered.warnings]),
             infeasibility=infeasibility,
         )
 
