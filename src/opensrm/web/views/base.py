@@ -50,6 +50,9 @@ class Resource:
     create: Callable[..., Model] | None = None
     update: Callable[..., Model] | None = None
     extra_list_context: dict[str, Any] = field(default_factory=dict)
+    # False where records are created elsewhere (a quote from its opportunity, an order by
+    # booking): the list then offers no "New" button.
+    creatable: bool = True
 
     @property
     def plural(self) -> str:
@@ -109,8 +112,8 @@ def list_page(
         "table": table_rows(page, spec, f"web:{res.key}_detail"),
         "q": request.GET.get("q", ""),
         "active_filters": {f.param: request.GET.get(f.param, "") for f in spec.filters},
-        "can_create": can_write(user, res.model),
-        "new_url": res.url("create"),
+        "can_create": res.creatable and can_write(user, res.model),
+        "new_url": res.url("create") if res.creatable else "",
         "breadcrumbs": crumbs((res.plural, "")),
         **res.extra_list_context,
     }

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from opensrm.crm.models import Activity, Opportunity
+from opensrm.core.visibility import can_write, visible
+from opensrm.crm.models import Activity, Opportunity, Quote
 from opensrm.crm.services import opportunity_create, opportunity_update
 from opensrm.web import selectors
 from opensrm.web.forms import OpportunityForm
@@ -80,6 +81,9 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
     context["stages"] = selectors.stages_for(obj.pipeline_id)
+    context["opportunity_lines"] = list(obj.lines.select_related("product"))
+    context["quotes"] = list(visible(user, obj.quotes.all()).order_by("-created_at"))
+    context["can_quote"] = can_write(user, Quote)
     context["timeline"] = selectors.timeline(
         selectors.activity_entries(user, Activity.objects.filter(opportunity=obj)),
         selectors.stage_entries(obj),

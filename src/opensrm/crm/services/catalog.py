@@ -1,0 +1,57 @@
+"""Products and price lists: reference data written by sales ops and admin. A price list's
+items are part of it, so setting or removing one moves the list's version and history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from opensrm.core.errors import NotFound, ValidationFailed
+from opensrm.core.services import check_write, lock_for_update
+from opensrm.crm.models import PriceList, PriceListItem, Product
+from opensrm.people.models import User
+
+ITEM_SET = "item_set"
+ITEM_REMOVED = "item_removed"
+
+
+def _list_changed(price_list: PriceList, *, actor: User, reason: str) -> None:
+    current = lock_for_update(price_list)
+    current.version = current.version + 1
+    current._history_user = actor  # type: ignore[attr-defined]
+    current._change_reason = reason  # type: ignore[attr-defined]
+    current.save(update_fields=["version", "updated_at"])
+    price_list.version = current.version
+
+
+def price_list_item_set(
+    *, price_list: PriceList, product: Product, unit_price: Decimal, actor: User
+) -> PriceListItem:
+    """The price of ``product`` on ``price_list`` (added, or changed when it is there)."""
+    check_write(actor, PriceList)
+    if unit_price < 0:
+        raise ValidationFailed(
+            _("Some fields are not valid."), field_errors={"unit_price": [_("Enter a price of zero or more.")]}
+        )
+    with transaction.atomic():
+        _list_changed(price_list, actor=actor, reason=ITEM_SET)
+        item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
+        if item is None:
+            item = PriceListItem(price_list=price_list, product=product)
+        item.unit_price = unit_price.quantize(Decimal("0.01"))
+        item._history_user = actor  # type: ignore[attr-defined]
+        item.save()
+    return item
+
+
+def price_list_item_remove(*, price_list: PriceList, product: Product, actor: User) -> None:
+    check_write(actor, PriceList)
+    with transaction.atomic():
+        _list_changed(price_list, actor=actor, reason=ITEM_REMOVED)
+        item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
+        if item is None:
+            raise NotFound(_("The product is not on this price list."))
+        item._history_user = actor  # type: ignore[attr-defined]
+        item.delete()
