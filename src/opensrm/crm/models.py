@@ -698,6 +698,11 @@ class Quote(BaseModel):
     def is_editable(self) -> bool:
         return self.status in (QuoteStatus.DRAFT, QuoteStatus.PENDING, QuoteStatus.APPROVED)
 
+    @property
+    def needs_approval(self) -> bool:
+        """A line discount above ``OPENSRM_QUOTE_APPROVAL_DISCOUNT`` per cent needs approval."""
+        return self.max_discount_pct > Decimal(str(settings.OPENSRM["QUOTE_APPROVAL_DISCOUNT"]))
+
 
 class QuoteLine(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")

@@ -8,10 +8,10 @@ global search. Each module has its own router; ``router`` gathers them.
 
 from ninja import Router
 
-from opensrm.crm.api import accounts, leads, opportunities, orders, resources, search
+from opensrm.crm.api import accounts, leads, opportunities, orders, quotes, resources, search
 
 router = Router()
-for _module in (resources, accounts, leads, opportunities, orders, search):
+for _module in (resources, accounts, leads, opportunities, orders, quotes, search):
     router.add_router("", _module.router)
 
 __all__ = ["router"]

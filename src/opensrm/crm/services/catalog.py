@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import NotFound, ValidationFailed
-from opensrm.core.services import check_write, lock_for_update
+from opensrm.core.services import check_version, check_write, lock_for_update
 from opensrm.crm.models import PriceList, PriceListItem, Product
 from opensrm.people.models import User
 
@@ -17,8 +17,9 @@ ITEM_SET = "item_set"
 ITEM_REMOVED = "item_removed"
 
 
-def _list_changed(price_list: PriceList, *, actor: User, reason: str) -> None:
+def _list_changed(price_list: PriceList, *, actor: User, reason: str, expected_version: int | None) -> None:
     current = lock_for_update(price_list)
+    check_version(current, expected_version)
     current.version = current.version + 1
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = reason  # type: ignore[attr-defined]
@@ -27,7 +28,12 @@ def _list_changed(price_list: PriceList, *, actor: User, reason: str) -> None:
 
 
 def price_list_item_set(
-    *, price_list: PriceList, product: Product, unit_price: Decimal, actor: User
+    *,
+    price_list: PriceList,
+    product: Product,
+    unit_price: Decimal,
+    actor: User,
+    expected_version: int | None = None,
 ) -> PriceListItem:
     """The price of ``product`` on ``price_list`` (added, or changed when it is there)."""
     check_write(actor, PriceList)
@@ -36,7 +42,7 @@ def price_list_item_set(
             _("Some fields are not valid."), field_errors={"unit_price": [_("Enter a price of zero or more.")]}
         )
     with transaction.atomic():
-        _list_changed(price_list, actor=actor, reason=ITEM_SET)
+        _list_changed(price_list, actor=actor, reason=ITEM_SET, expected_version=expected_version)
         item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
         if item is None:
             item = PriceListItem(price_list=price_list, product=product)
@@ -46,10 +52,12 @@ def price_list_item_set(
     return item
 
 
-def price_list_item_remove(*, price_list: PriceList, product: Product, actor: User) -> None:
+def price_list_item_remove(
+    *, price_list: PriceList, product: Product, actor: User, expected_version: int | None = None
+) -> None:
     check_write(actor, PriceList)
     with transaction.atomic():
-        _list_changed(price_list, actor=actor, reason=ITEM_REMOVED)
+        _list_changed(price_list, actor=actor, reason=ITEM_REMOVED, expected_version=expected_version)
         item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
         if item is None:
             raise NotFound(_("The product is not on this price list."))

@@ -191,6 +191,15 @@ def quote_create(
             }
             for line in opportunity.lines.select_related("product")
         ]
+    contact = data.get("contact")
+    if contact is not None:
+        contact = contact if isinstance(contact, Contact) else Contact.objects.filter(pk=contact).first()
+        if contact is None or contact.account_id != opportunity.account_id or not can_see(actor, contact):
+            raise ValidationFailed(
+                _("Some fields are not valid."),
+                field_errors={"contact": [_("Choose a contact of the quote's account.")]},
+            )
+        data["contact"] = contact
     specs = parse_lines(lines, price_list=price_list)
     today = timezone.localdate()
     fields: dict[str, Any] = {
@@ -302,7 +311,7 @@ def quote_update(
 
 
 def needs_approval(quote: Quote) -> bool:
-    return quote.max_discount_pct > approval_threshold()
+    return quote.needs_approval
 
 
 def may_approve(actor: User, quote: Quote) -> bool:
