@@ -35,6 +35,23 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def year_earlier(day: dt.date) -> dt.date:
+    """The same calendar day a year earlier; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def compared_periods(today: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """(this quarter to date, the same days of last year's quarter), both ends inclusive.
+
+    Comparing a quarter still in progress with last year's whole quarter made every rep look
+    behind until the last day of the quarter."""
+    q_start, _q_end = quarter_bounds(today)
+    return (q_start, today), (year_earlier(q_start), year_earlier(today))
+
+
 @dataclass
 class RepRow:
     user: User
@@ -54,6 +71,8 @@ class Dashboard:
     overdue_count: int
     today_count: int
     quarter_label: str
+    period: tuple[dt.date, dt.date]
+    period_last_year: tuple[dt.date, dt.date]
     months: list[int]
     bookings: list[Decimal]
     bookings_last_year: list[Decimal]
@@ -127,6 +146,8 @@ def build_dashboard(user: User, *, today: dt.date | None = None) -> Dashboard:
         overdue_count=figures["overdue"],
         today_count=figures["today"],
         quarter_label=_("%(year)s Q%(quarter)s") % {"year": q_start.year, "quarter": quarter},
+        period=figures["period"],
+        period_last_year=figures["period_last_year"],
         months=months,
         bookings=[current[m] for m in months],
         bookings_last_year=[previous[m] for m in months],
@@ -171,13 +192,12 @@ def _figures(
         .order_by()
     )
 
-    q_start, q_end = quarter_bounds(today)
-    ly_start, ly_end = q_start.replace(year=q_start.year - 1), q_end.replace(year=q_end.year - 1)
+    (q_start, q_to), (ly_start, ly_to) = compared_periods(today)
     orders = _owned(visible(user, Order.objects.filter(status=OrderStatus.BOOKED)), owners)
     order_groups = list(
         orders.filter(
-            Q(order_date__gte=q_start, order_date__lt=q_end)
-            | Q(order_date__gte=ly_start, order_date__lt=ly_end)
+            Q(order_date__gte=q_start, order_date__lte=q_to)
+            | Q(order_date__gte=ly_start, order_date__lte=ly_to)
         )
         .annotate(month=ExtractMonth("order_date"))
         .values("owner_id", "order_date__year", "month")
@@ -195,6 +215,8 @@ def _figures(
         "overdue": sum(g["overdue"] for g in task_groups),
         "today": sum(g["today"] for g in task_groups),
         "q_start": q_start,
+        "period": (q_start, q_to),
+        "period_last_year": (ly_start, ly_to),
         "months": months,
         "current": current,
         "previous": previous,

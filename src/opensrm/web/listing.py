@@ -184,7 +184,9 @@ def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
     if isinstance(value, dt.date):
         return Cell(formats.date_format(value, "SHORT_DATE_FORMAT"))
     if isinstance(value, Decimal):
-        return Cell(f"{value:,.0f}", css="num")
+        from opensrm.web.templatetags.web import format_money
+
+        return Cell(format_money(value, getattr(obj, "currency", None) or "CNY", 0), css="num")
     if col.path == "stage":
         badge = "badge-ok" if value.is_won else "badge-bad" if value.is_lost else "badge-brand"
         return Cell(str(value), badge=badge)

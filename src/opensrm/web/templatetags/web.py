@@ -25,32 +25,71 @@ def path(obj: Any, dotted: str) -> Any:
     return obj
 
 
-@register.filter
-def money(value: Any, decimals: int = 0) -> str:
+DEFAULT_CURRENCY = "CNY"
+
+
+def _babel_locale() -> str:
+    from django.utils.translation import get_language, to_locale
+
+    return to_locale(get_language() or "zh-hans")
+
+
+def _money_arg(arg: Any) -> tuple[str, int | None]:
+    """``money`` takes a currency ("USD"), a number of decimals (2) or both ("USD:2").
+    Decimals None means the currency's own minor unit (2 for the yuan, 0 for the yen)."""
+    currency, decimals = DEFAULT_CURRENCY, None
+    for part in str(arg).split(":") if arg not in (None, "") else []:
+        part = part.strip()
+        if part.isdigit():
+            decimals = int(part)
+        elif part:
+            currency = part.upper()
+    return currency, decimals
+
+
+def format_money(value: Any, currency: str = DEFAULT_CURRENCY, decimals: int | None = None) -> str:
+    """A full figure with its currency and thousands separators, in the active language:
+    ¥1,234,567 in Chinese, CN¥1,234,567 in English (whose ¥ would be the yen)."""
+    from babel.numbers import format_currency
+
+    from babel.numbers import get_currency_precision
+
     if value in (None, ""):
         return "—"
-    # Thousands commas read the same in Chinese and English business documents.
-    return f"{Decimal(value):,.{int(decimals)}f}"
+    currency = currency or DEFAULT_CURRENCY
+    digits = get_currency_precision(currency) if decimals is None else decimals
+    pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
+    return format_currency(Decimal(value), currency, format=pattern, locale=_babel_locale(), currency_digits=False)
 
 
-@register.filter
-def compact_money(value: Any) -> str:
-    """12,345,678 → 1,234.6万 in Chinese, 12.3M in English: numbers people read at a glance."""
-    from django.utils.translation import get_language
+def format_compact_money(value: Any, currency: str = DEFAULT_CURRENCY) -> str:
+    """A figure read at a glance: ¥1234.6万 / ¥1.23亿 in Chinese, CN¥12.3M in English; below ten
+    thousand the full figure."""
+    from babel.numbers import format_compact_currency
 
     if value in (None, ""):
         return "—"
     v = Decimal(value)
-    if (get_language() or "").startswith("zh"):
-        if abs(v) >= 100_000_000:
-            return f"{v / 100_000_000:,.2f}亿"
-        if abs(v) >= 10_000:
-            return f"{v / 10_000:,.1f}万"
-        return f"{v:,.0f}"
-    for size, suffix in ((Decimal(1_000_000_000), "B"), (Decimal(1_000_000), "M"), (Decimal(1_000), "K")):
-        if abs(v) >= size:
-            return f"{v / size:,.1f}{suffix}"
-    return f"{v:,.0f}"
+    if abs(v) < 10_000:
+        return format_money(v, currency, 0)
+    digits = 2 if abs(v) >= 100_000_000 else 1
+    return format_compact_currency(v, currency or DEFAULT_CURRENCY, locale=_babel_locale(), fraction_digits=digits)
+
+
+@register.filter
+def money(value: Any, arg: Any = None) -> str:
+    """``{{ amount|money:obj.currency }}`` (the record's currency, its minor unit),
+    ``{{ total|money }}`` (yuan, whole: sums and summaries), ``{{ price|money:"USD:0" }}``."""
+    if arg in (None, ""):
+        return format_money(value, DEFAULT_CURRENCY, 0)
+    currency, decimals = _money_arg(arg)
+    return format_money(value, currency, decimals)
+
+
+@register.filter
+def compact_money(value: Any, currency: Any = None) -> str:
+    """Dashboard cards, column totals and other big totals: 万 / 亿 in Chinese, K / M / B in English."""
+    return format_compact_money(value, _money_arg(currency)[0])
 
 
 @register.simple_tag
@@ -140,7 +179,7 @@ def board_card(opp: Any, today: Any) -> str:
         reverse("web:opportunity_detail", args=[opp.pk]),
         opp.name,
         opp.account if opp.account_id else "",
-        money(opp.amount),
+        format_money(opp.amount, getattr(opp, "currency", None) or DEFAULT_CURRENCY, 0),
         close,
         opp.owner if opp.owner_id else "—",
     )

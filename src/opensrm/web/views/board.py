@@ -33,6 +33,7 @@ CARD_FIELDS = (
     "version",
     "name",
     "amount",
+    "currency",
     "expected_close_date",
     "stage_id",
     "account",

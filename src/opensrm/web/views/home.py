@@ -24,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "chart_labels": {
             "amount": _("Amount"),
             "current": _("This year"),
-            "previous": _("Last year"),
+            "previous": _("Last year, same days"),
+            "currency": "CNY",
             "months": [capfirst(str(m)) for m in MONTHS_3.values()],
         },
     }

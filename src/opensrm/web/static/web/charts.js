@@ -11,19 +11,30 @@
     var labels = JSON.parse(document.getElementById("chart-labels").textContent);
     var palette = ["#2459d6", "#5b8def", "#98b6f5", "#12805c", "#f59e0b", "#c0352b"];
     var charts = [];
-    function fmt(v) {
-      return new Intl.NumberFormat(document.documentElement.lang || "zh-Hans", { notation: "compact", maximumFractionDigits: 1 }).format(v);
-    }
+    // Compact figures with the currency: ¥1235万 / ¥1.2亿 in Chinese, CN¥12.3M in English,
+    // so an axis label never outgrows the space the grid leaves for it.
+    var lang = document.documentElement.lang || "zh-Hans";
+    var compact = new Intl.NumberFormat(lang, {
+      style: "currency", currency: labels.currency || "CNY", currencyDisplay: "symbol",
+      notation: "compact", maximumFractionDigits: 1
+    });
+    var full = new Intl.NumberFormat(lang, { style: "currency", currency: labels.currency || "CNY", maximumFractionDigits: 0 });
+    function fmt(v) { return compact.format(v); }
+    function fmtFull(v) { return full.format(v); }
 
     var pipeEl = document.getElementById("chart-pipeline");
     if (pipeEl) {
       var pipe = echarts.init(pipeEl);
       pipe.setOption({
         color: palette,
-        grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: fmt },
-        xAxis: { type: "value", axisLabel: { formatter: fmt }, splitLine: { lineStyle: { color: "#eef0f4" } } },
-        yAxis: { type: "category", data: data.pipeline.stages, inverse: true, axisTick: { show: false } },
+        // The bar labels sit right of the bars: the right margin keeps the longest one inside.
+        grid: { left: 8, right: 96, top: 16, bottom: 8, containLabel: true },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: fmtFull, confine: true },
+        xAxis: { type: "value", axisLabel: { formatter: fmt, hideOverlap: true }, splitLine: { lineStyle: { color: "#eef0f4" } } },
+        yAxis: {
+          type: "category", data: data.pipeline.stages, inverse: true, axisTick: { show: false },
+          axisLabel: { width: 110, overflow: "truncate" }
+        },
         series: [{
           name: labels.amount, type: "bar", data: data.pipeline.amounts, barMaxWidth: 26,
           itemStyle: { borderRadius: [0, 4, 4, 0] },
@@ -39,8 +50,8 @@
       book.setOption({
         color: ["#2459d6", "#c4cedd"],
         legend: { top: 0, right: 0 },
-        grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-        tooltip: { trigger: "axis", valueFormatter: fmt },
+        grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+        tooltip: { trigger: "axis", valueFormatter: fmtFull, confine: true },
         xAxis: { type: "category", data: data.bookings.months.map(function (m) { return labels.months[m - 1]; }) },
         yAxis: { type: "value", axisLabel: { formatter: fmt }, splitLine: { lineStyle: { color: "#eef0f4" } } },
         series: [

@@ -1,0 +1,53 @@
+"""Amounts carry their currency and thousands separators; 万 / 亿 in Chinese summaries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from opensrm.web.templatetags.web import compact_money, money
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "arg", "expected"),
+    [
+        ("zh-hans", Decimal("1234567"), None, "¥1,234,567"),
+        ("en", Decimal("1234567"), None, "CN¥1,234,567"),
+        ("zh-hans", Decimal("1234.5"), "CNY", "¥1,234.50"),
+        ("zh-hans", Decimal("1234.5"), "USD", "US$1,234.50"),
+        ("en", Decimal("1234.5"), "USD", "$1,234.50"),
+        ("en", Decimal("1000"), "JPY", "¥1,000"),
+        ("zh-hans", Decimal("1234.5"), 2, "¥1,234.50"),
+        ("zh-hans", Decimal("99.99"), "EUR:0", "€100"),
+        ("zh-hans", None, "CNY", "—"),
+    ],
+)
+def test_money_shows_the_currency_and_separators(language, value, arg, expected):
+    with translation.override(language):
+        assert money(value, arg) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [
+        ("zh-hans", Decimal("12345678"), "¥1234.6万"),
+        ("zh-hans", Decimal("123456789"), "¥1.23亿"),
+        ("zh-hans", Decimal("9999"), "¥9,999"),
+        ("en", Decimal("12345678"), "CN¥12.3M"),
+        ("en", Decimal("2500000000"), "CN¥2.5B"),
+    ],
+)
+def test_compact_money_uses_wan_and_yi_in_chinese(language, value, expected):
+    with translation.override(language):
+        assert compact_money(value) == expected
+
+
+def test_templates_pass_the_records_currency():
+    with translation.override("zh-hans"):
+        html = Template("{% load web %}{{ o.amount|money:o.currency }}").render(
+            Context({"o": {"amount": Decimal("1500000"), "currency": "HKD"}})
+        )
+    assert html == "HK$1,500,000.00"
