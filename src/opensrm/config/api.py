@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
-from opensrm.core.api import errors, inputs
+from opensrm.core.api import errors, etag, inputs
 from opensrm.core.api.auth import api_auth
 
 
@@ -13,6 +13,7 @@ class OpenSRMApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         errors.document_problems(schema)
+        etag.document_versions(schema)
         return schema
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:

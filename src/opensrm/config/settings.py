@@ -50,6 +50,8 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("OPENSRM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+# The largest request body accepted (bytes); the API answers a larger one 413, naming the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("OPENSRM_MAX_BODY_BYTES", str(2_621_440)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

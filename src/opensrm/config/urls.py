@@ -1,8 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from opensrm.config.api import api
+from opensrm.core.api.errors import api_not_found
 
 # The admin signs in through allauth too, so its brute-force limits cover every login path.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -10,6 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("allocation/", include("opensrm.territories.urls")),

@@ -12,7 +12,7 @@ from ninja import Query, Router, Status
 from opensrm.core.api.auth import actor
 from opensrm.core.api.crud import get_visible
 from opensrm.core.api.errors import Problem
-from opensrm.core.api.etag import required_version, set_etag
+from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.api.pagination import Page, PageParams, paginate
 from opensrm.crm.models import Lead, Territory
 from opensrm.people.models import Team
@@ -91,6 +91,7 @@ def scenario_list(request: HttpRequest, params: Query[ScenarioListParams]) -> An
     response={201: ScenarioOut, **ERR_CREATE},
     operation_id="allocation_scenario_create",
     summary="Draft a scenario",
+    openapi_extra=openapi(etag=(201,)),
 )
 def scenario_create(request: HttpRequest, payload: ScenarioIn, response: HttpResponse) -> Any:
     data = {**_refs(payload.dict()), "parameters": _parameters(payload)}
@@ -105,6 +106,7 @@ def scenario_create(request: HttpRequest, payload: ScenarioIn, response: HttpRes
     response={200: ScenarioOut, **ERR_READ},
     operation_id="allocation_scenario_get",
     summary="Read a scenario (poll it for progress while it is solving)",
+    openapi_extra=openapi(etag=(200,)),
 )
 def scenario_get(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     scenario = _scenario(request, id)
@@ -117,6 +119,7 @@ def scenario_get(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     response={200: ScenarioOut, **ERR_WRITE},
     operation_id="allocation_scenario_update",
     summary="Change a draft (send If-Match); a solved plan goes back to draft",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def scenario_update(request: HttpRequest, id: int, payload: ScenarioPatch, response: HttpResponse) -> Any:
     scenario = _scenario(request, id)
@@ -137,6 +140,7 @@ def scenario_update(request: HttpRequest, id: int, payload: ScenarioPatch, respo
     response={204: None, **ERR_WRITE},
     operation_id="allocation_scenario_delete",
     summary="Move a scenario to the recycle bin (send If-Match)",
+    openapi_extra=openapi(if_match=True),
 )
 def scenario_delete(request: HttpRequest, id: int) -> Any:
     scenario = _scenario(request, id)
@@ -201,6 +205,7 @@ def scenario_pareto_get(request: HttpRequest, id: int) -> Any:
     response={201: ScenarioOut, **ERR_ACTION},
     operation_id="allocation_scenario_pareto_use",
     summary="Draft a new scenario with the cap on moves of one of the trade-off's points",
+    openapi_extra=openapi(etag=(201,)),
 )
 def scenario_pareto_use(request: HttpRequest, id: int, payload: ParetoUseIn, response: HttpResponse) -> Any:
     scenario = tradeoff.pareto_point_adopt(

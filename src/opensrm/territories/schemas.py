@@ -4,36 +4,36 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from opensrm.core.api.schemas import RecordOut
+from opensrm.core.api.schemas import Bool, Float, IdIn, InputSchema, Int, RecordOut
 from opensrm.territories.models import ScenarioKind, ScenarioStatus
 
 
-class Weights(Schema):
-    distance: float = Field(1.0, ge=0, description="Weight of travel distance (per 100 km).")
-    skill: float = Field(0.5, ge=0, description="Weight of a poor skill fit.")
-    continuity: float = Field(2.0, ge=0, description="Cost of moving an account away from its owner.")
+class Weights(InputSchema):
+    distance: Float = Field(1.0, ge=0, description="Weight of travel distance (per 100 km).")
+    skill: Float = Field(0.5, ge=0, description="Weight of a poor skill fit.")
+    continuity: Float = Field(2.0, ge=0, description="Cost of moving an account away from its owner.")
 
 
-class Parameters(Schema):
-    tolerance: float | None = Field(
+class Parameters(InputSchema):
+    tolerance: Float | None = Field(
         0.05, ge=0, le=10, description="Potential per rep within ±tolerance of the mean; null: no balance."
     )
-    max_moves: int | None = Field(
-        None, ge=0, description="At most this many accounts change owner; null: no cap."
+    max_moves: Int | None = Field(
+        None, ge=0, le=1_000_000, description="At most this many accounts change owner; null: no cap."
     )
     weights: Weights = Field(default_factory=Weights)
-    time_limit: float = Field(30, ge=1, le=3600, description="Seconds the solver may take.")
-    seed: int = Field(0, ge=0)
+    time_limit: Float = Field(30, ge=1, le=3600, description="Seconds the solver may take.")
+    seed: Int = Field(0, ge=0, le=1_000_000_000)
     workload_source: str = Field("tier", pattern="^(tier|activities)$")
-    keep_owner_eligible: bool = Field(
+    keep_owner_eligible: Bool = Field(
         False,
         description="A rep may keep an account they already hold even outside their specialisation "
         "(industry, language, product line); new assignments still follow it.",
     )
-    max_open_leads: int = Field(50, ge=1, description="Routing: open leads a rep may hold.")
+    max_open_leads: Int = Field(50, ge=1, le=10_000, description="Routing: open leads a rep may hold.")
     # Territory alignment only (kind "territory"); there, tolerance (default 0.10) balances both
     # workload and potential, and only the parameters sent are stored.
-    territories: int | None = Field(
+    territories: Int | None = Field(
         None,
         ge=1,
         le=1000,
@@ -43,10 +43,10 @@ class Parameters(Schema):
     unit_level: Literal["city", "account"] | None = Field(
         None, description='Territory alignment: group accounts by "city" (default) or move each "account".'
     )
-    contiguity: bool | None = Field(
+    contiguity: Bool | None = Field(
         None, description="Territory alignment: each territory one connected block of neighbouring units."
     )
-    locked_units: dict[str, str | int] | None = Field(
+    locked_units: dict[str, str | Int] | None = Field(
         None, description="Territory alignment: unit (city, or account id) → territory number or code."
     )
     pinned_centres: dict[str, str] | None = Field(
@@ -57,19 +57,19 @@ class Parameters(Schema):
 TERRITORY_ONLY = ("territories", "unit_level", "contiguity", "locked_units", "pinned_centres")
 
 
-class ScenarioIn(Schema):
+class ScenarioIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     kind: ScenarioKind = ScenarioKind.ASSIGNMENT
     parameters: Parameters = Field(default_factory=Parameters)
-    scope_team_id: int | None = None
-    scope_territory_id: int | None = None
+    scope_team_id: IdIn | None = None
+    scope_territory_id: IdIn | None = None
 
 
-class ScenarioPatch(Schema):
+class ScenarioPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     parameters: Parameters = None
-    scope_team_id: int | None = None
-    scope_territory_id: int | None = None
+    scope_team_id: IdIn | None = None
+    scope_territory_id: IdIn | None = None
 
 
 class ScenarioOut(RecordOut):
@@ -207,10 +207,10 @@ class LineOut(Schema):
         return str(obj.account or obj.lead)
 
 
-class RouteIn(Schema):
-    scope_team_id: int | None = Field(None, description="Route among this team subtree's reps; null: all reps.")
-    apply: bool = Field(True, description="Assign the leads at once; false only drafts the routing scenario.")
-    max_open_leads: int = Field(50, ge=1)
+class RouteIn(InputSchema):
+    scope_team_id: IdIn | None = Field(None, description="Route among this team subtree's reps; null: all reps.")
+    apply: Bool = Field(True, description="Assign the leads at once; false only drafts the routing scenario.")
+    max_open_leads: Int = Field(50, ge=1, le=10_000)
 
 
 class LeadRouteOut(Schema):
@@ -251,5 +251,5 @@ class ParetoOut(Schema):
         return list((obj.pareto or {}).get("points") or [])
 
 
-class ParetoUseIn(Schema):
-    max_moves: int = Field(ge=0, description="The cap of one of the front's points.")
+class ParetoUseIn(InputSchema):
+    max_moves: Int = Field(ge=0, le=1_000_000, description="The cap of one of the front's points.")

@@ -11,18 +11,20 @@ signatures, whose types are only known inside :func:`register`.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from pydantic import create_model
 
 from opensrm.core.api.auth import actor
 from opensrm.core.api.errors import Problem
-from opensrm.core.api.etag import required_version, set_etag
+from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.api.fastjson import page_response
-from opensrm.core.api.pagination import Page, PageParams, paginate
+from opensrm.core.api.pagination import Page, PageParams, ordering_choices, paginate
 from opensrm.core.errors import NotFound
 from opensrm.core.selectors import record_history
 from opensrm.core.services import check_write, record_create, record_delete, record_update
@@ -56,7 +58,29 @@ class HistoryOut(Schema):
 
 class ListParams(PageParams):
     q: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$", description="Search text")
-    ordering: str | None = None
+
+
+def list_params(res: "Resource") -> type[ListParams]:
+    """The query parameters of ``res``'s list: its orderings are an enum, so the schema says them."""
+    singular = res.name.replace("-", "_")
+    choices = ordering_choices(res.ordering)
+    ordering = Enum(  # type: ignore[misc]
+        "".join(part.title() for part in singular.split("_")) + "Ordering",
+        {choice.replace("-", "desc_") or choice: choice for choice in choices},
+        type=str,
+    )
+    return create_model(
+        f"{ordering.__name__}Params",
+        __base__=ListParams,
+        ordering=(
+            ordering | None,
+            Field(
+                None,
+                description=f"Sort by a field, `-` first for descending; default `{res.default_ordering}`. "
+                "Ties are broken by id.",
+            ),
+        ),
+    )
 
 
 def to_service_data(payload: Mapping[str, Any], fk_names: set[str]) -> dict[str, Any]:
@@ -122,6 +146,7 @@ def register(router: Router, res: Resource) -> None:
     singular = name.replace("-", "_")
     out = res.out
     filters_cls = res.filters
+    params_cls = list_params(res)
 
     @router.get(
         f"/{name}",
@@ -130,7 +155,7 @@ def register(router: Router, res: Resource) -> None:
         tags=[name],
         summary=f"List {name}",
     )
-    def list_(request: HttpRequest, filters: Query[filters_cls], params: Query[ListParams]) -> Any:  # type: ignore[valid-type]
+    def list_(request: HttpRequest, filters: Query[filters_cls], params: Query[params_cls]) -> Any:  # type: ignore[valid-type]
         qs = filters.filter(visible(actor(request), res.queryset()))
         if params.q and res.search:
             term = Q()
@@ -138,7 +163,11 @@ def register(router: Router, res: Resource) -> None:
                 term |= Q(**{f"{path}__icontains": params.q})
             qs = qs.filter(term)
         page = paginate(
-            request, qs, ordering=params.ordering or res.default_ordering, allowed=res.ordering, page=params
+            request,
+            qs,
+            ordering=params.ordering.value if params.ordering else res.default_ordering,  # type: ignore[attr-defined]
+            allowed=res.ordering,
+            page=params,
         )
         return page_response(out, page)
 
@@ -148,6 +177,7 @@ def register(router: Router, res: Resource) -> None:
         operation_id=f"{singular}_get",
         tags=[name],
         summary=f"Read one of {name}",
+        openapi_extra=openapi(etag=(200,) if res.versioned else ()),
     )
     def get_(request: HttpRequest, id: int, response: HttpResponse) -> Any:
         obj = res.get(request, id)
@@ -163,6 +193,7 @@ def register(router: Router, res: Resource) -> None:
             operation_id=f"{singular}_create",
             tags=[name],
             summary=f"Create one of {name}",
+            openapi_extra=openapi(etag=(201,) if res.versioned else ()),
         )
         def create_(request: HttpRequest, payload: create_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
             user = actor(request)
@@ -188,6 +219,7 @@ def register(router: Router, res: Resource) -> None:
             operation_id=f"{singular}_update",
             tags=[name],
             summary=f"Change one of {name} (send If-Match)",
+            openapi_extra=openapi(if_match=True, etag=(200,) if res.versioned else ()),
         )
         def update_(request: HttpRequest, id: int, payload: patch_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
             user = actor(request)
@@ -211,6 +243,7 @@ def register(router: Router, res: Resource) -> None:
             operation_id=f"{singular}_delete",
             tags=[name],
             summary=f"Move one of {name} to the recycle bin (send If-Match)",
+            openapi_extra=openapi(if_match=res.versioned),
         )
         def delete_(request: HttpRequest, id: int) -> Any:
             user = actor(request)

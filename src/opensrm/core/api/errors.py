@@ -11,11 +11,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -43,6 +45,7 @@ def _titles() -> dict[int, str]:
         405: _("Method not allowed"),
         409: _("Conflict"),
         412: _("Precondition failed"),
+        413: _("Request too large"),
         422: _("Validation failed"),
         428: _("Precondition required"),
         429: _("Too many requests"),
@@ -57,6 +60,7 @@ _CODES = {
     405: "method_not_allowed",
     409: "conflict",
     412: "version_mismatch",
+    413: "request_too_large",
     422: "validation_failed",
     428: "version_required",
     429: "throttled",
@@ -100,10 +104,21 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     return name or "__all__"
 
 
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type")
+    if kind == "extra_forbidden":
+        return _("This field is unknown or read-only: it cannot be set.")
+    if kind in {"model_attributes_type", "model_type", "dict_type"}:
+        return _("Send a JSON object.")
+    if kind == "value_error" and "error" in err.get("ctx", {}):
+        return str(err["ctx"]["error"])  # our own message, without pydantic's "Value error, "
+    return str(err.get("msg", ""))
+
+
 def _validation_errors(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        errors.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+        errors.setdefault(_field_name(err.get("loc", ())), []).append(_message(err))
     return errors
 
 
@@ -157,7 +172,7 @@ def document_problems(schema: dict[str, Any]) -> None:
                     content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
             implied = []
             if operation.get("requestBody"):
-                implied.append((400, "Bad Request"))
+                implied += [(400, "Bad Request"), (413, "Content Too Large")]
             if operation.get("parameters") or operation.get("requestBody"):
                 implied.append((422, "Unprocessable Entity"))
             for status, description in implied:
@@ -183,6 +198,21 @@ def problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     wrapped.csrf_exempt = True  # type: ignore[attr-defined]
     return wrapped
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any path under ``/api/`` that no endpoint serves: a problem document, not an HTML page."""
+    return problem_response(404, _("No API endpoint answers at this path: see the schema at /api/v1/docs."))
+
+
+def body_too_large() -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return problem_response(
+        413,
+        _("The request body is larger than the limit of %(limit)s bytes.") % {"limit": limit},
+        limit=limit,
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -6,6 +6,8 @@ version they change: none is 428, a stale or unreadable one is 412.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -35,3 +37,45 @@ def required_version(request: HttpRequest) -> int:
             _("If-Match does not name a version of this record: read it again and use its ETag.")
         )
     return int(value)
+
+
+def openapi(*, if_match: bool = False, etag: tuple[int, ...] = ()) -> dict[str, Any]:
+    """``openapi_extra`` for an operation: it needs ``If-Match``, and/or answers ``ETag`` with
+    the statuses ``etag``; :func:`document_versions` turns the marks into OpenAPI."""
+    extra: dict[str, Any] = {}
+    if if_match:
+        extra[_IF_MATCH_MARK] = True
+    if etag:
+        extra[_ETAG_MARK] = list(etag)
+    return extra
+
+
+_IF_MATCH_MARK = "x-opensrm-if-match"
+_ETAG_MARK = "x-opensrm-etag"
+
+
+def document_versions(schema: dict[str, Any]) -> None:
+    """Declare ``If-Match`` (a required header) and ``ETag`` (a response header) where marked."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if operation.pop(_IF_MATCH_MARK, False):
+                operation.setdefault("parameters", []).append(
+                    {
+                        "in": "header",
+                        "name": "If-Match",
+                        "required": True,
+                        "description": "The record's ETag, as read: the change applies only to that "
+                        "version (412 if it changed since, 428 if the header is missing).",
+                        "schema": {"type": "string", "pattern": r'^(W/)?"[0-9]{1,18}"$'},
+                        "example": '"3"',
+                    }
+                )
+            for status in operation.pop(_ETAG_MARK, []):
+                responses = operation.get("responses", {})
+                response = responses.get(status) or responses.get(str(status))
+                if response is not None:
+                    response.setdefault("headers", {})["ETag"] = {
+                        "description": "The record's version: send it back as If-Match to change it.",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": r'^"[0-9]+"$'},
+                    }

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -54,10 +55,13 @@ def _nul_paths(value: Any, path: str = "") -> Iterator[str]:
 
 def reject_nul_in_body(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap a ninja path view: a JSON body with NUL in any text is a 422 naming the fields."""
-    from opensrm.core.api.errors import problem_response
+    from opensrm.core.api.errors import body_too_large, problem_response
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        body = request.body if request.method in {"POST", "PUT", "PATCH"} else b""
+        try:
+            body = request.body if request.method in {"POST", "PUT", "PATCH"} else b""
+        except RequestDataTooBig:
+            return body_too_large()
         if b"\\u0000" in body:
             try:
                 paths = sorted(set(_nul_paths(json.loads(body))))

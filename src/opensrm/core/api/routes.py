@@ -11,6 +11,7 @@ from opensrm.core.api.auth import actor, session_auth
 from opensrm.core.api.crud import ERR_LIST, ERR_WRITE
 from opensrm.core.api.errors import Problem
 from opensrm.core.api.pagination import Page, PageParams, paginate
+from opensrm.core.api.schemas import InputSchema, Int
 from opensrm.core.api.tokens import api_token_create, api_token_list, api_token_revoke
 from opensrm.core.models import BaseModel
 from opensrm.core.selectors import recycle_bin
@@ -106,10 +107,10 @@ def recycle_bin_restore(request: HttpRequest, type: RecordType, id: int) -> Any:
 
 
 # --- API tokens -----------------------------------------------------------------------------
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     scopes: list[str] = Field(["read"], description="read, write (write implies read)")
-    expires_in_days: int | None = Field(None, ge=1, le=366)
+    expires_in_days: Int | None = Field(None, ge=1, le=366)
 
 
 class TokenOut(Schema):

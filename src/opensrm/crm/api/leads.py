@@ -7,7 +7,7 @@ from ninja import Router
 
 from opensrm.core.api.auth import actor
 from opensrm.core.api.crud import ERR_WRITE, get_visible
-from opensrm.core.api.etag import required_version
+from opensrm.core.api.etag import openapi, required_version
 from opensrm.core.services import check_write
 from opensrm.crm import services
 from opensrm.crm.models import Account, Lead, Pipeline
@@ -22,7 +22,8 @@ router = Router()
     response={200: LeadConvertOut, **ERR_WRITE},
     tags=["leads"],
     operation_id="lead_convert",
-    summary="Convert a lead into an account, a contact and an opportunity",
+    summary="Convert a lead into an account, a contact and an opportunity (send If-Match)",
+    openapi_extra=openapi(if_match=True),
 )
 def lead_convert(request: HttpRequest, id: int, payload: LeadConvertIn) -> Any:
     user = actor(request)

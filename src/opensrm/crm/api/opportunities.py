@@ -7,7 +7,7 @@ from ninja import Router, Status
 
 from opensrm.core.api.auth import actor
 from opensrm.core.api.crud import ERR_READ, ERR_WRITE, get_visible
-from opensrm.core.api.etag import required_version, set_etag
+from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.services import check_write
 from opensrm.crm import selectors, services
 from opensrm.crm.models import Opportunity, OpportunityLine, Product, Stage
@@ -29,6 +29,7 @@ router = Router()
     tags=["opportunities"],
     operation_id="opportunity_move_stage",
     summary="Move an opportunity to another stage of its pipeline (send If-Match)",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def opportunity_move_stage(
     request: HttpRequest, id: int, payload: MoveStageIn, response: HttpResponse

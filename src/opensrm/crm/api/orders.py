@@ -7,7 +7,7 @@ from ninja import Router
 
 from opensrm.core.api.auth import actor
 from opensrm.core.api.crud import ERR_WRITE, get_visible
-from opensrm.core.api.etag import required_version, set_etag
+from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.services import check_write
 from opensrm.crm import services
 from opensrm.crm.models import Order
@@ -22,6 +22,7 @@ router = Router()
     tags=["orders"],
     operation_id="order_cancel",
     summary="Cancel an order (send If-Match)",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def order_cancel(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     user = actor(request)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.core.api.schemas import Bool, Float, Id, IdIn, InputSchema, Int, RecordOut
 from opensrm.crm.models import AccountStatus, Industry, Tier
 from opensrm.crm.schemas.common import Money, Since
 
@@ -20,18 +20,18 @@ class TerritoryOut(RecordOut):
     owner_id: Id | None
 
 
-class TerritoryIn(Schema):
+class TerritoryIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     code: str = Field(..., min_length=1, max_length=40)
-    parent_id: Id | None = None
-    owner_id: Id | None = None
+    parent_id: IdIn | None = None
+    owner_id: IdIn | None = None
 
 
-class TerritoryPatch(Schema):
+class TerritoryPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
     code: str = Field(None, min_length=1, max_length=40)
-    parent_id: Id | None = None
-    owner_id: Id | None = None
+    parent_id: IdIn | None = None
+    owner_id: IdIn | None = None
 
 
 class TerritoryFilters(FilterSchema):
@@ -62,44 +62,44 @@ class AccountOut(RecordOut):
     custom: dict[str, Any]
 
 
-class AccountIn(Schema):
+class AccountIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     industry: Industry = Industry.OTHER
-    employees: int | None = Field(None, ge=0, le=2147483647)
+    employees: Int | None = Field(None, ge=0, le=10_000_000)
     annual_revenue: Money | None = None
     country: str = Field("CN", min_length=2, max_length=2)
     province: str = Field("", max_length=60)
     city: str = Field("", max_length=60)
     address: str = Field("", max_length=255)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Float | None = Field(None, ge=-90, le=90)
+    lon: Float | None = Field(None, ge=-180, le=180)
     website: str = Field("", max_length=200)
     phone: str = Field("", max_length=40)
     status: AccountStatus = AccountStatus.PROSPECT
     tier: str = Field("", pattern="^[ABCD]?$")
-    owner_id: Id | None = None
-    territory_id: Id | None = None
+    owner_id: IdIn | None = None
+    territory_id: IdIn | None = None
     tags: list[str] = []
     custom: dict[str, Any] = {}
 
 
-class AccountPatch(Schema):
+class AccountPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     industry: Industry = None  # type: ignore[assignment]
-    employees: int | None = Field(None, ge=0, le=2147483647)
+    employees: Int | None = Field(None, ge=0, le=10_000_000)
     annual_revenue: Money | None = None
     country: str = Field(None, min_length=2, max_length=2)
     province: str = Field(None, max_length=60)
     city: str = Field(None, max_length=60)
     address: str = Field(None, max_length=255)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Float | None = Field(None, ge=-90, le=90)
+    lon: Float | None = Field(None, ge=-180, le=180)
     website: str = Field(None, max_length=200)
     phone: str = Field(None, max_length=40)
     status: AccountStatus = None  # type: ignore[assignment]
     tier: str = Field(None, pattern="^[ABCD]?$")
-    owner_id: Id | None = None
-    territory_id: Id | None = None
+    owner_id: IdIn | None = None
+    territory_id: IdIn | None = None
     tags: list[str] = None  # type: ignore[assignment]
     custom: dict[str, Any] = None  # type: ignore[assignment]
 
@@ -121,8 +121,8 @@ class MemberOut(Schema):
     created_at: dt.datetime
 
 
-class MemberIn(Schema):
-    user_id: Id
+class MemberIn(InputSchema):
+    user_id: IdIn
     role: str = Field("", max_length=60)
 
 
@@ -140,29 +140,29 @@ class ContactOut(RecordOut):
     custom: dict[str, Any]
 
 
-class ContactIn(Schema):
-    account_id: Id | None = None
+class ContactIn(InputSchema):
+    account_id: IdIn | None = None
     name: str = Field(..., min_length=1, max_length=120)
     title: str = Field("", max_length=120)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     wechat: str = Field("", max_length=60)
     language: str = Field("", max_length=10)
-    is_primary: bool = False
-    owner_id: Id | None = None
+    is_primary: Bool = False
+    owner_id: IdIn | None = None
     custom: dict[str, Any] = {}
 
 
-class ContactPatch(Schema):
-    account_id: Id | None = None
+class ContactPatch(InputSchema):
+    account_id: IdIn | None = None
     name: str = Field(None, min_length=1, max_length=120)
     title: str = Field(None, max_length=120)
     email: str = Field(None, max_length=254)
     phone: str = Field(None, max_length=40)
     wechat: str = Field(None, max_length=60)
     language: str = Field(None, max_length=10)
-    is_primary: bool = None  # type: ignore[assignment]
-    owner_id: Id | None = None
+    is_primary: Bool = None  # type: ignore[assignment]
+    owner_id: IdIn | None = None
     custom: dict[str, Any] = None  # type: ignore[assignment]
 
 

@@ -3,9 +3,9 @@
 import datetime as dt
 from typing import Annotated
 
-from ninja import Field, FilterLookup, FilterSchema, Schema
+from ninja import Field, FilterLookup, FilterSchema
 
-from opensrm.core.api.schemas import DateTime, Id, RecordOut
+from opensrm.core.api.schemas import DateTime, Id, IdIn, InputSchema, Int, RecordOut
 from opensrm.crm.models import ActivityKind
 from opensrm.crm.schemas.common import Since
 
@@ -25,32 +25,32 @@ class ActivityOut(RecordOut):
     notes: str
 
 
-class ActivityIn(Schema):
+class ActivityIn(InputSchema):
     kind: ActivityKind = ActivityKind.CALL
     subject: str = Field(..., min_length=1, max_length=200)
-    account_id: Id | None = None
-    contact_id: Id | None = None
-    opportunity_id: Id | None = None
-    lead_id: Id | None = None
-    owner_id: Id | None = None
+    account_id: IdIn | None = None
+    contact_id: IdIn | None = None
+    opportunity_id: IdIn | None = None
+    lead_id: IdIn | None = None
+    owner_id: IdIn | None = None
     due_at: DateTime | None = None
     done_at: DateTime | None = None
-    duration_minutes: int = Field(0, ge=0, le=100000)
+    duration_minutes: Int = Field(0, ge=0, le=100000)
     outcome: str = Field("", max_length=255)
     notes: str = ""
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(InputSchema):
     kind: ActivityKind = None  # type: ignore[assignment]
     subject: str = Field(None, min_length=1, max_length=200)
-    account_id: Id | None = None
-    contact_id: Id | None = None
-    opportunity_id: Id | None = None
-    lead_id: Id | None = None
-    owner_id: Id | None = None
+    account_id: IdIn | None = None
+    contact_id: IdIn | None = None
+    opportunity_id: IdIn | None = None
+    lead_id: IdIn | None = None
+    owner_id: IdIn | None = None
     due_at: DateTime | None = None
     done_at: DateTime | None = None
-    duration_minutes: int = Field(None, ge=0, le=100000)
+    duration_minutes: Int = Field(None, ge=0, le=100000)
     outcome: str = Field(None, max_length=255)
     notes: str = None  # type: ignore[assignment]
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.core.api.schemas import Bool, Date, Float, Id, IdIn, InputSchema, RecordOut
 from opensrm.crm.models import Industry, LeadStatus
 from opensrm.crm.schemas.common import Money, Since
 
@@ -44,7 +44,7 @@ class LeadOut(RecordOut):
     custom: dict[str, Any]
 
 
-class LeadIn(Schema):
+class LeadIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     company: str = Field(..., min_length=1, max_length=200)
     title: str = Field("", max_length=120)
@@ -55,15 +55,15 @@ class LeadIn(Schema):
     country: str = Field("CN", min_length=2, max_length=2)
     province: str = Field("", max_length=60)
     city: str = Field("", max_length=60)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Float | None = Field(None, ge=-90, le=90)
+    lon: Float | None = Field(None, ge=-180, le=180)
     estimated_value: Money | None = None
     status: OpenLeadStatus = OpenLeadStatus.NEW
-    owner_id: Id | None = None
+    owner_id: IdIn | None = None
     custom: dict[str, Any] = {}
 
 
-class LeadPatch(Schema):
+class LeadPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
     company: str = Field(None, min_length=1, max_length=200)
     title: str = Field(None, max_length=120)
@@ -74,11 +74,11 @@ class LeadPatch(Schema):
     country: str = Field(None, min_length=2, max_length=2)
     province: str = Field(None, max_length=60)
     city: str = Field(None, max_length=60)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Float | None = Field(None, ge=-90, le=90)
+    lon: Float | None = Field(None, ge=-180, le=180)
     estimated_value: Money | None = None
     status: OpenLeadStatus = None  # type: ignore[assignment]
-    owner_id: Id | None = None
+    owner_id: IdIn | None = None
     custom: dict[str, Any] = None  # type: ignore[assignment]
 
 
@@ -91,15 +91,15 @@ class LeadFilters(FilterSchema):
     updated_since: Since = None
 
 
-class LeadConvertIn(Schema):
-    account_id: Id | None = Field(
+class LeadConvertIn(InputSchema):
+    account_id: IdIn | None = Field(
         None, description="Attach to this existing account instead of creating one."
     )
-    create_opportunity: bool = True
+    create_opportunity: Bool = True
     opportunity_name: str = Field("", max_length=200)
     amount: Money | None = Field(None, ge=0)
-    expected_close_date: dt.date | None = None
-    pipeline_id: Id | None = None
+    expected_close_date: Date | None = None
+    pipeline_id: IdIn | None = None
 
 
 class LeadConvertOut(Schema):

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.core.api.schemas import Bool, Date, Id, IdIn, InputSchema, Int, RecordOut
 from opensrm.crm.models import Currency, ForecastCategory
 from opensrm.crm.schemas.common import Money, Since
 
@@ -22,23 +22,23 @@ class StageOut(RecordOut):
     is_lost: bool
 
 
-class StageIn(Schema):
-    pipeline_id: Id
+class StageIn(InputSchema):
+    pipeline_id: IdIn
     name: str = Field(..., min_length=1, max_length=120)
-    order: int = Field(..., ge=0, le=32767)
-    probability: int = Field(10, ge=0, le=100)
+    order: Int = Field(..., ge=0, le=1000)
+    probability: Int = Field(10, ge=0, le=100)
     forecast_category: ForecastCategory = ForecastCategory.PIPELINE
-    is_won: bool = False
-    is_lost: bool = False
+    is_won: Bool = False
+    is_lost: Bool = False
 
 
-class StagePatch(Schema):
+class StagePatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
-    order: int = Field(None, ge=0, le=32767)
-    probability: int = Field(None, ge=0, le=100)
+    order: Int = Field(None, ge=0, le=1000)
+    probability: Int = Field(None, ge=0, le=100)
     forecast_category: ForecastCategory = None  # type: ignore[assignment]
-    is_won: bool = None  # type: ignore[assignment]
-    is_lost: bool = None  # type: ignore[assignment]
+    is_won: Bool = None  # type: ignore[assignment]
+    is_lost: Bool = None  # type: ignore[assignment]
 
 
 class StageFilters(FilterSchema):
@@ -56,14 +56,14 @@ class PipelineOut(RecordOut):
         return list(obj.stages.all())
 
 
-class PipelineIn(Schema):
+class PipelineIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
-    is_default: bool = False
+    is_default: Bool = False
 
 
-class PipelinePatch(Schema):
+class PipelinePatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
-    is_default: bool = None  # type: ignore[assignment]
+    is_default: Bool = None  # type: ignore[assignment]
 
 
 class PipelineFilters(FilterSchema):
@@ -88,30 +88,30 @@ class OpportunityOut(RecordOut):
     custom: dict[str, Any]
 
 
-class OpportunityIn(Schema):
-    account_id: Id
+class OpportunityIn(InputSchema):
+    account_id: IdIn
     name: str = Field(..., min_length=1, max_length=200)
-    pipeline_id: Id | None = Field(
+    pipeline_id: IdIn | None = Field(
         None, description="Defaults to the stage's pipeline, or to the default pipeline when no stage is given."
     )
-    stage_id: Id | None = Field(None, description="Defaults to the first stage of the pipeline.")
+    stage_id: IdIn | None = Field(None, description="Defaults to the first stage of the pipeline.")
     amount: Money = Field(Decimal("0"), ge=0)
     currency: Currency = Currency.CNY
-    expected_close_date: dt.date
-    owner_id: Id | None = None
+    expected_close_date: Date
+    owner_id: IdIn | None = None
     source: str = Field("", max_length=60)
     lost_reason: str = Field("", max_length=255)
     competitors: str = Field("", max_length=255)
     custom: dict[str, Any] = {}
 
 
-class OpportunityPatch(Schema):
+class OpportunityPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
-    stage_id: Id = None  # type: ignore[assignment]
+    stage_id: IdIn = None  # type: ignore[assignment]
     amount: Money = Field(None, ge=0)
     currency: Currency = None  # type: ignore[assignment]
-    expected_close_date: dt.date = None  # type: ignore[assignment]
-    owner_id: Id | None = None
+    expected_close_date: Date = None  # type: ignore[assignment]
+    owner_id: IdIn | None = None
     source: str = Field(None, max_length=60)
     lost_reason: str = Field(None, max_length=255)
     competitors: str = Field(None, max_length=255)
@@ -124,14 +124,14 @@ class OpportunityFilters(FilterSchema):
     pipeline: Annotated[Id | None, FilterLookup("pipeline_id")] = None
     stage: Annotated[Id | None, FilterLookup("stage_id")] = None
     currency: Annotated[Currency | None, FilterLookup("currency")] = None
-    closing_from: Annotated[dt.date | None, FilterLookup("expected_close_date__gte")] = None
-    closing_to: Annotated[dt.date | None, FilterLookup("expected_close_date__lte")] = None
+    closing_from: Annotated[Date | None, FilterLookup("expected_close_date__gte")] = None
+    closing_to: Annotated[Date | None, FilterLookup("expected_close_date__lte")] = None
     is_open: Annotated[bool | None, FilterLookup("closed_at__isnull")] = None
     updated_since: Since = None
 
 
-class MoveStageIn(Schema):
-    stage_id: Id
+class MoveStageIn(InputSchema):
+    stage_id: IdIn
     lost_reason: str = Field("", max_length=255)
 
 
@@ -153,8 +153,8 @@ class OpportunityLineOut(Schema):
     amount: Decimal
 
 
-class OpportunityLineIn(Schema):
-    product_id: Id
+class OpportunityLineIn(InputSchema):
+    product_id: IdIn
     quantity: Decimal = Field(Decimal("1"), gt=0, max_digits=12, decimal_places=2)
     unit_price: Money | None = Field(None, ge=0)
     discount_pct: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2)

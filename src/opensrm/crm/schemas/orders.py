@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.core.api.schemas import Bool, Date, Id, IdIn, InputSchema, RecordOut
 from opensrm.crm.models import Currency, OrderStatus
 from opensrm.crm.schemas.common import Money, Since
 
@@ -21,22 +21,22 @@ class ProductOut(RecordOut):
     active: bool
 
 
-class ProductIn(Schema):
+class ProductIn(InputSchema):
     code: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=200)
     product_line: str = Field("", max_length=60)
     unit_price: Money = Field(Decimal("0"), ge=0)
     currency: Currency = Currency.CNY
-    active: bool = True
+    active: Bool = True
 
 
-class ProductPatch(Schema):
+class ProductPatch(InputSchema):
     code: str = Field(None, min_length=1, max_length=40)
     name: str = Field(None, min_length=1, max_length=200)
     product_line: str = Field(None, max_length=60)
     unit_price: Money = Field(None, ge=0)
     currency: Currency = None  # type: ignore[assignment]
-    active: bool = None  # type: ignore[assignment]
+    active: Bool = None  # type: ignore[assignment]
 
 
 class ProductFilters(FilterSchema):
@@ -55,8 +55,8 @@ class OrderLineOut(Schema):
     amount: Decimal
 
 
-class OrderLineIn(Schema):
-    product_id: Id
+class OrderLineIn(InputSchema):
+    product_id: IdIn
     quantity: Decimal = Field(Decimal("1"), gt=0, max_digits=12, decimal_places=2)
     unit_price: Money | None = Field(None, ge=0)
 
@@ -77,21 +77,21 @@ class OrderOut(RecordOut):
         return list(obj.lines.all())
 
 
-class OrderIn(Schema):
+class OrderIn(InputSchema):
     number: str = Field(..., min_length=1, max_length=40)
-    account_id: Id
-    opportunity_id: Id | None = None
-    owner_id: Id | None = None
-    order_date: dt.date
+    account_id: IdIn
+    opportunity_id: IdIn | None = None
+    owner_id: IdIn | None = None
+    order_date: Date
     currency: Currency = Currency.CNY
     lines: list[OrderLineIn] = Field(..., min_length=1)
 
 
-class OrderPatch(Schema):
+class OrderPatch(InputSchema):
     number: str = Field(None, min_length=1, max_length=40)
-    opportunity_id: Id | None = None
-    owner_id: Id | None = None
-    order_date: dt.date = None  # type: ignore[assignment]
+    opportunity_id: IdIn | None = None
+    owner_id: IdIn | None = None
+    order_date: Date = None  # type: ignore[assignment]
 
 
 class OrderFilters(FilterSchema):
@@ -99,6 +99,6 @@ class OrderFilters(FilterSchema):
     owner: Annotated[Id | None, FilterLookup("owner_id")] = None
     opportunity: Annotated[Id | None, FilterLookup("opportunity_id")] = None
     status: Annotated[OrderStatus | None, FilterLookup("status")] = None
-    date_from: Annotated[dt.date | None, FilterLookup("order_date__gte")] = None
-    date_to: Annotated[dt.date | None, FilterLookup("order_date__lte")] = None
+    date_from: Annotated[Date | None, FilterLookup("order_date__gte")] = None
+    date_to: Annotated[Date | None, FilterLookup("order_date__lte")] = None
     updated_since: Since = None
