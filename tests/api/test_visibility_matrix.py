@@ -227,7 +227,7 @@ def test_team_a_never_sees_team_b(who, org, world, team_b, pipeline, client_for)
         status, body = expected[f"{method} {path}"]
         target = team_b["ids"].get(_prefix(path))
         url = path.replace("{type}", "account").replace("{user_id}", str(org.rep_b.pk))
-        url = url.replace("{line_id}", str(team_b["line"].pk))
+        url = url.replace("{line_id}", str(team_b["line"].pk)).replace("{product_id}", str(values["product"]))
         if "{id}" in url:
             assert target is not None, f"no team-B object for {path}"
             url = url.replace("{id}", str(target.pk))
