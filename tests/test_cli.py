@@ -40,14 +40,34 @@ TINY = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _var_in_tmp(settings, tmp_path):
+    """Loading demo data writes var/demo-logins.txt: never over a real demo's file."""
+    settings.VAR_DIR = tmp_path
+
+
 @pytest.mark.django_db
 def test_demo_data_builds_a_company_and_prints_the_logins():
+    from opensrm.demo.load import read_logins
+
     result = runner.invoke(app, TINY)
     assert result.exit_code == 0, result.output
     assert Account.objects.count() == 60
     assert Opportunity.objects.exists()
-    assert "demo-admin-2026" in result.output
-    assert User.objects.get(username="rep").check_password("demo-rep-2026")
+    passwords = read_logins()
+    assert passwords["admin"] in result.output and passwords["viewer"] in result.output
+    assert passwords["rep002"] not in result.output  # only the demo logins are printed
+    assert User.objects.get(username="rep").check_password(passwords["rep"])
+
+
+@pytest.mark.django_db
+def test_demo_data_is_refused_under_production_settings(settings, tmp_path, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setenv("OPENSRM_PRODUCTION", "1")
+    result = runner.invoke(app, [*TINY, "--reset"])
+    assert result.exit_code == 1
+    assert "OPENSRM_PRODUCTION" in result.output
+    assert not User.objects.exists() and not (tmp_path / "demo-logins.txt").exists()
 
 
 @pytest.mark.django_db

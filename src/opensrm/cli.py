@@ -98,20 +98,27 @@ def manage(ctx: typer.Context) -> None:
 # --- demo data ------------------------------------------------------------------------------
 def _print_logins() -> None:
     from opensrm.demo.catalog import DEMO_LOGINS
+    from opensrm.demo.load import logins_path, read_logins
 
+    passwords = read_logins()
     table = Table(title=_("Demo logins"))
     for column in (_("Username"), _("Password"), _("Role")):
         table.add_column(column)
     for login in DEMO_LOGINS:
-        table.add_row(login.username, login.password, _(login.description))
+        table.add_row(login.username, passwords.get(login.username, "?"), _(login.description))
     console.print(table)
+    console.print(_("Every demo user's password is in %(path)s.") % {"path": logins_path()})
 
 
 def build_demo_data(*, accounts: int, reps: int, years: int, seed: int, as_of: dt.date, reset: bool) -> Any:
     """Generate and load the demo company with progress bars; returns the load report."""
     from opensrm.demo.generate import DemoConfig, generate_company
-    from opensrm.demo.load import demo_data_present, load_company, reset_database
+    from opensrm.demo.load import DemoRefused, demo_data_present, load_company, refuse_in_production, reset_database
 
+    try:
+        refuse_in_production()  # before --reset can erase anything
+    except DemoRefused as exc:
+        raise _fail(str(exc)) from exc
     if _pending_migrations():
         raise _fail(_("The database is not up to date: run `opensrm migrate` first."))
     if demo_data_present():

@@ -130,3 +130,41 @@ def test_reps_are_split_over_every_region(small):
 def test_too_few_reps_is_refused():
     with pytest.raises(ValueError, match="reps"):
         DemoConfig(accounts=10, reps=3)
+
+
+def _outside_working_hours(company) -> list[tuple[str, str, str]]:
+    """Due and done times not on a weekday 09:00-18:00 (public holidays excluded) in the owner's
+    own time zone, checked with calendar arithmetic independent of the generator's clock."""
+    from zoneinfo import ZoneInfo
+
+    import holidays
+
+    users = company.tables["user"]
+    zone_of = {i + 1: z for i, z in enumerate(users["time_zone"])}
+    country = {"Asia/Shanghai": "CN", "Asia/Singapore": "SG", "Asia/Tokyo": "JP", "Europe/London": "GB",
+               "America/New_York": "US"}
+    years = range(AS_OF.year - 5, AS_OF.year + 2)
+    off = {z: holidays.country_holidays(c, years=years) for z, c in country.items()}
+    acts = company.tables["activity"]
+    bad = []
+    for column in ("due_at", "done_at"):
+        for owner, moment in zip(acts["owner_id"], acts[column], strict=True):
+            if np.isnat(moment):
+                continue
+            zone = zone_of[int(owner)]
+            utc = moment.astype("datetime64[s]").astype(dt.datetime).replace(tzinfo=dt.UTC)
+            local = utc.astimezone(ZoneInfo(zone))
+            if local.weekday() >= 5 or local.date() in off[zone] or not 9 <= local.hour < 18:
+                bad.append((column, zone, local.isoformat()))
+    return bad
+
+
+def test_every_activity_falls_in_its_owners_working_hours(small):
+    assert len(small.tables["activity"]["due_at"]) > 500
+    assert _outside_working_hours(small) == []
+
+
+def test_international_reps_work_in_their_own_time_zone(larger):
+    zones = set(larger.tables["user"]["time_zone"])
+    assert {"Europe/London", "America/New_York"} <= zones
+    assert _outside_working_hours(larger) == []

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 from django.db.models import Count, Q
+from django.test import override_settings
 
 from opensrm.core.visibility import visible
 from opensrm.crm.models import (
@@ -52,10 +53,12 @@ def _delete_demo_rows() -> None:
 
 
 @pytest.fixture(scope="module")
-def _loaded_once(django_db_setup, django_db_blocker, company):
+def _loaded_once(django_db_setup, django_db_blocker, company, tmp_path_factory):
     """One committed load for the module (loading is the slow part); removed afterwards."""
-    with django_db_blocker.unblock():
+    var = tmp_path_factory.mktemp("var")
+    with django_db_blocker.unblock(), override_settings(VAR_DIR=var):
         report = load_company(company)
+    report.var_dir = var
     yield company, report
     with django_db_blocker.unblock():
         _delete_demo_rows()
@@ -98,10 +101,13 @@ def test_trees_have_materialised_paths(loaded):
 
 
 def test_demo_logins_work_and_roles_see_what_they_should(loaded):
+    _company, report = loaded
     for login in DEMO_LOGINS:
         user = User.objects.get(username=login.username)
-        assert user.check_password(login.password)
+        assert user.check_password(report.passwords[login.username])
         assert user.role == login.role
+    viewer = User.objects.get(username="viewer")
+    assert viewer.is_read_only and visible(viewer, Account.objects.all()).count() == Account.objects.count()
     rep = User.objects.get(username="rep")
     manager = User.objects.get(username="manager")
     assert RepProfile.objects.filter(user=rep).exists()
@@ -207,3 +213,74 @@ def test_reset_empties_the_database_for_a_fresh_load(loaded):
         np.array(company.tables["account"]["name"]),
     )
     ContentType.objects.clear_cache()
+
+
+def test_every_demo_user_has_its_own_password_and_salt(loaded):
+    _company, report = loaded
+    users = list(User.objects.all())
+    assert set(report.passwords) == {u.username for u in users}
+    assert len(set(report.passwords.values())) == len(users)
+    assert len({u.password for u in users}) == len(users)
+    salts = {u.password.split("$")[2] for u in users}
+    assert len(salts) == len(users)
+    for user in users:  # a published password opens no account
+        assert user.has_usable_password()
+        assert not any(user.check_password(p) for p in ("demo-rep-2026", "demo-manager-2026", "rep", "manager"))
+    other = User.objects.get(username="rep002")
+    assert other.check_password(report.passwords["rep002"])
+    assert not other.check_password(report.passwords["rep"])
+
+
+def test_the_logins_file_lists_every_password_readable_by_its_owner_only(loaded):
+    import stat
+
+    from opensrm.demo.load import read_logins
+
+    _company, report = loaded
+    path = report.var_dir / "demo-logins.txt"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with override_settings(VAR_DIR=report.var_dir):
+        assert read_logins() == report.passwords
+
+
+def test_an_existing_logins_file_is_narrowed_to_its_owner(tmp_path):
+    import stat
+
+    from opensrm.demo.load import write_logins
+
+    (tmp_path / "demo-logins.txt").write_text("old")
+    (tmp_path / "demo-logins.txt").chmod(0o644)
+    with override_settings(VAR_DIR=tmp_path):
+        path = write_logins({"rep": "x"})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text().endswith("rep\tx\n")
+
+
+@pytest.mark.parametrize(
+    ("env", "overrides"),
+    [
+        ({"OPENSRM_PRODUCTION": "1"}, {}),
+        ({}, {"SESSION_COOKIE_SECURE": True}),
+        ({}, {"SECURE_SSL_REDIRECT": True}),
+        ({}, {"SECURE_HSTS_SECONDS": 3600}),
+    ],
+)
+def test_demo_users_are_refused_under_production_settings(db, company, monkeypatch, env, overrides):
+    from opensrm.demo.load import DemoRefused
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    users = User.objects.count()
+    with override_settings(DEBUG=False, **overrides), pytest.raises(DemoRefused, match="production"):
+        load_company(company)
+    assert User.objects.count() == users
+
+
+def test_debug_mode_allows_the_demo_even_with_the_production_flag(monkeypatch):
+    from opensrm.demo.load import production_reasons
+
+    monkeypatch.setenv("OPENSRM_PRODUCTION", "1")
+    with override_settings(DEBUG=True):
+        assert production_reasons() == []
+    with override_settings(DEBUG=False):
+        assert production_reasons() == ["OPENSRM_PRODUCTION"]

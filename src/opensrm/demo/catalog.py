@@ -47,17 +47,18 @@ COUNTRY_NAMES: dict[str, str] = {
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
-    password: str
     role: str
     description: str
 
 
-# Fixed, documented passwords: this is demo data on a local machine, never production.
+# The logins printed after loading. Every demo user gets its own random password when the data is
+# loaded (never generated from the seed, which is public): see opensrm.demo.load.
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("admin", "demo-admin-2026", "admin", gettext_noop("Administrator (superuser)")),
-    DemoLogin("ops", "demo-ops-2026", "sales_ops", gettext_noop("Sales operations")),
-    DemoLogin("manager", "demo-manager-2026", "manager", gettext_noop("Manager of the East region")),
-    DemoLogin("rep", "demo-rep-2026", "rep", gettext_noop("Sales rep in the East region")),
+    DemoLogin("admin", "admin", gettext_noop("Administrator (superuser)")),
+    DemoLogin("ops", "sales_ops", gettext_noop("Sales operations")),
+    DemoLogin("manager", "manager", gettext_noop("Manager of the East region")),
+    DemoLogin("rep", "rep", gettext_noop("Sales rep in the East region")),
+    DemoLogin("viewer", "viewer", gettext_noop("Viewer (reads everything, changes nothing)")),
 )
 
 # --- industries -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from opensrm.demo import catalog as C
 from opensrm.demo.accounts import Accounts
 from opensrm.demo.opportunities import Deals
 from opensrm.demo.org import NULL, Org
-from opensrm.demo.timeline import SECONDS_PER_DAY, WORK_END_UTC, Timeline
+from opensrm.demo.timeline import SECONDS_PER_DAY, WORK_END_UTC, WORK_START_UTC, Timeline, clocks_for, per_zone
 
 KINDS = tuple(C.ACTIVITY_KINDS)
 KIND_SHARE = np.array([C.ACTIVITY_KINDS[k][0] for k in KINDS])
@@ -35,11 +35,17 @@ def activity_table(
 ) -> dict:
     now_s = timeline.n_days * SECONDS_PER_DAY + WORK_END_UTC
     parts: list[dict[str, np.ndarray]] = []
+    # Reps work 09:00-18:00 on working days in their own time zone: every due and done time
+    # is placed on that clock.
+    user_zone = list(org.tables["user"]["time_zone"])
+    zones = sorted(set(user_zone))
+    clocks = clocks_for(timeline, zones)
+    rep_zone = np.array([zones.index(user_zone[u - 1]) for u in org.rep_user_id], dtype=np.int64)
 
     # Work on deals: done, strictly between the deal's creation and its close (or now).
     opp = np.repeat(np.arange(deals.n), deals.activities_done)
     lo, hi = deals.created_s[opp] + 60, deals.end_s[opp] - 60
-    done = lo + np.floor(rng.random(len(opp)) * np.maximum(hi - lo, 1)).astype(np.int64)
+    done = per_zone(rep_zone[deals.rep[opp]], clocks, "between", rng.random(len(opp)), lo, hi)
     parts.append(
         {
             "account": deals.account[opp],
@@ -61,6 +67,7 @@ def activity_table(
         now_s + rng.integers(3600, 14 * SECONDS_PER_DAY, len(open_opp)),
     )
     due = np.maximum(due, deals.created_s[open_opp] + 3600)
+    due = per_zone(rep_zone[deals.rep[open_opp]], clocks, "next_working", due)
     parts.append(
         {
             "account": deals.account[open_opp],
@@ -82,7 +89,8 @@ def activity_table(
     count = rng.poisson(CARE_PER_YEAR * timeline.mass(lo_day, hi_day) / 365.0)
     account = np.repeat(np.arange(acc.n), count)
     day = timeline.sample_days(rng, lo_day[account], hi_day[account])
-    done = day * SECONDS_PER_DAY + timeline.work_seconds(rng, len(account))
+    into = timeline.work_seconds(rng, len(account)) - WORK_START_UTC
+    done = per_zone(rep_zone[acc.owner_rep[account]], clocks, "on_day", day, into)
     parts.append(
         {
             "account": account,
@@ -96,6 +104,7 @@ def activity_table(
     )
     planned = np.flatnonzero(active & (hi_day >= timeline.n_days) & (rng.random(acc.n) < 0.1))
     due = now_s + rng.integers(SECONDS_PER_DAY, 30 * SECONDS_PER_DAY, len(planned))
+    due = per_zone(rep_zone[acc.owner_rep[planned]], clocks, "next_working", due)
     parts.append(
         {
             "account": planned,

@@ -58,7 +58,6 @@ def build_org(
         k: []
         for k in (
             "username",
-            "password",
             "role",
             "team_id",
             "is_superuser",
@@ -72,11 +71,11 @@ def build_org(
             "date_joined",
         )
     }
-    logins = {d.role: d for d in C.DEMO_LOGINS}
 
-    def add_user(username: str, login_role: str, role: str, team: int, name: str, chinese: bool) -> int:
+    def add_user(
+        username: str, role: str, team: int, name: str, chinese: bool, joined: np.datetime64 | None = None
+    ) -> int:
         users["username"].append(username)
-        users["password"].append(logins[login_role].password)
         users["role"].append(role)
         users["team_id"].append(team)
         users["is_superuser"].append(role == "admin")
@@ -88,7 +87,9 @@ def build_org(
         users["email"].append(f"{username}@{MAIL_DOMAIN}")
         users["language"].append("zh-hans" if chinese else "en")
         users["time_zone"].append("Asia/Shanghai")
-        users["date_joined"].append(since - np.timedelta64(int(rng.integers(0, 900)), "D"))
+        users["date_joined"].append(
+            since - np.timedelta64(int(rng.integers(0, 900)), "D") if joined is None else joined
+        )
         return len(users["username"])
 
     # Teams: head office (1), one team per region (2..6), then the region's sales teams.
@@ -104,12 +105,12 @@ def build_org(
     region_team = [add_team(f"{zh}区 {en}", head, NULL) for _key, zh, en in C.REGIONS]
 
     staff_names, _ = person_names(rng, np.ones(2 + n_regions, dtype=bool))
-    actor = add_user("admin", "admin", "admin", head, staff_names[0], True)
-    add_user("ops", "sales_ops", "sales_ops", head, staff_names[1], True)
+    actor = add_user("admin", "admin", head, staff_names[0], True)
+    add_user("ops", "sales_ops", head, staff_names[1], True)
     region_manager = np.zeros(n_regions, dtype=np.int64)
     for r, (key, _zh, _en) in enumerate(C.REGIONS):
         username = "manager" if r == 0 else f"manager_{key}"
-        region_manager[r] = add_user(username, "manager", "manager", region_team[r], staff_names[2 + r], True)
+        region_manager[r] = add_user(username, "manager", region_team[r], staff_names[2 + r], True)
         teams["manager_id"][region_team[r] - 1] = int(region_manager[r])
 
     rep_region = np.repeat(np.arange(n_regions), per_region)
@@ -127,10 +128,12 @@ def build_org(
         for j in range(int(per_region[r])):
             rep_team[k] = sub[j % n_teams]
             username = "rep" if k == 0 else f"rep{k + 1:03d}"
-            rep_user[k] = add_user(username, "rep", "rep", int(rep_team[k]), rep_names[k], bool(chinese[k]))
+            rep_user[k] = add_user(username, "rep", int(rep_team[k]), rep_names[k], bool(chinese[k]))
             if r == C.REGION_INDEX["intl"]:
                 users["time_zone"][-1] = INTL_TIME_ZONES[j % len(INTL_TIME_ZONES)]
             k += 1
+    # Added last and without a draw, so the viewer changes nothing else in the company.
+    add_user("viewer", "viewer", head, "Demo Viewer", False, joined=since)
 
     # Rep profiles: home city in the rep's region, capacity, skills.
     home = np.array(

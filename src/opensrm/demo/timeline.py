@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
 
+import holidays
 import numpy as np
 
 from opensrm.demo import catalog as C
@@ -94,3 +97,102 @@ def build_timeline(*, as_of: dt.date, years: int) -> Timeline:
         intensity=intensity,
         cumulative=cumulative,
     )
+
+
+# --- working hours in each user's own time zone ------------------------------------------------
+WORK_START_LOCAL = 9 * 3600
+WORK_LENGTH = 9 * 3600  # 09:00-18:00
+# Days before the window and after ``as_of`` the clock covers (activities planned ahead).
+CLOCK_MARGIN_DAYS = 400
+# Public holidays of the country a demo time zone is in (Chinese ones for every Chinese office).
+ZONE_COUNTRY = {
+    "Asia/Shanghai": "CN",
+    "Asia/Singapore": "SG",
+    "Asia/Tokyo": "JP",
+    "Europe/London": "GB",
+    "America/New_York": "US",
+}
+
+
+@dataclass(frozen=True)
+class WorkClock:
+    """Working time (09:00-18:00 local, Monday to Friday, not on public holidays) of one time zone.
+
+    Times are seconds from the timeline's day 0 (UTC). Every working day holds the same nine
+    hours, so "working seconds before t" and its inverse are an index lookup.
+    """
+
+    starts: np.ndarray  # UTC seconds at which each working day's 09:00 falls, ascending
+
+    def worked_before(self, t: np.ndarray) -> np.ndarray:
+        t = np.asarray(t, dtype=np.int64)
+        k = np.searchsorted(self.starts, t, side="right") - 1
+        inside = np.clip(t - self.starts[np.maximum(k, 0)], 0, WORK_LENGTH)
+        return np.where(k < 0, 0, k * WORK_LENGTH + inside)
+
+    def at(self, worked: np.ndarray) -> np.ndarray:
+        """The moment after ``worked`` working seconds (the inverse of ``worked_before``)."""
+        worked = np.asarray(worked, dtype=np.int64)
+        k = np.clip(worked // WORK_LENGTH, 0, len(self.starts) - 1)
+        return self.starts[k] + np.clip(worked - k * WORK_LENGTH, 0, WORK_LENGTH - 1)
+
+    def between(self, u: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """A working moment at fraction ``u`` of the working time in ``[lo, hi)``; the first working
+        moment from ``lo`` on when that range holds none."""
+        w_lo, w_hi = self.worked_before(lo), self.worked_before(hi)
+        span = np.maximum(w_hi - w_lo, 1)
+        return self.at(w_lo + np.floor(np.asarray(u) * span).astype(np.int64))
+
+    def on_day(self, day: np.ndarray, into: np.ndarray) -> np.ndarray:
+        """``into`` seconds into the first working day that starts on or after UTC day ``day``."""
+        worked = self.worked_before(np.asarray(day, dtype=np.int64) * SECONDS_PER_DAY)
+        first = -(-worked // WORK_LENGTH) * WORK_LENGTH
+        return self.at(first + np.clip(np.asarray(into, dtype=np.int64), 0, WORK_LENGTH - 1))
+
+    def next_working(self, t: np.ndarray) -> np.ndarray:
+        """``t`` itself when it falls in working time, else the start of the next working day."""
+        return self.at(self.worked_before(t))
+
+
+@cache
+def work_clock(start: dt.date, n_days: int, zone: str) -> WorkClock:
+    tz = ZoneInfo(zone)
+    first = start - dt.timedelta(days=CLOCK_MARGIN_DAYS)
+    days = [first + dt.timedelta(days=i) for i in range(n_days + 2 * CLOCK_MARGIN_DAYS)]
+    country = ZONE_COUNTRY.get(zone)
+    off = holidays.country_holidays(country, years=range(first.year, days[-1].year + 1)) if country else {}
+    starts = []
+    for day in days:
+        if day.weekday() >= 5 or day in off:
+            continue
+        local = dt.datetime.combine(day, dt.time(), tzinfo=tz) + dt.timedelta(seconds=WORK_START_LOCAL)
+        utc = local.astimezone(dt.UTC).replace(tzinfo=None)
+        starts.append(int((utc - dt.datetime.combine(start, dt.time())).total_seconds()))
+    return WorkClock(starts=np.array(starts, dtype=np.int64))
+
+
+def clocks_for(timeline: Timeline, zones: list[str]) -> list[WorkClock]:
+    start = timeline.start.astype("datetime64[D]").astype(dt.date)
+    return [work_clock(start, timeline.n_days, zone) for zone in zones]
+
+
+def per_zone(zone_of_row: np.ndarray, clocks: list[WorkClock], method: str, *columns: np.ndarray) -> np.ndarray:
+    """``clock.<method>(*columns)`` row by row, with each row's own zone's clock."""
+    out = np.zeros(len(zone_of_row), dtype=np.int64)
+    for z, clock in enumerate(clocks):
+        rows = np.flatnonzero(zone_of_row == z)
+        if len(rows):
+            out[rows] = getattr(clock, method)(*(np.asarray(c)[rows] for c in columns))
+    return out
+
+
+def in_working_time(
+    timeline: Timeline, moments: np.ndarray, zone_of_row: np.ndarray, zones: list[str]
+) -> np.ndarray:
+    """Which UTC second-offsets ``moments`` fall in working time in each row's zone."""
+    moments = np.asarray(moments, dtype=np.int64)
+    ok = np.zeros(len(moments), dtype=bool)
+    for z, clock in enumerate(clocks_for(timeline, zones)):
+        rows = np.flatnonzero(zone_of_row == z)
+        ok[rows] = clock.next_working(moments[rows]) == moments[rows]
+    return ok
