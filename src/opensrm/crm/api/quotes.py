@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from opensrm.core.api.auth import actor
 from opensrm.core.api.crud import ERR_READ, ERR_WRITE, Resource, get_visible
-from opensrm.core.api.etag import required_version, set_etag
+from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.api.history import register_resource
 from opensrm.core.errors import ValidationFailed
 from opensrm.core.services import check_write
@@ -108,6 +108,7 @@ register_resource(
     tags=["price-lists"],
     operation_id="price_list_item_set",
     summary="Set a product's price on the list (added or changed; send If-Match)",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def price_list_item_set(request: HttpRequest, id: int, payload: PriceListItemIn, response: HttpResponse) -> Any:
     user = actor(request)
@@ -129,6 +130,7 @@ def price_list_item_set(request: HttpRequest, id: int, payload: PriceListItemIn,
     tags=["price-lists"],
     operation_id="price_list_item_remove",
     summary="Take a product off the list (send If-Match)",
+    openapi_extra=openapi(if_match=True),
 )
 def price_list_item_remove(request: HttpRequest, id: int, product_id: int) -> Any:
     user = actor(request)
@@ -156,6 +158,7 @@ def _action(request: HttpRequest, id: int, response: HttpResponse, call: Any) ->
     tags=["quotes"],
     operation_id="quote_submit",
     summary="Finish a draft: approved at once, or awaiting approval above the discount threshold",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def quote_submit(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     return _action(
@@ -169,6 +172,7 @@ def quote_submit(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     tags=["quotes"],
     operation_id="quote_approve",
     summary="Approve a quote awaiting approval (the owner's manager, sales ops or an admin)",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def quote_approve(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     return _action(
@@ -185,6 +189,7 @@ def quote_approve(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     tags=["quotes"],
     operation_id="quote_refuse",
     summary="Send a quote awaiting approval back to draft",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def quote_refuse(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     return _action(
@@ -201,6 +206,7 @@ def quote_refuse(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     tags=["quotes"],
     operation_id="quote_send",
     summary="E-mail the quote's PDF and record the e-mail as an activity",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def quote_send(request: HttpRequest, id: int, payload: QuoteSendIn, response: HttpResponse) -> Any:
     return _action(
@@ -219,6 +225,7 @@ def quote_send(request: HttpRequest, id: int, payload: QuoteSendIn, response: Ht
     tags=["quotes"],
     operation_id="quote_accept",
     summary="Record that the customer accepted a sent quote",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def quote_accept(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     return _action(
@@ -235,6 +242,7 @@ def quote_accept(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     tags=["quotes"],
     operation_id="quote_decline",
     summary="Record that the customer declined a sent quote",
+    openapi_extra=openapi(if_match=True, etag=(200,)),
 )
 def quote_decline(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     return _action(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import Id, RecordOut
+from opensrm.core.api.schemas import Bool, Date, Id, IdIn, InputSchema, RecordOut
 from opensrm.crm.models import Currency, QuoteLanguage, QuoteStatus
 from opensrm.crm.schemas.common import Money, Since
 
@@ -33,20 +33,20 @@ class PriceListOut(RecordOut):
         return list(obj.items.all())
 
 
-class PriceListIn(Schema):
+class PriceListIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     currency: Currency = Currency.CNY
-    active: bool = True
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    active: Bool = True
+    valid_from: Date | None = None
+    valid_until: Date | None = None
 
 
-class PriceListPatch(Schema):
+class PriceListPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
     currency: Currency = None  # type: ignore[assignment]
-    active: bool = None  # type: ignore[assignment]
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    active: Bool = None  # type: ignore[assignment]
+    valid_from: Date | None = None
+    valid_until: Date | None = None
 
 
 class PriceListFilters(FilterSchema):
@@ -55,8 +55,8 @@ class PriceListFilters(FilterSchema):
     updated_since: Since = None
 
 
-class PriceListItemIn(Schema):
-    product_id: Id
+class PriceListItemIn(InputSchema):
+    product_id: IdIn
     unit_price: Money = Field(..., ge=0)
 
 
@@ -71,8 +71,8 @@ class QuoteLineOut(Schema):
     amount: Decimal
 
 
-class QuoteLineIn(Schema):
-    product_id: Id
+class QuoteLineIn(InputSchema):
+    product_id: IdIn
     description: str = Field("", max_length=255)
     quantity: Quantity = Decimal("1")
     unit_price: Money | None = Field(None, ge=0, description="Empty: the price list's price, else the list price")
@@ -107,27 +107,27 @@ class QuoteOut(RecordOut):
         return list(obj.lines.all())
 
 
-class QuoteIn(Schema):
-    opportunity_id: Id
-    contact_id: Id | None = None
-    price_list_id: Id | None = None
+class QuoteIn(InputSchema):
+    opportunity_id: IdIn
+    contact_id: IdIn | None = None
+    price_list_id: IdIn | None = None
     language: QuoteLanguage = QuoteLanguage.ZH
-    valid_until: dt.date | None = Field(None, description="Default: 30 days from today")
+    valid_until: Date | None = Field(None, description="Default: 30 days from today")
     notes: str = Field("", max_length=4000)
     lines: list[QuoteLineIn] | None = Field(
         None, max_length=200, description="Default: the opportunity's product lines"
     )
 
 
-class QuotePatch(Schema):
-    contact_id: Id | None = None
+class QuotePatch(InputSchema):
+    contact_id: IdIn | None = None
     language: QuoteLanguage = None  # type: ignore[assignment]
-    valid_until: dt.date = None  # type: ignore[assignment]
+    valid_until: Date = None  # type: ignore[assignment]
     notes: str = Field(None, max_length=4000)
     lines: list[QuoteLineIn] = Field(None, max_length=200, description="Replaces every line")
 
 
-class QuoteSendIn(Schema):
+class QuoteSendIn(InputSchema):
     to: str = Field(..., min_length=3, max_length=254, description="E-mail address")
     message: str = Field("", max_length=4000)
 
