@@ -22,6 +22,8 @@ from opensrm.territories import alignment_selectors, engine_text, selectors, ser
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
 
 LINES_SHOWN = 200
+DEFAULT_TOLERANCE = 0.10
+DEFAULT_TIME_LIMIT = 60
 
 
 class ScenarioForm(forms.Form):
@@ -43,20 +45,36 @@ class ScenarioForm(forms.Form):
     scope_territory = forms.ModelChoiceField(
         label=gettext_lazy("Territory"), queryset=Territory.objects.all(), required=False
     )
+    # The defaults are chosen so a first plan on a company like the demo's is feasible: owners keep
+    # accounts outside their specialisation and potential within ±10 % (±5 % is often infeasible).
     tolerance = forms.FloatField(
         label=gettext_lazy("Balance tolerance (± share of the mean potential)"),
-        initial=0.05,
+        initial=DEFAULT_TOLERANCE,
         min_value=0,
         max_value=10,
         required=False,
         help_text=gettext_lazy("Leave empty to plan without balancing potential."),
     )
-    max_moves = forms.IntegerField(label=gettext_lazy("Maximum moves"), min_value=0, required=False)
+    max_moves = forms.IntegerField(
+        label=gettext_lazy("Maximum moves"),
+        min_value=0,
+        required=False,
+        help_text=gettext_lazy("Leave empty for no cap on the accounts that change owner."),
+    )
+    keep_owner_eligible = forms.BooleanField(
+        label=gettext_lazy("Owners may keep accounts outside their specialisation"),
+        initial=True,
+        required=False,
+        help_text=gettext_lazy(
+            "New assignments still follow industry, language and product line; without this, every account "
+            "whose owner lacks the specialisation must move."
+        ),
+    )
     weight_distance = forms.FloatField(label=gettext_lazy("Weight of travel"), initial=1.0, min_value=0)
     weight_skill = forms.FloatField(label=gettext_lazy("Weight of skill fit"), initial=0.5, min_value=0)
     weight_continuity = forms.FloatField(label=gettext_lazy("Weight of continuity"), initial=2.0, min_value=0)
     time_limit = forms.FloatField(
-        label=gettext_lazy("Time limit (seconds)"), initial=30, min_value=1, max_value=3600
+        label=gettext_lazy("Time limit (seconds)"), initial=DEFAULT_TIME_LIMIT, min_value=1, max_value=3600
     )
     seed = forms.IntegerField(label=gettext_lazy("Seed"), initial=0, min_value=0)
     territories = forms.IntegerField(
@@ -96,7 +114,7 @@ class ScenarioForm(forms.Form):
         help_text=gettext_lazy("One per line: territory number or code = city, e.g. “T1 = Shanghai”."),
     )
     COMMON = ("name", "kind", "scope_team", "scope_territory", "time_limit", "seed")
-    ASSIGNMENT = ("tolerance", "max_moves", "weight_distance", "weight_skill", "weight_continuity")
+    ASSIGNMENT = ("tolerance", "max_moves", "keep_owner_eligible", "weight_distance", "weight_skill", "weight_continuity")
     TERRITORY = ("territories", "territory_tolerance", "unit_level", "contiguity", "locked_units", "pinned_centres")
 
     def groups(self) -> list[tuple[Any, list[Any]]]:
@@ -153,6 +171,7 @@ class ScenarioForm(forms.Form):
             "parameters": {
                 "tolerance": d["tolerance"],
                 "max_moves": d["max_moves"],
+                "keep_owner_eligible": bool(d.get("keep_owner_eligible")),
                 "time_limit": d["time_limit"],
                 "seed": d["seed"],
                 "weights": {

@@ -1,0 +1,53 @@
+"""The draft form's defaults give a feasible plan on a generated demo company."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client, override_settings
+
+from opensrm.demo.generate import SIZES, DemoConfig, generate_company
+from opensrm.demo.load import load_company
+from opensrm.people.models import User
+from opensrm.territories import services
+from opensrm.territories.models import AllocationScenario, ScenarioStatus
+from opensrm.territories.views import ScenarioForm
+
+
+def form_defaults(**overrides: str) -> dict[str, str]:
+    """What a browser posts when the planner only names the draft: every field's initial value."""
+    data: dict[str, str] = {}
+    for name, field in ScenarioForm.base_fields.items():
+        initial = field.initial
+        if initial is None or initial is False:
+            continue  # an empty input or an unticked box is not posted
+        data[name] = "on" if initial is True else str(initial)
+    data.update({"name": "Defaults", "kind": "assignment", **overrides})
+    return data
+
+
+@pytest.fixture
+def demo_company(db, tmp_path):
+    # The size `opensrm demo` builds by default (smaller companies have a few accounts too large
+    # for any ±10 % band among so few reps).
+    small = SIZES["small"]
+    config = DemoConfig(accounts=small.accounts, reps=small.reps, years=1, seed=42, as_of=dt.date(2026, 6, 30))
+    with override_settings(VAR_DIR=tmp_path):
+        load_company(generate_company(config))
+
+
+@pytest.mark.slow
+def test_a_draft_from_the_form_defaults_solves_to_a_feasible_plan(demo_company):
+    ops = User.objects.get(username="ops")
+    client = Client()
+    client.force_login(ops)
+    response = client.post("/allocation/new/", form_defaults())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scenario = AllocationScenario.objects.get(name="Defaults")
+    assert scenario.parameters["keep_owner_eligible"] is True
+
+    scenario = services.assignment_plan_create(scenario=scenario, actor=ops, progress=lambda f, m: None)
+    assert scenario.status == ScenarioStatus.SOLVED, scenario.message
+    assert scenario.result_status in ("optimal", "feasible")
+    assert scenario.moves is not None and scenario.moves > 0
