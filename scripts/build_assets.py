@@ -6,6 +6,7 @@ copies from our own origin (never from a CDN), which keeps the Content-Security-
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -22,6 +23,14 @@ FILES = {
     "echarts/LICENSE": "echarts/LICENSE",
     "sortablejs/Sortable.min.js": "sortablejs/Sortable.min.js",
     "sortablejs/LICENSE": "sortablejs/LICENSE",
+    # The API reference page (config/api.py); its bootstrap script comes with django-ninja.
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
+    "swagger-ui-dist/LICENSE": "swagger-ui/LICENSE",
+}
+# Files that ship inside Python packages (pinned in pyproject.toml): package -> {source: destination}
+PACKAGE_FILES = {
+    "ninja": {"static/ninja/swagger-ui-init.js": "swagger-ui/swagger-ui-init.js"},
 }
 
 
@@ -30,11 +39,19 @@ def main() -> int:
     if missing:
         print("missing in node_modules (run `npm ci` first): " + ", ".join(missing), file=sys.stderr)
         return 1
-    for src, dst in FILES.items():
+    copies = {NODE_MODULES / src: dst for src, dst in FILES.items()}
+    for package, files in PACKAGE_FILES.items():
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            print(f"missing Python package {package} (install the project first)", file=sys.stderr)
+            return 1
+        base = Path(spec.origin).parent
+        copies.update({base / src: dst for src, dst in files.items()})
+    for src, dst in copies.items():
         target = VENDOR / dst
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(NODE_MODULES / src, target)
-    print(f"copied {len(FILES)} files into {VENDOR.relative_to(ROOT)}")
+        shutil.copyfile(src, target)
+    print(f"copied {len(copies)} files into {VENDOR.relative_to(ROOT)}")
     return 0
 
 
