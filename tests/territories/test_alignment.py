@@ -13,6 +13,7 @@ from opensrm.crm.services import territory_create
 from opensrm.territories import services
 from opensrm.territories.alignment_selectors import delaunay_adjacency, gather_units
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus, TerritoryUnitLine
+from opensrm.web.selectors import history_title
 from tests.factories import make_account
 
 FAST = {"territories": 4, "time_limit": 5}
@@ -212,7 +213,10 @@ def test_apply_moves_accounts_into_new_territories_with_history(grid):
     account = Account.objects.get(pk=grid.accounts[0].pk)
     last = account.history.order_by("-history_id").first()
     assert last.history_user == grid.org.ops and last.territory_id == account.territory_id
-    assert last.history_change_reason == f"allocation {scenario.pk}: applied" and account.version == 2
+    assert last.history_change_reason == f"allocation {scenario.pk}: territory applied" and account.version == 2
+    # the timeline says what changed: the territory, not the owner (who stays the same)
+    title = history_title("~", last.history_change_reason)
+    assert title == f"Territory set by allocation scenario {scenario.pk}" and "Owner" not in title
     assert scenario.alignment["created_territory_ids"] == sorted(t.pk for t in created)
 
 
@@ -231,6 +235,7 @@ def test_rollback_restores_each_accounts_territory_and_bins_the_new_territories(
     assert Territory.all_objects.filter(code__startswith=f"S{scenario.pk}-T", deleted_at__isnull=False).count() == 4
     last = Account.objects.get(pk=grid.accounts[0].pk).history.order_by("-history_id").first()
     assert last.history_user == grid.org.admin and last.territory_id == old.pk
+    assert history_title("~", last.history_change_reason).startswith("Territory restored")
 
 
 def test_stale_apply_is_refused_and_changes_nothing(grid):

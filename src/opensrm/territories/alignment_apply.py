@@ -93,7 +93,7 @@ def territory_plan_apply(*, scenario: AllocationScenario, actor: User) -> Alloca
         moving = [r for r in records if r.pk in target]
         before = dict(
             set_with_history(
-                moving, Account, "territory", target, actor=actor, reason=f"allocation {current.pk}: applied"
+                moving, Account, "territory", target, actor=actor, reason=f"allocation {current.pk}: territory applied"
             )
         )
         for line in lines:
@@ -137,7 +137,7 @@ def territory_plan_rollback(*, scenario: AllocationScenario, actor: User) -> All
             "territory",
             {pk: tid for pk, (_proposed, tid) in expected.items()},
             actor=actor,
-            reason=f"allocation {current.pk}: rolled back",
+            reason=f"allocation {current.pk}: territory rolled back",
         )
         TerritoryUnitLine.objects.filter(pk__in=[line.pk for line in lines]).update(applied=False)
         summary = dict(current.alignment or {})

@@ -32,7 +32,7 @@ HISTORY_REASONS = {
     "team_member_added": gettext_lazy("Account team member added"),
     "team_member_removed": gettext_lazy("Account team member removed"),
 }
-ALLOCATION_REASON = re.compile(r"allocation (\d+): (applied|rolled back)")
+ALLOCATION_REASON = re.compile(r"allocation (\d+): (territory )?(applied|rolled back)")
 
 
 def get_visible(user: User, model: type[Model], pk: Any, *, related: tuple[str, ...] = ()) -> Any:
@@ -153,9 +153,14 @@ def history_title(history_type: str, reason: str) -> str:
         return str(HISTORY_REASONS[reason])
     allocation = ALLOCATION_REASON.fullmatch(reason)
     if allocation:
-        if allocation.group(2) == "applied":
-            return _("Owner set by allocation scenario %(id)s") % {"id": allocation.group(1)}
-        return _("Allocation scenario %(id)s rolled back") % {"id": allocation.group(1)}
+        ids = {"id": allocation.group(1)}
+        if allocation.group(2):  # a territory alignment moves accounts between territories, not owners
+            if allocation.group(3) == "applied":
+                return _("Territory set by allocation scenario %(id)s") % ids
+            return _("Territory restored: allocation scenario %(id)s rolled back") % ids
+        if allocation.group(3) == "applied":
+            return _("Owner set by allocation scenario %(id)s") % ids
+        return _("Allocation scenario %(id)s rolled back") % ids
     if history_type == "-":
         return _("Deleted")
     return _("Changed")
