@@ -388,3 +388,41 @@ def test_accounts_left_out_are_counted_in_the_message_and_read_in_the_users_lang
         assert engine_text.status_label("violated") == "Constraints not met"
     with translation.override("zh-hans"):
         assert "1 个没有位置的客户未纳入" in engine_text.message_summary(scenario.message)
+
+
+def test_a_new_grouping_mostly_from_other_territories_is_named_after_its_cities(grid):
+    ops = grid.org.ops
+    region = territory_create(actor=ops, data={"name": "Zhejiang", "code": "ZJ"})
+    big = territory_create(actor=ops, data={"name": "Big", "code": "BIG", "parent": region})
+    small = [
+        territory_create(actor=ops, data={"name": name, "code": name.upper(), "parent": region})
+        for name in ("Far", "Farther", "Farthest")
+    ]
+    lone = ["City 0-3", "City 3-0", "City 3-3"]  # each small territory holds one corner city today
+    for account in grid.accounts:
+        home = small[lone.index(account.city)] if account.city in lone else big
+        Account.objects.filter(pk=account.pk).update(territory=home)
+    scenario = services.scenario_create(
+        actor=ops,
+        data={
+            "name": "Realign",
+            "kind": ScenarioKind.TERRITORY,
+            "scope_territory": region,
+            "parameters": {"time_limit": 5},
+        },
+    )
+    scenario = services.assignment_plan_create(scenario=scenario, actor=ops)
+
+    summary = scenario.alignment
+    assert summary["reused"] is True and summary["p"] == 4
+    by_name = {t["name"]: t for t in summary["territories"]}
+    # Big's cities make up a whole balanced territory: it keeps its name and is redrawn in place
+    assert by_name["Big"]["territory_id"] == big.pk
+    # each small territory holds a quarter at most of any balanced grouping: no old name is reused
+    assert not {"Far", "Farther", "Farthest"} & set(by_name)
+    renamed = [t for t in summary["territories"] if t["name"] != "Big"]
+    assert len(renamed) == 3 and all(t["territory_id"] is None for t in renamed)
+    for t in renamed:
+        cities = {line.label for line in scenario.unit_lines.filter(proposed_index=t["index"])}
+        assert t["name"].split(" +")[0].split(", ")[0] in cities
+        assert t["code"].startswith(f"S{scenario.pk}-T")

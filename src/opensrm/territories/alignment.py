@@ -167,6 +167,32 @@ def _relabel(assign: np.ndarray, within: np.ndarray, fixed: set[int]) -> np.ndar
     return perm
 
 
+# A redrawn territory keeps its name only when at least this share of its workload was in it before.
+KEEP_NAME_OVERLAP = 0.5
+
+
+def _poorly_matched(
+    assign: np.ndarray, perm: np.ndarray, within: np.ndarray, workload: np.ndarray, fixed: set[int]
+) -> list[int]:
+    """Territory indices whose new grouping shares too little with the territory matched to it."""
+    p = within.shape[1]
+    final = perm[assign]
+    total = np.bincount(final, weights=workload, minlength=p)
+    kept = np.array([within[final == t, t, 0].sum() for t in range(p)])
+    share = np.divide(kept, total, out=np.ones(p), where=total > 0)
+    return [t for t in range(p) if t not in fixed and share[t] < KEEP_NAME_OVERLAP]
+
+
+def _content_name(units: GatheredUnits, members: np.ndarray) -> str:
+    """“Suzhou, Tokyo +12”: the two units with most workload and how many more there are."""
+    order = np.flatnonzero(members)[np.argsort(-units.workload[members], kind="stable")]
+    top = [units.labels[i] for i in order[:2]]
+    name = ", ".join(top)
+    if order.size > 2:
+        name += f" +{order.size - 2}"
+    return name[:120]
+
+
 def territory_plan_store(
     *,
     scenario: AllocationScenario,
@@ -227,6 +253,12 @@ def territory_plan_store(
     within = _within(units, existing) if reuse else np.zeros((units.n, p, 3))
     fixed = {int(t) for t in locked[locked >= 0]} | {int(t) for t in np.flatnonzero(pinned >= 0)}
     perm = _relabel(result.assignment, within, fixed) if reuse else np.arange(p)
+    if reuse:
+        for t in _poorly_matched(result.assignment, perm, within, units.workload, fixed):
+            # Mostly other territories' cities: an old name would mislabel it, so it becomes a new
+            # territory named after what it holds.
+            names[t] = _content_name(units, perm[result.assignment] == t)
+            codes[t] = f"S{scenario.pk}-T{t + 1}"
     targets = {t.code: t for t in Territory.objects.filter(code__in=codes)}
     with transaction.atomic():
         scenario.unit_lines.all().delete()
