@@ -51,3 +51,14 @@ def test_templates_pass_the_records_currency():
             Context({"o": {"amount": Decimal("1500000"), "currency": "HKD"}})
         )
     assert html == "HK$1,500,000.00"
+
+
+def test_money_takes_a_record_and_uses_its_currency(org, pipeline):
+    from tests.factories import make_account, make_opportunity
+
+    account = make_account(org.rep_a)
+    opportunity = make_opportunity(account, org.rep_a, pipeline)
+    opportunity.currency = "USD"
+    with translation.override("en"):
+        assert money(Decimal("10"), opportunity) == "$10.00"
+        assert money(Decimal("10"), account) == "CN¥10.00"  # an account has no currency: the default

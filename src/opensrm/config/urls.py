@@ -1,6 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from opensrm.config.api import api
 from opensrm.core.api.errors import api_not_found
@@ -9,6 +11,8 @@ from opensrm.core.api.errors import api_not_found
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    # Browsers and crawlers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
@@ -20,3 +24,6 @@ urlpatterns = [
 ]
 
 handler400 = "opensrm.core.api.errors.bad_request"
+handler403 = "opensrm.web.views.errors.permission_denied"
+handler404 = "opensrm.web.views.errors.page_not_found"
+handler500 = "opensrm.web.views.errors.server_error"

@@ -35,9 +35,11 @@ def _babel_locale() -> str:
 
 
 def _money_arg(arg: Any) -> tuple[str, int | None]:
-    """``money`` takes a currency ("USD"), a number of decimals (2) or both ("USD:2").
+    """``money`` takes a currency ("USD"), a number of decimals (2), both ("USD:2") or a record.
     Decimals None means the currency's own minor unit (2 for the yuan, 0 for the yen)."""
     currency, decimals = DEFAULT_CURRENCY, None
+    if isinstance(arg, Model):  # a record: its own currency, or the default if it has none
+        arg = getattr(arg, "currency", None)
     for part in str(arg).split(":") if arg not in (None, "") else []:
         part = part.strip()
         if part.isdigit():
@@ -50,9 +52,7 @@ def _money_arg(arg: Any) -> tuple[str, int | None]:
 def format_money(value: Any, currency: str = DEFAULT_CURRENCY, decimals: int | None = None) -> str:
     """A full figure with its currency and thousands separators, in the active language:
     ¥1,234,567 in Chinese, CN¥1,234,567 in English (whose ¥ would be the yen)."""
-    from babel.numbers import format_currency
-
-    from babel.numbers import get_currency_precision
+    from babel.numbers import format_currency, get_currency_precision
 
     if value in (None, ""):
         return "—"
@@ -184,3 +184,15 @@ def board_card(opp: Any, today: Any) -> str:
         opp.owner if opp.owner_id else "—",
     )
     return html
+
+
+@register.simple_tag(takes_context=True)
+def may_write(context: Any, model_label: str) -> bool:
+    """``{% may_write "crm.Activity" as can_log %}``: the same policy the write views enforce,
+    so a page never offers a button that answers 403 (viewers read, they do not write)."""
+    from django.apps import apps
+
+    from opensrm.core.visibility import can_write
+
+    user = context.get("user")
+    return user is not None and can_write(user, apps.get_model(model_label))
