@@ -4,12 +4,15 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router
 
 from opensrm.core.api.auth import actor
 from opensrm.core.api.crud import ERR_READ, Resource, get_visible
 from opensrm.core.api.errors import Problem
-from opensrm.core.api.history import register_resource
+from opensrm.core.api.history import HistoryPage, history_page, register_resource
+from opensrm.core.api.pagination import PageParams
+from opensrm.core.errors import PermissionDenied
 from opensrm.core.services import check_write, record_update
 from opensrm.people.models import RepProfile, Team, User
 from opensrm.people.schemas import (
@@ -27,7 +30,7 @@ from opensrm.people.schemas import (
     UserOut,
     UserPatch,
 )
-from opensrm.people.selectors import reference_or_error
+from opensrm.people.selectors import reference_or_error, request_personal_scope
 from opensrm.people.services import team_create, team_move, user_create, user_update
 
 router = Router(tags=["organisation"])
@@ -85,35 +88,71 @@ register_resource(
         update=_team_update,
     ),
 )
-register_resource(
-    router,
-    Resource(
-        name="users",
-        model=User,
-        out=UserOut,
-        filters=UserFilters,
-        create_in=UserIn,
-        ordering=("id", "username", "date_joined"),
-        default_ordering="username",
-        search=("username", "display_name", "email"),
-        create=_user_create,
-        versioned=False,
-        deletable=False,
-    ),
+# Users and rep profiles carry personal data (decision 6): the output schemas blank it for
+# readers outside the person's scope, and nothing else may reveal it, so search, filters and
+# ordering use only name fields, and the history (which records every value) is readable only
+# by those who may see the person's personal data.
+USERS = Resource(
+    name="users",
+    model=User,
+    out=UserOut,
+    filters=UserFilters,
+    create_in=UserIn,
+    ordering=("id", "username", "date_joined"),
+    default_ordering="username",
+    search=("username", "display_name"),
+    select_related=("team",),
+    create=_user_create,
+    versioned=False,
+    deletable=False,
+    history=False,
 )
-register_resource(
-    router,
-    Resource(
-        name="rep-profiles",
-        model=RepProfile,
-        out=RepProfileOut,
-        filters=RepProfileFilters,
-        create_in=RepProfileIn,
-        patch_in=RepProfilePatch,
-        ordering=("id", "updated_at", "home_city"),
-        search=("home_city", "user__username", "user__display_name"),
-    ),
+REP_PROFILES = Resource(
+    name="rep-profiles",
+    model=RepProfile,
+    out=RepProfileOut,
+    filters=RepProfileFilters,
+    create_in=RepProfileIn,
+    patch_in=RepProfilePatch,
+    ordering=("id", "updated_at"),
+    search=("user__username", "user__display_name"),
+    select_related=("user__team",),
+    history=False,
 )
+register_resource(router, USERS)
+register_resource(router, REP_PROFILES)
+
+
+def _personal_history(request: HttpRequest, res: Resource, id: int, page: PageParams) -> Any:
+    obj = res.get(request, id)
+    person = obj if isinstance(obj, User) else obj.user
+    if not request_personal_scope(request).covers(person):
+        raise PermissionDenied(
+            _("Only the person, their managers, sales operations and administrators may read this history.")
+        )
+    return history_page(request, obj, page)
+
+
+@router.get(
+    "/users/{id}/history",
+    response={200: HistoryPage, **ERR_READ, 403: Problem, 422: Problem},
+    operation_id="users_history",
+    tags=["users"],
+    summary="History of one of users, newest first (the user, their managers, sales operations, admins)",
+)
+def users_history(request: HttpRequest, id: int, page: Query[PageParams]) -> Any:
+    return _personal_history(request, USERS, id, page)
+
+
+@router.get(
+    "/rep-profiles/{id}/history",
+    response={200: HistoryPage, **ERR_READ, 403: Problem, 422: Problem},
+    operation_id="rep_profiles_history",
+    tags=["rep-profiles"],
+    summary="History of one of rep-profiles, newest first (the rep, their managers, sales operations, admins)",
+)
+def rep_profiles_history(request: HttpRequest, id: int, page: Query[PageParams]) -> Any:
+    return _personal_history(request, REP_PROFILES, id, page)
 
 
 @router.patch(

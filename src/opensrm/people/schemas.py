@@ -1,12 +1,26 @@
 """API shapes for the organisation: teams, users, rep profiles."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
 from opensrm.core.api.schemas import DateTime, Id, RecordOut
 from opensrm.people.models import Role
+from opensrm.people.selectors import request_personal_scope
+
+
+def _shown(person: Any, context: Any) -> bool:
+    """Whether the reader of this response may see ``person``'s personal data (decision 6)."""
+    request = (context or {}).get("request")
+    return request is not None and request_personal_scope(request).covers(person)
+
+
+def _personal(name: str, of_user: bool) -> Any:
+    def resolve(obj: Any, context: Any) -> Any:
+        return getattr(obj, name) if _shown(obj if of_user else obj.user, context) else None
+
+    return staticmethod(resolve)
 
 
 class TeamOut(RecordOut):
@@ -38,10 +52,14 @@ class UserOut(Schema):
     id: int
     username: str
     display_name: str
-    email: str
+    email: str | None = Field(
+        None, description="Personal: shown to the user, their managers, sales operations and administrators"
+    )
     role: Role
     team_id: Id | None
     is_active: bool
+
+    resolve_email = _personal("email", of_user=True)
 
 
 class UserIn(Schema):
@@ -70,16 +88,25 @@ class UserFilters(FilterSchema):
     is_active: Annotated[bool | None, FilterLookup("is_active")] = None
 
 
+PERSONAL = "Personal: shown to the rep, their managers, sales operations and administrators; null otherwise"
+
+
 class RepProfileOut(RecordOut):
     user_id: Id
-    home_city: str
-    home_lat: float | None
-    home_lon: float | None
-    weekly_capacity_hours: Decimal
-    max_accounts: int | None
+    home_city: str | None = Field(None, description=PERSONAL)
+    home_lat: float | None = Field(None, description=PERSONAL)
+    home_lon: float | None = Field(None, description=PERSONAL)
+    weekly_capacity_hours: Decimal | None = Field(None, description=PERSONAL)
+    max_accounts: int | None = Field(None, description=PERSONAL)
     industries: list[str]
     languages: list[str]
     product_lines: list[str]
+
+    resolve_home_city = _personal("home_city", of_user=False)
+    resolve_home_lat = _personal("home_lat", of_user=False)
+    resolve_home_lon = _personal("home_lon", of_user=False)
+    resolve_weekly_capacity_hours = _personal("weekly_capacity_hours", of_user=False)
+    resolve_max_accounts = _personal("max_accounts", of_user=False)
 
 
 class RepProfileIn(Schema):
@@ -106,8 +133,8 @@ class RepProfilePatch(Schema):
 
 
 class RepProfileFilters(FilterSchema):
+    # No filter on the home city: it would tell anyone where a rep lives (decision 6).
     user: Annotated[Id | None, FilterLookup("user_id")] = None
-    home_city: Annotated[str | None, FilterLookup("home_city")] = None
     updated_since: Annotated[DateTime | None, FilterLookup("updated_at__gte")] = None
 
 
