@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,23 +26,61 @@ class LookupWidget(forms.Widget):
     def __init__(self, lookup: str, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.lookup = lookup
+        self.queryset: Any = None  # set by LookupField: the records the user may pick
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"]["lookup_url"] = reverse("web:lookup", args=[self.lookup])
-        context["widget"]["label"] = getattr(self, "selected_label", "")
+        context["widget"]["label"] = self.label_for(value)
         return context
+
+    def label_for(self, value: Any) -> str:
+        """The chosen record's name, also when a form with errors comes back with only its id."""
+        if isinstance(value, Model):
+            return str(value)
+        if value in (None, "") or self.queryset is None:
+            return ""
+        try:
+            target = self.queryset.filter(pk=value).first()
+        except (TypeError, ValueError, DjangoValidationError):
+            return ""
+        return str(target) if target is not None else ""
 
 
 class LookupField(forms.ModelChoiceField):
     def __init__(self, queryset: Any, lookup: str, **kwargs: Any) -> None:
         super().__init__(queryset, widget=LookupWidget(lookup), **kwargs)
+        self.widget.queryset = queryset  # type: ignore[attr-defined]
 
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Account | Contact | Opportunity | Lead):
-            self.widget.selected_label = str(value)  # type: ignore[attr-defined]
-            return value.pk
-        return super().prepare_value(value)
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker reads and writes only YYYY-MM-DD, whatever the page's language
+    (the Chinese input format 2026/12/30 would show as an empty box)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def use_browser_widgets(form: forms.BaseForm) -> None:
+    """Dates, times and numbers in the formats the browser's own inputs need, in every language."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateTimeField):
+            field.widget = DateTimeLocalInput(attrs=field.widget.attrs)
+        elif isinstance(field, forms.DateField):
+            field.widget = IsoDateInput(attrs=field.widget.attrs)
+        elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+            # A localised number input would carry thousands separators or a decimal comma.
+            field.localize = False
+            field.widget.is_localized = False
 
 
 def owner_queryset(user: User) -> Any:
@@ -64,10 +104,7 @@ class RecordForm(forms.ModelForm):
                 self.fields[name] = LookupField(
                     visible(user, model.objects.all()), lookup, required=old.required, label=old.label
                 )
-                value = getattr(self.instance, f"{name}_id", None) or self.initial.get(name)
-                if value:
-                    target = visible(user, model.objects.all()).filter(pk=getattr(value, "pk", value)).first()
-                    self.fields[name].widget.selected_label = str(target) if target else ""
+        use_browser_widgets(self)
         if "owner" in self.fields:
             self.fields["owner"].queryset = owner_queryset(user)
             # An ownerless record is visible only to the company-wide roles, so a rep would lose it.
@@ -159,7 +196,6 @@ class OpportunityForm(RecordForm):
             "competitors",
             "owner",
         ]
-        widgets = {"expected_close_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,13 +214,6 @@ class OpportunityForm(RecordForm):
         if data.get("stage") is None:
             data.pop("stage", None)
         return data
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ActivityForm(RecordForm):
@@ -210,7 +239,7 @@ class ActivityForm(RecordForm):
             "notes",
             "owner",
         ]
-        widgets = {"due_at": DateTimeLocalInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
 class LeadConvertForm(forms.Form):
@@ -227,7 +256,7 @@ class LeadConvertForm(forms.Form):
         max_digits=16, decimal_places=2, required=False, min_value=0, label=_("Amount")
     )
     expected_close_date = forms.DateField(
-        required=False, label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Expected close date"), widget=IsoDateInput()
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -71,13 +71,16 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     obj = visible_or_404(user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
+    # The cards count every visible record, not just the first 50 listed below them.
+    account_opportunities = visible(user, Opportunity.objects.filter(account=obj))
     context.update(
+        open_opportunity_count=account_opportunities.filter(stage__is_won=False, stage__is_lost=False).count(),
+        contact_count=visible(user, Contact.objects.filter(account=obj)).count(),
         contacts=list(
             visible(user, Contact.objects.filter(account=obj)).order_by("-is_primary", "name")[:50]
         ),
         opportunities=list(
-            visible(user, Opportunity.objects.filter(account=obj))
-            .select_related("stage")
+            account_opportunities.select_related("stage")
             .order_by("-created_at")[:50]
         ),
         orders=list(visible(user, Order.objects.filter(account=obj)).order_by("-order_date")[:20]),

@@ -22,6 +22,14 @@ from opensrm.web.views.base import (
     visible_or_404,
 )
 
+
+def _update(
+    *, instance: Opportunity, actor: Any, data: dict[str, Any], expected_version: int | None
+) -> Opportunity:
+    # The service names its record "opportunity"; the generic form page passes "instance".
+    return opportunity_update(opportunity=instance, actor=actor, data=data, expected_version=expected_version)
+
+
 STATE_FILTER = Filter("state", _("State"), "", [("open", _("Open")), ("won", _("Won")), ("lost", _("Lost"))])
 
 RESOURCE = Resource(
@@ -30,7 +38,7 @@ RESOURCE = Resource(
     form=OpportunityForm,
     select_related=("owner", "account", "stage"),
     create=opportunity_create,
-    update=opportunity_update,
+    update=_update,
     list_spec=ListSpec(
         columns=[
             Column("name", _("Name"), sort="name", link=True),
