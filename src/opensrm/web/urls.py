@@ -38,6 +38,8 @@ urlpatterns = [
     path("language/", profile.switch_language, name="set_language"),
     path("recycle-bin/", recycle.recycle_bin_page, name="recycle_bin"),
     path("recycle-bin/<str:kind>/<int:pk>/restore/", recycle.restore, name="restore"),
+    path("recycle-bin/<str:kind>/<int:pk>/", recycle.recycle_detail, name="recycle_detail"),
+    path("recycle-bin/<str:kind>/<int:pk>/purge/", recycle.purge, name="purge"),
     path("views/<str:page>/", saved_views.saved_view_add, name="saved_view_add"),
     path("views/<str:page>/<int:pk>/delete/", saved_views.saved_view_remove, name="saved_view_delete"),
     *crud("accounts", accounts, "account"),
