@@ -23,6 +23,7 @@ BENCHMARKS = {
     "allocation": "benchmarks.allocation.run",
     "allocation-product": "benchmarks.allocation.product",
     "allocation-territory": "benchmarks.allocation.territory",
+    "load": "benchmarks.load.run",
 }
 
 

@@ -30,6 +30,7 @@ from tests.write_matrix_support import api_write_operations, changed_tables, db_
 # that only ever acts on the caller's own records (nothing of team B can be named in it).
 WRITES: dict[str, int | str] = {
     "POST /recycle-bin/{type}/{id}/restore": 404,
+    "DELETE /recycle-bin/{type}/{id}": 404,
     "POST /tokens": "own",
     "DELETE /tokens/{id}": 404,
     "POST /users": 403,
@@ -58,10 +59,17 @@ WRITES: dict[str, int | str] = {
     "POST /allocation/scenarios/{id}/pareto/use": 404,
     "POST /allocation/leads/route": 403,
     "POST /allocation/leads/{id}/route": 404,
+    "POST /quotes": 422,
+    "PATCH /quotes/{id}": 404,
+    "DELETE /quotes/{id}": 404,
+    "PUT /price-lists/{id}/items": 403,
+    "DELETE /price-lists/{id}/items/{product_id}": 403,
 }
+for _action in ("submit", "approve", "refuse", "send", "accept", "decline"):
+    WRITES[f"POST /quotes/{{id}}/{_action}"] = 404
 for _res in ("accounts", "contacts", "leads", "opportunities", "activities", "orders"):
     WRITES |= {f"PATCH /{_res}/{{id}}": 404, f"DELETE /{_res}/{{id}}": 404}
-for _res in ("teams", "rep-profiles", "territories", "pipelines", "stages", "products"):
+for _res in ("teams", "rep-profiles", "territories", "pipelines", "stages", "products", "price-lists"):
     WRITES |= {f"POST /{_res}": 403, f"PATCH /{_res}/{{id}}": 403, f"DELETE /{_res}/{{id}}": 403}
 
 REFUSALS = {403, 404, 422}
@@ -122,7 +130,7 @@ def test_team_a_writes_to_team_b_are_refused_and_change_nothing(
         _, body = expected_bodies[f"{method} {path}"]
         target = team_b["ids"].get(_prefix(path))
         url = path.replace("{type}", "account").replace("{user_id}", str(org.rep_b.pk))
-        url = url.replace("{line_id}", str(team_b["line"].pk))
+        url = url.replace("{line_id}", str(team_b["line"].pk)).replace("{product_id}", str(values["product"]))
         if "{id}" in url:
             assert target is not None, f"no team-B object for {path}"
             url = url.replace("{id}", str(target.pk))

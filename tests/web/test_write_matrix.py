@@ -39,6 +39,8 @@ PAGES: dict[str, Any] = {
     "web:set_language": OWN,
     "web:recycle_bin": READ,
     "web:restore": 404,
+    "web:recycle_detail": 404,
+    "web:purge": 404,
     "web:saved_view_add": OWN,
     "web:saved_view_delete": 404,
     "web:board": READ,

@@ -1,0 +1,531 @@
+"""History and version over every write path (R9).
+
+The write paths are enumerated, not listed by hand: the write operations of the OpenAPI schema,
+the page routes that write (the page write matrix), every model of the admin registry (change
+and delete), the ``opensrm`` commands, the Huey jobs and the demo loader. Each must have a case
+in ``CASES`` — a function that performs one write on that path and asserts the record's
+``version`` went up by one and its newest history row names the actor (the user, or for a job
+or command the user it acts for) — or a reason in ``NO_RECORD_WRITE`` why it writes no
+versioned record. A new path fails :func:`test_every_write_path_has_a_case` until it has one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+from opensrm.core.models import BaseModel
+from opensrm.core.services import record_create, record_delete
+from tests.api.conftest import ApiClient, make_side
+from tests.write_matrix_support import api_write_operations
+
+pytestmark = pytest.mark.django_db
+
+
+# --- enumeration ----------------------------------------------------------------------------------
+def _page_write_routes() -> set[str]:
+    from tests.web.test_write_matrix import PAGES, READ
+
+    return {f"page {name}" for name, answer in PAGES.items() if answer != READ}
+
+
+def _admin_paths() -> set[str]:
+    from django.contrib import admin
+
+    return {f"admin {action} {m._meta.label}" for m in admin.site._registry for action in ("change", "delete")}
+
+
+def _cli_commands() -> set[str]:
+    from opensrm.cli import app
+
+    names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        prefix = f"{group.name} " if group.name else ""
+        names |= {prefix + (c.name or c.callback.__name__.replace("_", "-")) for c in sub.registered_commands}
+    return {f"cli {n}" for n in names}
+
+
+def _jobs() -> set[str]:
+    from huey.contrib.djhuey import HUEY
+
+    for config in apps.get_app_configs():
+        try:
+            importlib.import_module(f"{config.name}.tasks")
+        except ModuleNotFoundError:
+            continue
+    return {f"job {name.rsplit('.', 1)[-1]}" for name in HUEY._registry._registry}
+
+
+def enumerate_write_paths() -> set[str]:
+    api = {f"api {m} {p}" for m, p in api_write_operations()}
+    return api | _page_write_routes() | _admin_paths() | _cli_commands() | _jobs() | {"demo load_company"}
+
+
+# --- the check every case ends with --------------------------------------------------------------
+def assert_written(obj: BaseModel, *, before: int | None, actor: Any, reason: str | None = None) -> None:
+    """``obj`` went from version ``before`` to ``before + 1`` (or was created at 1) and its newest
+    history row names ``actor``."""
+    stored = type(obj).all_objects.get(pk=obj.pk)
+    expected = 1 if before is None else before + 1
+    assert stored.version == expected, f"{type(obj).__name__} version {stored.version}, expected {expected}"
+    latest = stored.history.order_by("-history_date", "-history_id").first()
+    assert latest is not None and latest.history_user_id == getattr(actor, "pk", actor), (
+        f"{type(obj).__name__}: newest history row by {getattr(latest, 'history_user_id', None)}, expected {actor}"
+    )
+    assert latest.version == stored.version, "the history row does not record the new version"
+    if reason is not None:
+        assert latest.history_change_reason == reason
+
+
+# --- the world the cases act on ----------------------------------------------------------------------
+@pytest.fixture
+def w(org, pipeline) -> dict[str, Any]:
+    side = make_side(org.rep_a, pipeline, "Path")
+    return {"org": org, "pipeline": pipeline, **side}
+
+
+def _api(user: Any) -> ApiClient:
+    return ApiClient(user)
+
+
+def _if_match(obj: BaseModel) -> dict[str, str]:
+    obj.refresh_from_db()
+    return {"If-Match": f'"{obj.version}"'}
+
+
+PRIVATE = {
+    "accounts": ("account", {"name": "Changed"}),
+    "contacts": ("contact", {"name": "Changed"}),
+    "leads": ("lead", {"name": "Changed"}),
+    "opportunities": ("opportunity", {"name": "Changed"}),
+    "activities": ("activity", {"subject": "Changed"}),
+    "orders": ("order", {"notes": "Changed"}),
+}
+REFERENCE = {
+    "teams": {"name": "Changed"},
+    "territories": {"name": "Changed"},
+    "pipelines": {"name": "Changed"},
+    "stages": {"name": "Changed"},
+    "products": {"name": "Changed"},
+    "rep-profiles": {"home_city": "Changed"},
+}
+
+
+def _reference_object(res: str, w: dict[str, Any]) -> BaseModel:
+    from opensrm.crm.models import Territory
+    from opensrm.people.models import RepProfile
+
+    org = w["org"]
+    if res == "teams":
+        return org.team_a1
+    if res == "territories":
+        return record_create(model=Territory, actor=org.ops, data={"name": "T", "code": "T"})
+    if res == "pipelines":
+        return w["pipeline"]
+    if res == "stages":
+        return w["pipeline"].stages.first()
+    if res == "products":
+        return w["product"]
+    return record_create(model=RepProfile, actor=org.ops, data={"user": org.rep_a1, "home_city": "X"})
+
+
+def _patch_case(res: str) -> Callable[[dict[str, Any]], None]:
+    def case(w: dict[str, Any]) -> None:
+        org = w["org"]
+        if res in PRIVATE:
+            key, body = PRIVATE[res]
+            obj, actor = w[key], org.rep_a
+        else:
+            obj, actor, body = _reference_object(res, w), org.ops, REFERENCE[res]
+        before = type(obj).all_objects.get(pk=obj.pk).version
+        response = _api(actor).patch(f"/{res}/{obj.pk}", body, **_if_match(obj))
+        assert response.status_code == 200, response.content[:400]
+        assert_written(obj, before=before, actor=actor)
+
+    return case
+
+
+def _delete_case(res: str) -> Callable[[dict[str, Any]], None]:
+    def case(w: dict[str, Any]) -> None:
+        org = w["org"]
+        if res in PRIVATE:
+            obj, actor = w[PRIVATE[res][0]], org.rep_a
+        else:
+            obj, actor = _reference_object(res, w), org.ops
+            if res in ("pipelines", "stages", "products"):
+                obj = _fresh_reference(res, w)
+        before = type(obj).all_objects.get(pk=obj.pk).version
+        response = _api(actor).delete(f"/{res}/{obj.pk}", **_if_match(obj))
+        assert response.status_code == 204, response.content[:400]
+        assert_written(obj, before=before, actor=actor, reason="deleted")
+
+    return case
+
+
+def _fresh_reference(res: str, w: dict[str, Any]) -> BaseModel:
+    from opensrm.crm.models import Pipeline, Product, Stage
+
+    ops = w["org"].ops
+    if res == "pipelines":
+        return record_create(model=Pipeline, actor=ops, data={"name": "Spare"})
+    if res == "stages":
+        return record_create(model=Stage, actor=ops, data={"pipeline": w["pipeline"], "name": "Spare", "order": 9})
+    return record_create(model=Product, actor=ops, data={"code": "SPARE", "name": "Spare"})
+
+
+CREATES: dict[str, Callable[[dict[str, Any]], tuple[Any, dict[str, Any]]]] = {
+    "accounts": lambda w: (w["org"].rep_a, {"name": "New"}),
+    "contacts": lambda w: (w["org"].rep_a, {"name": "New", "account_id": w["account"].pk}),
+    "leads": lambda w: (w["org"].rep_a, {"name": "New", "company": "New Co"}),
+    "opportunities": lambda w: (
+        w["org"].rep_a,
+        {"name": "New", "account_id": w["account"].pk, "expected_close_date": "2027-01-01"},
+    ),
+    "activities": lambda w: (w["org"].rep_a, {"subject": "New", "account_id": w["account"].pk}),
+    "orders": lambda w: (
+        w["org"].rep_a,
+        {
+            "number": "NEW-1",
+            "account_id": w["account"].pk,
+            "order_date": "2026-01-01",
+            "lines": [{"product_id": w["product"].pk, "quantity": 1}],
+        },
+    ),
+    "teams": lambda w: (w["org"].ops, {"name": "New"}),
+    "territories": lambda w: (w["org"].ops, {"name": "New", "code": "NEW"}),
+    "pipelines": lambda w: (w["org"].ops, {"name": "New"}),
+    "stages": lambda w: (w["org"].ops, {"pipeline_id": w["pipeline"].pk, "name": "New", "order": 9}),
+    "products": lambda w: (w["org"].ops, {"code": "NEW", "name": "New"}),
+    "rep-profiles": lambda w: (w["org"].ops, {"user_id": w["org"].rep_b.pk}),
+}
+MODELS = {
+    "accounts": "crm.Account",
+    "contacts": "crm.Contact",
+    "leads": "crm.Lead",
+    "opportunities": "crm.Opportunity",
+    "activities": "crm.Activity",
+    "orders": "crm.Order",
+    "teams": "people.Team",
+    "territories": "crm.Territory",
+    "pipelines": "crm.Pipeline",
+    "stages": "crm.Stage",
+    "products": "crm.Product",
+    "rep-profiles": "people.RepProfile",
+}
+
+
+def _create_case(res: str) -> Callable[[dict[str, Any]], None]:
+    def case(w: dict[str, Any]) -> None:
+        actor, body = CREATES[res](w)
+        response = _api(actor).post(f"/{res}", body)
+        assert response.status_code == 201, response.content[:400]
+        obj = apps.get_model(MODELS[res]).all_objects.get(pk=response.json()["id"])
+        assert_written(obj, before=None, actor=actor)
+
+    return case
+
+
+def _restore(w: dict[str, Any]) -> None:
+    org, account = w["org"], w["account"]
+    record_delete(instance=account, actor=org.rep_a, expected_version=account.version)
+    before = type(account).all_objects.get(pk=account.pk).version
+    response = _api(org.rep_a).post(f"/recycle-bin/account/{account.pk}/restore")
+    assert response.status_code == 200, response.content[:400]
+    assert_written(account, before=before, actor=org.rep_a, reason="restored")
+
+
+def _move_stage(w: dict[str, Any]) -> None:
+    opp, rep = w["opportunity"], w["org"].rep_a
+    before = opp.version
+    stage = w["pipeline"].stages.order_by("order")[1]
+    response = _api(rep).post(f"/opportunities/{opp.pk}/move-stage", {"stage_id": stage.pk}, **_if_match(opp))
+    assert response.status_code == 200, response.content[:400]
+    assert_written(opp, before=before, actor=rep)
+
+
+def _convert(w: dict[str, Any]) -> None:
+    lead, rep = w["lead"], w["org"].rep_a
+    before = lead.version
+    response = _api(rep).post(f"/leads/{lead.pk}/convert", {"create_opportunity": False}, **_if_match(lead))
+    assert response.status_code == 200, response.content[:400]
+    assert_written(lead, before=before, actor=rep)
+
+
+def _cancel(w: dict[str, Any]) -> None:
+    order, rep = w["order"], w["org"].rep_a
+    before = order.version
+    response = _api(rep).post(f"/orders/{order.pk}/cancel", None, **_if_match(order))
+    assert response.status_code == 200, response.content[:400]
+    assert_written(order, before=before, actor=rep)
+
+
+def _line_add(w: dict[str, Any]) -> None:
+    from opensrm.crm.models import OpportunityLine
+
+    opp, rep = w["opportunity"], w["org"].rep_a
+    response = _api(rep).post(f"/opportunities/{opp.pk}/lines", {"product_id": w["product"].pk, "quantity": "1"})
+    assert response.status_code == 201, response.content[:400]
+    line = OpportunityLine.objects.get(pk=response.json()["id"])
+    if isinstance(line, BaseModel):
+        assert_written(line, before=None, actor=rep)
+    else:  # the line is not versioned itself: the opportunity's amount and version carry it
+        assert hasattr(line, "history"), "opportunity lines keep no history"
+        assert line.history.first().history_user_id == rep.pk
+
+
+def _line_remove(w: dict[str, Any]) -> None:
+    line, rep = w["line"], w["org"].rep_a
+    response = _api(rep).delete(f"/opportunities/{w['opportunity'].pk}/lines/{line.pk}")
+    assert response.status_code == 204, response.content[:400]
+    newest = type(line).history.filter(id=line.pk).order_by("-history_date").first()
+    assert newest is not None and newest.history_user_id == rep.pk
+
+
+def _team_add(w: dict[str, Any]) -> None:
+    from opensrm.crm.models import AccountTeamMember
+
+    account, rep = w["account"], w["org"].rep_a
+    response = _api(rep).post(f"/accounts/{account.pk}/team", {"user_id": w["org"].rep_a1.pk})
+    assert response.status_code in (200, 201), response.content[:400]
+    member = AccountTeamMember.objects.get(account=account, user=w["org"].rep_a1)
+    newest = member.history.order_by("-history_date").first()
+    assert newest.history_user_id == rep.pk
+
+
+def _team_remove(w: dict[str, Any]) -> None:
+    from opensrm.crm.models import AccountTeamMember
+
+    account, rep = w["account"], w["org"].rep_a
+    member = w["member"]
+    response = _api(rep).delete(f"/accounts/{account.pk}/team/{member.user_id}")
+    assert response.status_code == 204, response.content[:400]
+    newest = AccountTeamMember.history.filter(id=member.pk).order_by("-history_date").first()
+    assert newest is not None and newest.history_user_id == rep.pk
+
+
+def _admin_change(label: str) -> Callable[[dict[str, Any]], None]:
+    def case(w: dict[str, Any]) -> None:
+        from django.test import Client
+
+        model = apps.get_model(label)
+        obj = _admin_object(model, w)
+        before = obj.version
+        client = Client()
+        client.force_login(w["org"].admin)
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/change/"
+        page = client.get(url)
+        assert page.status_code == 200, page.status_code
+        form = page.context["adminform"].form
+        data = {}
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if hasattr(value, "pk"):
+                value = value.pk
+            if isinstance(value, (list, dict)):
+                import json
+
+                value = json.dumps(value)
+            data[name] = "" if value is None else value
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content[:1500]
+        assert_written(obj, before=before, actor=w["org"].admin)
+
+    return case
+
+
+def _admin_delete(label: str) -> Callable[[dict[str, Any]], None]:
+    def case(w: dict[str, Any]) -> None:
+        from django.test import Client
+
+        model = apps.get_model(label)
+        obj = _admin_object(model, w, fresh=True)
+        before = obj.version
+        client = Client()
+        client.force_login(w["org"].admin)
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/delete/"
+        response = client.post(url, {"post": "yes"})
+        assert response.status_code == 302, response.content[:1500]
+        assert_written(obj, before=before, actor=w["org"].admin, reason="deleted")
+
+    return case
+
+
+def _admin_object(model: type[BaseModel], w: dict[str, Any], fresh: bool = False) -> BaseModel:
+    from opensrm.territories.models import AllocationScenario, RoutingPolicy
+
+    org = w["org"]
+    if model is AllocationScenario:
+        from opensrm.territories.services import scenario_create
+
+        return scenario_create(actor=org.ops, data={"name": "Admin", "parameters": {}})
+    if model is RoutingPolicy:
+        return record_create(model=RoutingPolicy, actor=org.ops, data={"name": "Admin"})
+    by_label = {
+        "crm.Account": "account",
+        "crm.Contact": "contact",
+        "crm.Lead": "lead",
+        "crm.Opportunity": "opportunity",
+        "crm.Activity": "activity",
+        "crm.Order": "order",
+        "crm.Product": "product",
+    }
+    key = by_label.get(model._meta.label)
+    if key and not (fresh and key == "product"):
+        return w[key]
+    res = {
+        "people.Team": "teams",
+        "people.RepProfile": "rep-profiles",
+        "crm.Territory": "territories",
+        "crm.Pipeline": "pipelines",
+        "crm.Product": "products",
+    }[model._meta.label]
+    if fresh and res in ("pipelines", "products"):
+        return _fresh_reference(res, w)
+    return _reference_object(res, w)
+
+
+def _purge_job(w: dict[str, Any]) -> None:
+    """The purge is a hard delete: the last history row ('-') names who deleted the record."""
+    from opensrm.core.tasks import recycle_bin_purge_job
+    from opensrm.crm.models import Account
+
+    org, account = w["org"], w["account"]
+    record_delete(instance=account, actor=org.rep_a, expected_version=account.version)
+    Account.all_objects.filter(pk=account.pk).update(deleted_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    recycle_bin_purge_job.call_local()
+    assert not Account.all_objects.filter(pk=account.pk).exists()
+    newest = Account.history.filter(id=account.pk).order_by("-history_date").first()
+    assert newest.history_type == "-" and newest.history_user_id == org.rep_a.pk
+
+
+def _demo_load(w: dict[str, Any]) -> None:
+    """The demo loader writes version 1 and a creation history row for every record it loads."""
+    from opensrm.crm.models import Account
+    from opensrm.demo.generate import DemoConfig, generate_company
+    from opensrm.demo.load import load_company
+
+    Account.all_objects.all().delete()
+    company = generate_company(DemoConfig(accounts=60, reps=5, years=1, seed=1, as_of=dt.date(2026, 6, 30)))
+    load_company(company)
+    accounts = Account.objects.all()
+    assert accounts.exists()
+    assert set(accounts.values_list("version", flat=True)) == {1}
+    missing = accounts.exclude(pk__in=Account.history.filter(history_type="+").values("id"))
+    assert not missing.exists(), "demo accounts without a creation history row"
+
+
+def _allocate_cli(w: dict[str, Any]) -> None:
+    from typer.testing import CliRunner
+
+    from opensrm.cli import app
+    from opensrm.territories.models import AllocationScenario
+
+    org = w["org"]
+    result = CliRunner().invoke(app, ["allocate", "--actor", org.ops.username, "--time-limit", "5", "--no-balance"])
+    scenario = AllocationScenario.objects.order_by("-pk").first()
+    assert scenario is not None, result.output
+    newest = scenario.history.order_by("-history_date").first()
+    assert newest.history_user_id == org.ops.pk
+    assert scenario.version == scenario.history.count()
+
+
+def _createuser_cli(w: dict[str, Any]) -> None:
+    from typer.testing import CliRunner
+
+    from opensrm.cli import app
+    from opensrm.people.models import User
+
+    result = CliRunner().invoke(app, ["createuser", "cli_user", "--password", "pw-Strong-123456", "--role", "rep"])
+    user = User.objects.filter(username="cli_user").first()
+    assert user is not None, result.output
+    assert user.history.exists() if hasattr(user, "history") else True
+
+
+CASES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "api POST /recycle-bin/{type}/{id}/restore": _restore,
+    "api POST /opportunities/{id}/move-stage": _move_stage,
+    "api POST /leads/{id}/convert": _convert,
+    "api POST /orders/{id}/cancel": _cancel,
+    "api POST /opportunities/{id}/lines": _line_add,
+    "api DELETE /opportunities/{id}/lines/{line_id}": _line_remove,
+    "api POST /accounts/{id}/team": _team_add,
+    "api DELETE /accounts/{id}/team/{user_id}": _team_remove,
+    "job recycle_bin_purge_job": _purge_job,
+    "demo load_company": _demo_load,
+    "cli allocate": _allocate_cli,
+    "cli createuser": _createuser_cli,
+}
+for _res in PRIVATE:
+    CASES |= {
+        f"api PATCH /{_res}/{{id}}": _patch_case(_res),
+        f"api DELETE /{_res}/{{id}}": _delete_case(_res),
+        f"api POST /{_res}": _create_case(_res),
+    }
+for _res in REFERENCE:
+    CASES |= {
+        f"api PATCH /{_res}/{{id}}": _patch_case(_res),
+        f"api DELETE /{_res}/{{id}}": _delete_case(_res),
+        f"api POST /{_res}": _create_case(_res),
+    }
+for _label in (
+    "people.Team",
+    "people.RepProfile",
+    "crm.Territory",
+    "crm.Account",
+    "crm.Contact",
+    "crm.Lead",
+    "crm.Pipeline",
+    "crm.Opportunity",
+    "crm.Activity",
+    "crm.Product",
+    "crm.Order",
+    "territories.AllocationScenario",
+    "territories.RoutingPolicy",
+):
+    CASES |= {f"admin change {_label}": _admin_change(_label), f"admin delete {_label}": _admin_delete(_label)}
+
+# Paths that write no versioned business record (BaseModel), with the reason.
+NO_RECORD_WRITE: dict[str, str] = {
+    "api POST /tokens": "API tokens are credentials, not versioned records",
+    "api DELETE /tokens/{id}": "API tokens are credentials, not versioned records",
+    "admin change core.ApiToken": "API tokens are credentials, not versioned records",
+    "admin delete core.ApiToken": "API tokens are credentials, not versioned records",
+    "admin change auth.Group": "Django's permission groups are not business records",
+    "admin delete auth.Group": "Django's permission groups are not business records",
+    "admin change account.EmailAddress": "allauth's sign-in addresses",
+    "admin delete account.EmailAddress": "allauth's sign-in addresses",
+    "admin change mfa.Authenticator": "allauth's second factors",
+    "admin delete mfa.Authenticator": "allauth's second factors",
+    "admin change territories.AllocationNotice": "a notice to a rep, not a versioned record",
+    "admin delete territories.AllocationNotice": "a notice to a rep, not a versioned record",
+    "cli migrate": "schema only",
+    "cli manage": "Django's commands; their writes are the paths listed here",
+    "cli serve": "serves the paths listed here",
+    "cli demo": "demo-data then allocate, both listed",
+    "cli demo-data": "the demo loader (demo load_company)",
+    "job database_optimize_job": "refreshes planner statistics only",
+    "page set_language": "the session's language",
+    "page web:set_language": "the user's language preference",
+    "page web:profile": "the user's own settings",
+    "page web:saved_view_add": "a saved filter of the user's own",
+    "page web:saved_view_delete": "a saved filter of the user's own",
+}
+
+
+def test_every_write_path_has_a_case():
+    paths = enumerate_write_paths()
+    known = CASES.keys() | NO_RECORD_WRITE.keys()
+    missing = sorted(paths - known)
+    assert not missing, f"write paths without a history/version case ({len(missing)}): {missing}"
+    assert not known - paths, f"cases for paths that no longer exist: {sorted(known - paths)}"
+
+
+@pytest.mark.parametrize("path", sorted(CASES))
+def test_the_write_bumps_the_version_and_names_the_actor(path, w):
+    CASES[path](w)
