@@ -7,17 +7,21 @@ optimistic ``version`` on each change.
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opensrm.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionMismatch
+from opensrm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, VersionMismatch
 from opensrm.core.models import BaseModel
 from opensrm.core.visibility import can_see, can_write, manager_subtree_users, visible
 from opensrm.people.models import Role, User
@@ -117,6 +121,51 @@ def _validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise ValidationFailed(_("Some fields are not valid."), field_errors=_field_errors(exc)) from exc
 
 
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if sqlstate is not None:
+        return sqlstate == "23505"
+    return "UNIQUE constraint failed" in str(exc)
+
+
+def _conflicting_fields(instance: models.Model, exc: IntegrityError) -> dict[str, list[str]]:
+    """The fields whose value another record holds. The winner of the race is committed by now,
+    so the model's own unique check names the field in its usual words; when that check cannot
+    see the other row (it is in the recycle bin, say), the columns the database names."""
+    try:
+        instance.validate_unique()
+    except ValidationError as err:
+        found = _field_errors(err)
+        if found:
+            return found
+    text = str(exc)
+    match = re.search(r"Key \((.+?)\)=", text) or re.search(r"UNIQUE constraint failed: (.+)$", text, re.M)
+    by_column = {f.column: f.name for f in instance._meta.concrete_fields}
+    names = []
+    for part in (match.group(1).split(",") if match else []):
+        column = part.strip().rsplit(".", 1)[-1]
+        if column in by_column:
+            names.append(by_column[column])
+    message = [_("Another record already has this value.")]
+    return dict.fromkeys(names, message) or {"__all__": message}
+
+
+@contextmanager
+def unique_conflicts(instance: models.Model) -> Iterator[None]:
+    """Run a save of ``instance`` in a savepoint; a unique value taken by a concurrent writer
+    between our check and our insert is a conflict naming the field (409), not a server error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if not _is_unique_violation(exc):
+            raise
+        raise Conflict(
+            _("Another record already has this value."), field_errors=_conflicting_fields(instance, exc)
+        ) from exc
+
+
 def record_create(
     *, model: type[M], actor: User, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None
 ) -> M:
@@ -134,7 +183,7 @@ def record_create(
         raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
     _validate(instance)
     instance._history_user = actor  # type: ignore[attr-defined]
-    with transaction.atomic():
+    with unique_conflicts(instance):
         instance.save()
     return instance
 
@@ -175,7 +224,8 @@ def record_update(*, instance: M, actor: User, data: Mapping[str, Any], expected
             # Safe without F(): the row is locked and its version checked in this transaction.
             current.version = current.version + 1
         current._history_user = actor  # type: ignore[attr-defined]
-        current.save()
+        with unique_conflicts(current):
+            current.save()
     return current
 
 
@@ -231,41 +281,146 @@ def _live_parent_errors(obj: BaseModel) -> list[str]:
     return problems
 
 
-def record_restore(*, model: type[BaseModel], pk: Any, actor: User) -> BaseModel:
-    """Bring a deleted record back from the recycle bin, with the children deleted with it."""
+@dataclass(frozen=True)
+class Restored:
+    """What a restore brought back: the record asked for, and how many records of each type
+    came back with it (the record itself included)."""
+
+    record: BaseModel
+    counts: dict[type[BaseModel], int] = dc_field(default_factory=dict)
+
+
+def restored_summary(counts: Mapping[type[BaseModel], int]) -> str:
+    """``counts`` as a translated phrase: "1 account, 3 contacts, 13 activities"."""
+    parts = []
+    for model, count in counts.items():
+        meta = model._meta
+        name = meta.verbose_name if count == 1 else meta.verbose_name_plural
+        parts.append(_("%(count)d %(name)s") % {"count": count, "name": name})
+    return _(", ").join(parts)
+
+
+def _batch_members(obj: BaseModel, *, lock: bool) -> dict[type[BaseModel], list[BaseModel]]:
+    """Every record deleted in ``obj``'s batch (``obj`` alone when it has none), by model, in
+    a fixed model and primary-key order so that two restores of one batch lock rows in the same
+    order (and wait for each other instead of deadlocking)."""
+    models_in_order = sorted(_concrete_subclasses(), key=lambda m: m._meta.label)
+    members: dict[type[BaseModel], list[BaseModel]] = {}
+    for m in models_in_order if obj.deletion_batch is not None else [type(obj)]:
+        qs = m.all_objects.filter(deleted_at__isnull=False).order_by("pk")
+        qs = qs.filter(pk=obj.pk) if obj.deletion_batch is None else qs.filter(deletion_batch=obj.deletion_batch)
+        rows = list(qs.select_for_update() if lock else qs)
+        if rows:
+            members[m] = rows
+    if obj.pk not in {r.pk for r in members.get(type(obj), [])}:
+        # Restored or purged by someone else between the first read and the lock.
+        raise NotFound(_("The record is not in the recycle bin."))
+    return members
+
+
+def _check_batch_writable(actor: User, members: Mapping[type[BaseModel], list[BaseModel]]) -> None:
+    """The actor must be allowed to write every record a batch operation touches; one record
+    they may not see or change refuses the whole batch as "not found" (as for a record they
+    cannot see), so nothing about the other team's records leaks."""
+    for m, rows in members.items():
+        ids = [r.pk for r in rows]
+        if not can_write(actor, m) or visible(actor, m.all_objects.filter(pk__in=ids)).count() != len(ids):
+            raise NotFound(_("The record is not in the recycle bin."))
+
+
+def _binned(model: type[BaseModel], pk: Any, actor: User) -> BaseModel:
+    obj = model.all_objects.filter(pk=pk, deleted_at__isnull=False).first()
+    if obj is None or not visible(actor, model.all_objects.filter(pk=pk)).exists():
+        raise NotFound(_("The record is not in the recycle bin."))
+    return obj
+
+
+def recycle_bin_record(*, model: type[BaseModel], pk: Any, actor: User) -> BaseModel:
+    """A deleted record ``actor`` may see, to show it read-only from the recycle bin."""
+    return _binned(model, pk, actor)
+
+
+_INTERNAL_FIELDS = {"id", "version", "deleted_at", "deleted_by", "deletion_batch", "created_at", "updated_at"}
+
+
+def record_fields(obj: models.Model) -> list[tuple[str, str, str | None]]:
+    """``(name, translated label, shown value)`` of each field of ``obj`` a person entered."""
+    out: list[tuple[str, str, str | None]] = []
+    for f in obj._meta.concrete_fields:
+        if f.name in _INTERNAL_FIELDS or not f.editable:
+            continue
+        if f.choices:
+            value: Any = getattr(obj, f"get_{f.name}_display")()
+        else:
+            value = getattr(obj, f.name)
+        shown = None if value in (None, "", [], {}) else str(value)
+        out.append((f.name, str(f.verbose_name), shown))
+    return out
+
+
+def recycle_bin_batch(*, record: BaseModel) -> dict[type[BaseModel], int]:
+    """How many records of each type a restore of ``record`` would bring back."""
+    return {m: len(rows) for m, rows in _batch_members(record, lock=False).items()}
+
+
+def record_restore(*, model: type[BaseModel], pk: Any, actor: User) -> Restored:
+    """Bring a deleted record back from the recycle bin with its whole batch: every record
+    deleted with it, whichever of them is restored. All or nothing: the actor must be allowed to
+    write every record of the batch."""
     check_write(actor, model)
     with transaction.atomic():
-        obj = model.all_objects.select_for_update().filter(pk=pk, deleted_at__isnull=False).first()
-        if obj is None or not visible(actor, model.all_objects.filter(pk=pk)).exists():
-            raise NotFound(_("The record is not in the recycle bin."))
-        blocked = _live_parent_errors(obj)
-        if blocked:
-            raise ValidationFailed(
-                _("Restore the parent record first: %(fields)s is in the recycle bin.")
-                % {"fields": ", ".join(blocked)}
-            )
-        batch = obj.deletion_batch
-        members: list[BaseModel] = [obj]
-        if batch is not None:
-            for m in _concrete_subclasses():
-                if m is model:
-                    continue
-                members.extend(m.all_objects.filter(deletion_batch=batch))
-        seen: set[tuple[type, Any]] = set()
-        for member in members:
-            key = (type(member), member.pk)
-            if key in seen:
-                continue
-            seen.add(key)
-            member.deleted_at = None
-            member.deleted_by = None
-            member.deletion_batch = None
-            member.version = member.version + 1
-            member._history_user = actor  # type: ignore[attr-defined]
-            member._change_reason = "restored"  # type: ignore[attr-defined]
-            member.save(update_fields=["deleted_at", "deleted_by", "deletion_batch", "version", "updated_at"])
+        obj = _binned(model, pk, actor)
+        members = _batch_members(obj, lock=True)
+        _check_batch_writable(actor, members)
+        for rows in members.values():
+            for member in rows:
+                blocked = _live_parent_errors(member)
+                if blocked:
+                    raise ValidationFailed(
+                        _("Restore the parent record first: %(fields)s is in the recycle bin.")
+                        % {"fields": ", ".join(blocked)}
+                    )
+        for rows in members.values():
+            for member in rows:
+                member.deleted_at = None
+                member.deleted_by = None
+                member.deletion_batch = None
+                member.version = member.version + 1
+                member._history_user = actor  # type: ignore[attr-defined]
+                member._change_reason = "restored"  # type: ignore[attr-defined]
+                member.save(update_fields=["deleted_at", "deleted_by", "deletion_batch", "version", "updated_at"])
     obj.refresh_from_db()
-    return obj
+    return Restored(record=obj, counts={m: len(rows) for m, rows in members.items()})
+
+
+def may_purge(actor: User) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and (actor.is_superuser or actor.role == Role.ADMIN))
+
+
+def record_purge(*, model: type[BaseModel], pk: Any, actor: User) -> dict[type[BaseModel], int]:
+    """Erase a record from the recycle bin for good, with its batch and whatever the database
+    cascades to. Administrators only. Each erased record gets a "purged" history row naming the
+    actor, so the purge stays on record."""
+    from django.db.models.deletion import Collector
+
+    with transaction.atomic():
+        obj = _binned(model, pk, actor)
+        if not may_purge(actor):
+            raise PermissionDenied(_("Only an administrator may delete records permanently."))
+        members = _batch_members(obj, lock=True)
+        _check_batch_writable(actor, members)
+        collector = Collector(using=obj._state.db)
+        for rows in members.values():
+            collector.collect(rows)
+        counts: dict[type[BaseModel], int] = {}
+        for m, instances in collector.data.items():
+            for instance in instances:
+                instance._history_user = actor  # type: ignore[attr-defined]
+                instance._change_reason = "purged"  # type: ignore[attr-defined]
+            if issubclass(m, BaseModel):
+                counts[m] = counts.get(m, 0) + len(instances)
+        collector.delete()
+    return counts
 
 
 def _concrete_subclasses() -> list[type[BaseModel]]:

@@ -40,6 +40,8 @@ urlpatterns = [
     path("recycle-bin/<str:kind>/<int:pk>/restore/", recycle.restore, name="restore"),
     path("recycle-bin/<str:kind>/<int:pk>/", recycle.recycle_detail, name="recycle_detail"),
     path("recycle-bin/<str:kind>/<int:pk>/purge/", recycle.purge, name="purge"),
+    path("recycle-bin/<str:kind>/<int:pk>/", recycle.recycle_detail, name="recycle_detail"),
+    path("recycle-bin/<str:kind>/<int:pk>/purge/", recycle.purge, name="purge"),
     path("views/<str:page>/", saved_views.saved_view_add, name="saved_view_add"),
     path("views/<str:page>/<int:pk>/delete/", saved_views.saved_view_remove, name="saved_view_delete"),
     *crud("accounts", accounts, "account"),

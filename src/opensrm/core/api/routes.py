@@ -5,6 +5,7 @@ from enum import Enum
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from opensrm.core.api.auth import actor, session_auth
@@ -15,7 +16,15 @@ from opensrm.core.api.schemas import InputSchema, Int
 from opensrm.core.api.tokens import api_token_create, api_token_list, api_token_revoke
 from opensrm.core.models import BaseModel
 from opensrm.core.selectors import recycle_bin
-from opensrm.core.services import record_restore, recycle_bin_models
+from opensrm.core.services import (
+    record_fields,
+    record_purge,
+    record_restore,
+    recycle_bin_batch,
+    recycle_bin_models,
+    recycle_bin_record,
+    restored_summary,
+)
 
 router = Router(tags=["platform"])
 
@@ -86,15 +95,59 @@ def recycle_bin_list(request: HttpRequest, params: Query[BinParams]) -> Any:
     return page
 
 
+class BatchCount(Schema):
+    type: str
+    name: str = Field(..., description="The record type, translated (singular or plural)")
+    count: int
+
+
+class Restored(BinItem):
+    restored: list[BatchCount] = Field(..., description="Every record that came back, by type")
+    detail: str = Field(..., description="What came back, in words")
+
+
+class BinRecord(BinItem):
+    fields: dict[str, str | None] = Field(..., description="The record's values, as shown")
+    batch: list[BatchCount] = Field(..., description="What a restore would bring back, by type")
+
+
+def _counts(counts: dict[type[BaseModel], int]) -> list[dict[str, Any]]:
+    out = []
+    for model, count in counts.items():
+        meta = model._meta
+        name = meta.verbose_name if count == 1 else meta.verbose_name_plural
+        out.append({"type": _type_name(model), "name": str(name), "count": count})
+    return out
+
+
+@router.get(
+    "/recycle-bin/{type}/{id}",
+    response={200: BinRecord, 401: Problem, 404: Problem},
+    operation_id="recycle_bin_read",
+    summary="One deleted record, read-only, with what a restore would bring back",
+)
+def recycle_bin_read(request: HttpRequest, type: RecordType, id: int) -> Any:  # type: ignore[valid-type]
+    model, label = BIN_MODELS[type.value]
+    obj = recycle_bin_record(model=model, pk=id, actor=actor(request))
+    shown = model.all_objects.filter(pk=obj.pk).values_list(label, flat=True).first()
+    return {
+        **_item(type.value, obj),
+        "label": str(shown),
+        "fields": {name: value for name, _verbose, value in record_fields(obj)},
+        "batch": _counts(recycle_bin_batch(record=obj)),
+    }
+
+
 @router.post(
     "/recycle-bin/{type}/{id}/restore",
-    response={200: BinItem, **ERR_WRITE},
+    response={200: Restored, **ERR_WRITE},
     operation_id="recycle_bin_restore",
-    summary="Bring a record back, with what was deleted with it",
+    summary="Bring a record back, with everything deleted with it (all or nothing)",
 )
 def recycle_bin_restore(request: HttpRequest, type: RecordType, id: int) -> Any:  # type: ignore[valid-type]
     model, label = BIN_MODELS[type.value]
-    obj = record_restore(model=model, pk=id, actor=actor(request))
+    result = record_restore(model=model, pk=id, actor=actor(request))
+    obj = result.record
     shown = model.objects.filter(pk=obj.pk).values_list(label, flat=True).first()
     return {
         "type": type.value,
@@ -103,7 +156,21 @@ def recycle_bin_restore(request: HttpRequest, type: RecordType, id: int) -> Any:
         "deleted_at": None,
         "deleted_by_id": None,
         "version": obj.version,
+        "restored": _counts(result.counts),
+        "detail": _("Restored: %(what)s.") % {"what": restored_summary(result.counts)},
     }
+
+
+@router.delete(
+    "/recycle-bin/{type}/{id}",
+    response={204: None, **ERR_WRITE},
+    operation_id="recycle_bin_purge",
+    summary="Delete a record from the recycle bin permanently, with its batch (administrators)",
+)
+def recycle_bin_purge(request: HttpRequest, type: RecordType, id: int) -> Any:  # type: ignore[valid-type]
+    model, _label = BIN_MODELS[type.value]
+    record_purge(model=model, pk=id, actor=actor(request))
+    return Status(204, None)
 
 
 # --- API tokens -----------------------------------------------------------------------------
