@@ -1,0 +1,89 @@
+"""The product walked as its users walk it: every role in both languages, in Chromium.
+
+Each test seeds a small company, signs in as one role in one language and crawls every link,
+filter and form it is shown (bounded by route pattern, see ``crawl_support``). It fails with the
+list of findings: 5xx, broken links, console and page errors, links a viewer is shown but
+refused, text in the other language.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.crawl_support import Crawl, Vocabulary, report, seed_company
+
+pytestmark = pytest.mark.e2e
+
+# role -> the seeded user who has it (tests.factories.make_org)
+USERS = {"admin": "admin", "sales_ops": "ops", "manager": "manager_a", "rep": "rep_a", "viewer": "viewer"}
+LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
+# (route pattern, status) a role is refused on purpose although the page links it; each says why.
+DELIBERATE: dict[str, set[tuple[str, int]]] = {}
+
+
+def _signed_in(browser, base_url: str, username: str, language: str):
+    from opensrm.people.models import User
+
+    # The language follows the user's setting.
+    User.objects.filter(username=username).update(language=language)
+    context = browser.new_context(locale=LOCALES[language], viewport={"width": 1366, "height": 900}, base_url=base_url)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.set_default_navigation_timeout(45_000)
+    page.goto("/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return context, page
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+@pytest.mark.parametrize("role", list(USERS))
+def test_crawl(role, language, chromium_browser, live_server, transactional_db):
+    seed_company()
+    context, page = _signed_in(chromium_browser, live_server.url, USERS[role], language)
+    crawl = Crawl(page, live_server.url, role, language, Vocabulary.from_database(), DELIBERATE.get(role, set()))
+    try:
+        findings = crawl.run()
+    finally:
+        context.close()
+    assert crawl.pages > 20, f"the crawl reached only {crawl.pages} pages"
+    assert not findings, f"{len(findings)} findings over {crawl.pages} pages:\n" + report(findings)
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_allocation_draft_from_the_form_defaults_solves_and_its_pages_crawl(
+    language, chromium_browser, live_server, transactional_db
+):
+    from opensrm.territories.models import AllocationScenario, ScenarioStatus
+
+    seed_company()
+    context, page = _signed_in(chromium_browser, live_server.url, "ops", language)
+    crawl = Crawl(page, live_server.url, "sales_ops", language, Vocabulary.from_database(), set())
+    try:
+        before = set(AllocationScenario.objects.values_list("pk", flat=True))
+        page.goto("/allocation/new/")
+        if not page.input_value("#id_name"):
+            page.fill("#id_name", "Defaults" if language == "en" else "默认参数")
+            crawl.vocab.add(page.input_value("#id_name"))
+        page.click("#scenario-form button[type=submit]")
+        page.wait_for_url("**/allocation/*/")
+        scenario = AllocationScenario.objects.exclude(pk__in=before).get()
+        assert scenario.status == ScenarioStatus.DRAFT
+        page.click("#solve-button")
+        page.wait_for_selector(
+            "#scenario-status[data-status=solved], #scenario-status[data-status=failed]", timeout=60_000
+        )
+        scenario.refresh_from_db()
+        assert (scenario.status, scenario.result_status) in {
+            (ScenarioStatus.SOLVED, "optimal"),
+            (ScenarioStatus.SOLVED, "feasible"),
+        }, f"{scenario.status} {scenario.result_status}: {scenario.progress_message}"
+        findings = crawl.run(
+            start=[f"/allocation/{scenario.pk}/", "/allocation/", "/allocation/new/"], scope="/allocation/"
+        )
+    finally:
+        context.close()
+    assert not findings, f"{len(findings)} findings over {crawl.pages} pages:\n" + report(findings)
