@@ -18,7 +18,8 @@ PASSWORD = "pw-Strong-123"
 
 
 def client_for(user) -> Client:
-    c = Client()
+    """Signed in, reading the pages in English (the assertions use the English texts)."""
+    c = Client(headers={"Accept-Language": "en"})
     assert c.login(username=user.username, password=PASSWORD)
     return c
 

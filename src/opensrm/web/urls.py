@@ -14,6 +14,7 @@ from opensrm.web.views import (
     recycle,
     saved_views,
     search,
+    settings,
 )
 
 app_name = "web"
@@ -40,8 +41,6 @@ urlpatterns = [
     path("recycle-bin/<str:kind>/<int:pk>/restore/", recycle.restore, name="restore"),
     path("recycle-bin/<str:kind>/<int:pk>/", recycle.recycle_detail, name="recycle_detail"),
     path("recycle-bin/<str:kind>/<int:pk>/purge/", recycle.purge, name="purge"),
-    path("recycle-bin/<str:kind>/<int:pk>/", recycle.recycle_detail, name="recycle_detail"),
-    path("recycle-bin/<str:kind>/<int:pk>/purge/", recycle.purge, name="purge"),
     path("views/<str:page>/", saved_views.saved_view_add, name="saved_view_add"),
     path("views/<str:page>/<int:pk>/delete/", saved_views.saved_view_remove, name="saved_view_delete"),
     *crud("accounts", accounts, "account"),
@@ -65,6 +64,13 @@ urlpatterns = [
         catalog.pricelist_item_remove,
         name="pricelist_item_remove",
     ),
+    path("settings/people/", settings.user_list, name="settings_users"),
+    path("settings/people/invite/", settings.user_invite, name="settings_invite"),
+    path("settings/people/<int:pk>/", settings.user_edit, name="settings_user"),
+    path("settings/people/<int:pk>/invite/", settings.user_reinvite, name="settings_reinvite"),
+    path("settings/teams/", settings.team_list, name="settings_teams"),
+    path("settings/teams/new/", settings.team_edit, name="settings_team_create"),
+    path("settings/teams/<int:pk>/", settings.team_edit, name="settings_team"),
     path("orders/", catalog.order_list, name="order_list"),
     path("orders/<int:pk>/", catalog.order_detail, name="order_detail"),
     path("orders/<int:pk>/cancel/", catalog.order_cancel_page, name="order_cancel"),
