@@ -171,3 +171,38 @@ def test_plugins_add_their_commands(tmp_path, monkeypatch):
     assert result.output.strip() == "hello OpenSRM"
     sys.modules.pop("opensrm_plugin_probe.cli", None)
     sys.modules.pop("opensrm_plugin_probe", None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "absent"), [("en", "Unknown size", "未知"), ("zh-hans", "未知", "Unknown")]
+)
+def test_lang_chooses_the_language_of_the_output(lang, expected, absent, monkeypatch):
+    from django.utils import translation
+
+    monkeypatch.setenv("OPENSRM_LANGUAGE", "zh-hans" if lang == "en" else "en")  # --lang wins
+    try:
+        result = runner.invoke(app, ["--lang", lang, "demo", "--size", "bogus", "--no-serve"])
+    finally:
+        translation.activate("en")
+    assert result.exit_code == 1
+    assert expected in result.output and absent not in result.output
+
+
+def test_an_unknown_lang_is_refused():
+    result = runner.invoke(app, ["--lang", "fr", "demo", "--size", "bogus"])
+    assert result.exit_code == 2 and "--lang" in result.output
+
+
+def test_the_solver_banner_is_not_printed():
+    import subprocess
+
+    code = "from opensrm.cli import setup_django; setup_django(); import highspy; highspy.Highs(); print('ok')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "ok" and "HiGHS" not in out.stdout
+
+
+@pytest.mark.django_db
+def test_load_progress_does_not_count_history_rows_as_rows():
+    result = runner.invoke(app, TINY)
+    assert result.exit_code == 0, result.output
+    assert "120/120" not in result.output  # 60 accounts, each with a history row

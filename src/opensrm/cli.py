@@ -22,9 +22,9 @@ import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -52,6 +52,54 @@ def setup_django() -> None:
         import django
 
         django.setup()
+        _silence_solver_banner()
+    from django.utils import translation
+
+    # Outside a request nothing activates a language (so the configured one speaks): --lang and
+    # OPENSRM_LANGUAGE choose another for this command.
+    if lang := os.environ.get("OPENSRM_LANGUAGE"):
+        translation.activate(lang)
+
+
+def _silence_solver_banner() -> None:
+    """HiGHS prints a banner on stdout when the first solver instance of a process is made; make
+    that first instance with stdout closed, so command output stays the command's."""
+    try:
+        import highspy
+    except ImportError:  # pragma: no cover - the engine's dependency
+        return
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured stdout: nothing reaches a terminal
+        highspy.Highs()  # type: ignore[no-untyped-call]
+        return
+    sys.stdout.flush()
+    saved, devnull = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+LANGUAGES = ("zh-hans", "en")
+
+
+@app.callback()
+def main_options(
+    lang: str = typer.Option(
+        "",
+        "--lang",
+        help="Language of the output: zh-hans or en (default: OPENSRM_LANGUAGE, else the configured language).",
+    ),
+) -> None:
+    """OpenSRM: sales resource management."""
+    if lang:
+        if lang.lower() not in LANGUAGES:
+            raise typer.BadParameter(f"choose one of {', '.join(LANGUAGES)}", param_hint="--lang")
+        os.environ["OPENSRM_LANGUAGE"] = lang.lower()
 
 
 def _(message: str) -> str:
@@ -140,7 +188,9 @@ def build_demo_data(*, accounts: int, reps: int, years: int, seed: int, as_of: d
         SpinnerColumn(),
         TextColumn("{task.description:<22}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        # Loading writes each row and its history row: a count would read double the table's rows,
+        # so the bars show how far along they are and the summary below gives the rows.
+        TaskProgressColumn(),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=False) as progress:

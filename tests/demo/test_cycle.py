@@ -35,5 +35,8 @@ def test_steps_run_when_installed_and_are_listed_otherwise(tmp_path, monkeypatch
     ran = cycle.run_planning_cycle(console)
     assert ran == ["Probe step"]
     assert sys.modules["cycle_probe"].calls == [console]
-    assert "not available yet" in out.getvalue()
+    text = out.getvalue()
+    # only steps that exist are rows; the missing ones are named once as planned, not as failures
+    assert "not available yet" not in text
+    assert "Planned for a later version" in text and "Missing module" in text.split("Planned")[1]
     sys.modules.pop("cycle_probe", None)

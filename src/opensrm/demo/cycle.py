@@ -2,7 +2,7 @@
 
 Each step names a function ``module:function`` taking the keyword argument ``console`` (a
 Rich console to report on). A step runs when its module is installed and defines the
-function; otherwise it is listed as not available yet. Planning apps add their step by
+function; otherwise it is named, after the table, as planned for a later version. Planning apps add their step by
 providing that function; the order below is the order of a real planning cycle.
 """
 
@@ -48,12 +48,15 @@ def run_planning_cycle(console: Console) -> list[str]:
     table.add_column(_("Step"))
     table.add_column(_("Status"))
     ran: list[str] = []
+    planned: list[str] = []
     for title, step in available_steps():
         if step is None:
-            table.add_row(title, _("not available yet"))
+            planned.append(title)  # listed below, not as a row that reads like a failed step
             continue
         step(console=console)
         ran.append(title)
         table.add_row(title, _("done"))
     console.print(table)
+    if planned:
+        console.print(_("Planned for a later version, not in this one: %(steps)s.") % {"steps": "; ".join(planned)})
     return ran

@@ -19,14 +19,9 @@ app = typer.Typer(
 
 
 def _setup() -> None:
-    import os
+    from opensrm.cli import setup_django
 
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opensrm.config.settings")
-        django.setup()
+    setup_django()
 
 
 def _default_actor(username: str | None) -> Any:
@@ -78,22 +73,24 @@ def summary_table(scenario: Any) -> Table:
 
     compare = selectors.assignment_plan_compare(scenario=scenario)
     table = Table(title=scenario.name, show_header=False)
+    table.add_column(overflow="fold")
+    table.add_column(overflow="fold")  # long messages wrap instead of being cut off
 
     def fmt(value: Any, pattern: str = "{:.2f}") -> str:
         return "—" if value is None else pattern.format(value)
 
     rows = [
-        (_("Status"), f"{scenario.get_status_display()} ({scenario.result_status or '—'})"),
-        (_("Objective"), fmt(scenario.objective)),
-        (_("Bound"), fmt(scenario.bound)),
-        (_("Gap"), fmt(scenario.gap, "{:.4%}")),
-        (_("Moves"), fmt(scenario.moves, "{}")),
-        (_("Cap on moves"), fmt((scenario.parameters or {}).get("max_moves"), "{}")),
+        (_("Status"), f"{scenario.get_status_display()} ({engine_text.status_label(scenario.result_status) or '—'})"),
+        (_("Objective"), fmt(scenario.objective, "{:,.2f}")),
+        (_("Bound"), fmt(scenario.bound, "{:,.2f}")),
+        (_("Gap"), fmt(scenario.gap, "{:.2%}")),
+        (_("Moves"), fmt(scenario.moves, "{:,}")),
+        (_("Cap on moves"), fmt((scenario.parameters or {}).get("max_moves"), "{:,}")),
         (_("Balance before (± of mean potential)"), fmt(compare["potential_spread_before"], "{:.1%}")),
         (_("Balance after (± of mean potential)"), fmt(compare["potential_spread_after"], "{:.1%}")),
         (
             _("Travel before / after (km)"),
-            f"{compare['travel_km_before']:.0f} / {compare['travel_km_after']:.0f}",
+            f"{compare['travel_km_before']:,.0f} / {compare['travel_km_after']:,.0f}",
         ),
         (_("Seconds"), fmt(scenario.seconds)),
     ]
@@ -102,7 +99,8 @@ def summary_table(scenario: Any) -> Table:
     if scenario.infeasibility:
         shown = engine_text.infeasibility_display(scenario.infeasibility) or {}
         table.add_row(_("Why infeasible"), str(shown.get("headline", "")))
-        table.add_row(_("Engine details"), str(scenario.infeasibility.get("message", "")))
+        for hint in shown.get("hints") or []:
+            table.add_row(_("What to relax"), hint)
     elif scenario.message:
         table.add_row(_("Message"), engine_text.message_summary(scenario.message) or scenario.message)
     return table
@@ -150,13 +148,13 @@ def alignment_summary_table(scenario: Any) -> Table:
         (_("Status"), f"{scenario.get_status_display()} ({scenario.result_status or '—'})"),
         (_("Objective"), fmt(scenario.objective)),
         (_("Bound"), fmt(scenario.bound)),
-        (_("Gap"), fmt(scenario.gap, "{:.4%}")),
+        (_("Gap"), fmt(scenario.gap, "{:.2%}")),
         (_("Territories"), fmt(data.get("p"), "{}")),
         (_("Units"), fmt(data.get("units"), "{}")),
         (_("Balanced"), yes_no(data.get("balanced")) if data else "—"),
         (_("Contiguous"), yes_no(data.get("contiguous"))),
         (_("Largest deviation from the mean"), fmt(data.get("spread_after"), "{:.1%}")),
-        (_("Accounts that change territory"), fmt(scenario.moves, "{}")),
+        (_("Accounts that change territory"), fmt(scenario.moves, "{:,}")),
         (_("Seconds"), fmt(scenario.seconds)),
     ]
     for label, value in rows:

@@ -143,7 +143,7 @@ def solve_plan(
         return outcome
     diagnosis = _diagnosis(_engine.diagnose_infeasibility(problem), m)
     if diagnosis is not None:
-        return _no_plan(n, distance, diagnosis)
+        return with_relaxation(inp, _no_plan(n, distance, diagnosis), time_limit=time_limit)
     report(0.15, _("solving"))
     result = _engine.solve(problem, time_limit=time_limit, seed=seed)
     outcome = _outcome(result, distance, m)
@@ -153,8 +153,38 @@ def solve_plan(
     report(0.85, _("explaining"))
     if outcome.status in ("optimal", "feasible"):
         outcome = replace(outcome, explanations=explain(inp, problem, result))
+    else:
+        outcome = with_relaxation(inp, outcome, time_limit=time_limit)
     report(1.0, _("done"))
     return outcome
+
+
+RELAX_SECONDS = 20.0
+
+
+def with_relaxation(inp: AllocationInput, outcome: PlanOutcome, *, time_limit: float) -> PlanOutcome:
+    """A plan that failed on the balance band or the moves cap, with how far each must be relaxed
+    for a plan to exist (computed on the exact model, so only for problems it can take)."""
+    from opensrm.territories import engine_fallback
+
+    m, n = inp.shape
+    family = (outcome.infeasibility or {}).get("constraint", "balance")
+    if m * n > EXACT_LIMIT or family not in ("balance", "moves", "combined"):
+        return outcome
+    if inp.tolerance is None and inp.max_moves is None:
+        return outcome
+    relax = engine_fallback.relaxation(inp, time_limit=min(RELAX_SECONDS, max(2.0, time_limit / 2)))
+    if not relax:
+        return outcome
+    relax["asked_tolerance"], relax["asked_max_moves"] = inp.tolerance, inp.max_moves
+    found = outcome.infeasibility or {
+        "constraint": "balance" if inp.max_moves is None else "combined",
+        "message": outcome.message,
+        "details": [],
+        "reps": [],
+        "accounts": [],
+    }
+    return replace(outcome, infeasibility={**found, "relax": relax})
 
 
 # When the engine finds no plan in time, a problem this small (reps × accounts) gets one more try

@@ -67,6 +67,90 @@ def infeasibility(inp: AllocationInput) -> dict[str, Any]:
     }
 
 
+# --- what to relax, and by how much ---------------------------------------------------------------
+def relaxation(inp: AllocationInput, *, time_limit: float) -> dict[str, Any]:
+    """The least widening of the balance band (at the moves cap) and the fewest moves (within the
+    band) for which a plan exists, each found by a MIP that minimises it over capacity, skills and
+    locks. Each value belongs to a plan HiGHS found, so it is enough; ``exact`` says HiGHS also
+    proved it is the least. Keys are left out when no such plan was found in ``time_limit``."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_matrix, hstack, lil_matrix
+
+    m, n = inp.shape
+    out: dict[str, Any] = {}
+    if m < 1 or n < 1:
+        return out
+    assignable = inp.eligible.any(axis=0)
+    lower = np.zeros(m * n)
+    for j in np.nonzero(inp.locked & (inp.current >= 0))[0]:
+        lower[inp.current[j] * n + j] = 1.0
+    upper = inp.eligible.reshape(-1).astype(float)
+    each = lil_matrix((n, m * n))
+    cap = lil_matrix((m, m * n))
+    pot = lil_matrix((m, m * n))
+    for i in range(m):
+        each[np.arange(n), i * n + np.arange(n)] = 1.0
+        cap[i, i * n : (i + 1) * n] = inp.workload
+        pot[i, i * n : (i + 1) * n] = inp.potential
+    owned = np.nonzero(inp.current >= 0)[0]
+    stay = lil_matrix((1, m * n))
+    stay[0, inp.current[owned] * n + owned] = 1.0
+    base = [
+        LinearConstraint(csr_matrix(each), assignable.astype(float), assignable.astype(float)),
+        LinearConstraint(csr_matrix(cap), np.full(m, -np.inf), inp.capacity),
+    ]
+    finite = np.isfinite(inp.max_accounts)
+    if finite.any():
+        count = lil_matrix((m, m * n))
+        for i in np.nonzero(finite)[0]:
+            count[i, i * n : (i + 1) * n] = 1.0
+        base.append(LinearConstraint(csr_matrix(count)[np.nonzero(finite)[0]], -np.inf, inp.max_accounts[finite]))
+    mean = float(inp.potential[assignable].sum()) / m
+    options = {"time_limit": max(1.0, float(time_limit)), "mip_rel_gap": 1e-4, "disp": False}
+
+    if mean > 0 and m > 1:
+        # Variables x (m·n) and the band t: mean·(1 − t) ≤ potential of rep i ≤ mean·(1 + t).
+        tcol = np.full((m, 1), -mean)
+        rows = [
+            LinearConstraint(hstack([a.A, np.zeros((a.A.shape[0], 1))]).tocsr(), a.lb, a.ub) for a in base
+        ]
+        rows.append(LinearConstraint(hstack([csr_matrix(pot), tcol]).tocsr(), -np.inf, np.full(m, mean)))
+        rows.append(LinearConstraint(hstack([csr_matrix(pot), -tcol]).tocsr(), np.full(m, mean), np.inf))
+        if inp.max_moves is not None and owned.size:
+            rows.append(
+                LinearConstraint(
+                    hstack([csr_matrix(stay), np.zeros((1, 1))]).tocsr(), owned.size - inp.max_moves, np.inf
+                )
+            )
+        c = np.zeros(m * n + 1)
+        c[-1] = 1.0
+        res = milp(
+            c,
+            constraints=rows,
+            integrality=np.r_[np.ones(m * n), 0],
+            bounds=Bounds(np.r_[lower, 0.0], np.r_[upper, np.inf]),
+            options=options,
+        )
+        if res.x is not None:
+            out["tolerance"] = float(res.x[-1])
+            out["tolerance_exact"] = res.status == 0
+    if inp.max_moves is not None and owned.size:
+        rows = list(base)
+        if inp.tolerance is not None and m > 1:
+            rows.append(
+                LinearConstraint(
+                    csr_matrix(pot), np.full(m, mean * (1 - inp.tolerance)), np.full(m, mean * (1 + inp.tolerance))
+                )
+            )
+        c = -stay.toarray().ravel()  # the most accounts kept: the fewest moves
+        res = milp(c, constraints=rows, integrality=np.ones(m * n), bounds=Bounds(lower, upper), options=options)
+        if res.x is not None:
+            kept = round(float(stay.toarray().ravel() @ np.round(res.x)))
+            out["max_moves"] = int(owned.size - kept)
+            out["max_moves_exact"] = res.status == 0
+    return out
+
+
 # --- the fallback exact solver (HiGHS through scipy) -----------------------------------------
 def solve(inp: AllocationInput, cost: FloatArray, distance: FloatArray, *, time_limit: float) -> PlanOutcome:
     from scipy.optimize import Bounds, LinearConstraint, milp

@@ -7,6 +7,7 @@ in one language reads right in another); the raw engine text is kept and shown o
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -51,7 +52,7 @@ def message_summary(text: str) -> str:
             "scope": bound_scope_label(match.group(2)),
         }
     if text.startswith("exact model after: "):
-        return _("The engine found no plan in time; the exact model found this one.")
+        return _("Plan found by the exact model (the engine's quick search had run out of time).")
     if text.startswith("no feasible plan found within the time limit"):
         summary = _("No feasible plan was found within the time limit.")
         if match := _MOVES_USED.search(text):
@@ -111,4 +112,38 @@ def infeasibility_display(data: dict[str, Any] | None) -> dict[str, Any] | None:
     """The stored diagnosis with a translated headline; engine lines stay as details."""
     if not data:
         return None
-    return {**data, "headline": constraint_label(str(data.get("constraint", "combined")))}
+    return {
+        **data,
+        "headline": constraint_label(str(data.get("constraint", "combined"))),
+        "hints": relaxation_hints(data.get("relax") or {}),
+    }
+
+
+def relaxation_hints(relax: dict[str, Any]) -> list[str]:
+    """What to relax and by how much, from the computed relaxation (see engine_fallback.relaxation)."""
+    from django.utils.formats import number_format
+
+    hints: list[str] = []
+    asked_tol, asked_cap = relax.get("asked_tolerance"), relax.get("asked_max_moves")
+    band = relax.get("tolerance")
+    if band is not None:
+        # Whole per cent, rounded up: the plan found lies within the rounded band.
+        percent = math.ceil(round(band * 100, 6))
+        if asked_tol is None or percent > asked_tol * 100 + 1e-9:
+            text = (
+                _("Widen the balance band to ±%(pct)s %% (a plan exists there with the same cap on moves).")
+                if asked_cap is not None
+                else _("Widen the balance band to ±%(pct)s %% (a plan exists there).")
+            )
+            hints.append(text % {"pct": percent})
+        else:
+            hints.append(_("A plan exists with these settings but was not found in time: allow more seconds."))
+    cap = relax.get("max_moves")
+    if cap is not None and asked_cap is not None and cap > asked_cap:
+        text = (
+            _("Allow at least %(n)s moves (fewer cannot keep the balance band).")
+            if relax.get("max_moves_exact")
+            else _("Allow %(n)s moves (a plan exists there with the same balance band).")
+        )
+        hints.append(text % {"n": number_format(cap, force_grouping=True)})
+    return hints

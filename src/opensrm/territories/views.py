@@ -114,7 +114,14 @@ class ScenarioForm(forms.Form):
         help_text=gettext_lazy("One per line: territory number or code = city, e.g. “T1 = Shanghai”."),
     )
     COMMON = ("name", "kind", "scope_team", "scope_territory", "time_limit", "seed")
-    ASSIGNMENT = ("tolerance", "max_moves", "keep_owner_eligible", "weight_distance", "weight_skill", "weight_continuity")
+    ASSIGNMENT = (
+        "tolerance",
+        "max_moves",
+        "keep_owner_eligible",
+        "weight_distance",
+        "weight_skill",
+        "weight_continuity",
+    )
     TERRITORY = ("territories", "territory_tolerance", "unit_level", "contiguity", "locked_units", "pinned_centres")
 
     def groups(self) -> list[tuple[Any, list[Any]]]:
@@ -207,6 +214,10 @@ def _get(request: HttpRequest, pk: int) -> AllocationScenario:
     return scenario
 
 
+def _pct(share: float | None) -> float | None:
+    return None if share is None else share * 100
+
+
 def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [(_("Allocation"), reverse("territories:scenario_list")), *extra]
 
@@ -259,6 +270,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if scenario.kind == ScenarioKind.TERRITORY:
         return _alignment_detail(request, scenario, can_plan)
     compare = selectors.assignment_plan_compare(scenario=scenario)
+    # Only people who can carry accounts: a manager in scope without capacity or accounts is no row.
+    compare["reps"] = [r for r in compare["reps"] if r.capacity_hours > 0 or r.accounts_before or r.accounts_after]
     lines = selectors.scenario_lines(scenario=scenario, moved_only=True).order_by("id")[:LINES_SHOWN]
     return render(
         request,
@@ -269,6 +282,11 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result_label": engine_text.status_label(scenario.result_status),
             "message_summary": engine_text.message_summary(scenario.message),
             "infeasibility": engine_text.infeasibility_display(scenario.infeasibility),
+            "gap_pct": _pct(scenario.gap),
+            "spread_before_pct": _pct(compare["potential_spread_before"]),
+            "spread_after_pct": _pct(compare["potential_spread_after"]),
+            "apply_accounts": compare["moves"],
+            "apply_reps": sum(1 for r in compare["reps"] if r.moves_in or r.moves_out),
             "lines": lines,
             "lines_shown": LINES_SHOWN,
             "map": selectors.scenario_map_data(scenario=scenario),
@@ -306,6 +324,8 @@ def _alignment_detail(request: HttpRequest, scenario: AllocationScenario, can_pl
         {
             "scenario": scenario,
             "compare": {"moves": scenario.moves or 0},
+            "gap_pct": _pct(scenario.gap),
+            "apply_accounts": scenario.moves or 0,
             "alignment": alignment_selectors.alignment_compare(scenario=scenario),
             "result_label": engine_text.status_label(scenario.result_status),
             "message_summary": engine_text.message_summary(scenario.message),
