@@ -40,7 +40,8 @@ def team_a_account_with_a_team_b_contact(org, pipeline):
     )
     opp = make_opportunity(account, org.rep_a, pipeline)
     for i in range(3):
-        record_create(model=Activity, actor=org.rep_a, data={"account": account, "opportunity": opp, "subject": f"A{i}"})
+        data = {"account": account, "opportunity": opp, "subject": f"A{i}"}
+        record_create(model=Activity, actor=org.rep_a, data=data)
     record_delete(instance=Account.objects.get(pk=account.pk), actor=org.ops, expected_version=None)
     return account, contact
 
@@ -58,7 +59,7 @@ def test_restoring_an_own_child_of_another_teams_account_is_not_found_and_change
 
 
 def test_the_owner_of_the_whole_batch_may_restore_it(org, team_a_account_with_a_team_b_contact):
-    account, contact = team_a_account_with_a_team_b_contact
+    _account, contact = team_a_account_with_a_team_b_contact
     # rep_a sees the contact through the account, so every record of the batch is theirs to write.
     result = record_restore(model=Contact, pk=contact.pk, actor=org.rep_a)
     assert result.record.pk == contact.pk

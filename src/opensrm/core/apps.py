@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "opensrm.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from opensrm.core import security
+
+        security.connect()

@@ -1,24 +1,24 @@
 """Admin for CRM records.
 
-Writes from the admin are recorded in history with the admin user (SimpleHistoryAdmin +
-HistoryRequestMiddleware). Deleting from the admin goes through the same service as every
-other path: the record and its children move to the recycle bin, they are not erased.
+Every write from the admin goes through the record services (see ``opensrm.core.admin``):
+history names the admin, the version is bumped, a delete moves the record and its children
+to the recycle bin.
 """
 
 from django.contrib import admin
 
-from opensrm.core.admin import LiveAdmin
+from opensrm.core.admin import ServiceAdmin
 from opensrm.crm import models as m
 
 
 @admin.register(m.Territory)
-class TerritoryAdmin(LiveAdmin):
+class TerritoryAdmin(ServiceAdmin):
     list_display = ("code", "name", "parent", "owner", "deleted_at")
     search_fields = ("code", "name")
 
 
 @admin.register(m.Account)
-class AccountAdmin(LiveAdmin):
+class AccountAdmin(ServiceAdmin):
     list_display = ("name", "industry", "city", "status", "tier", "owner", "deleted_at")
     list_filter = ("status", "tier", "industry")
     search_fields = ("name", "city")
@@ -26,14 +26,14 @@ class AccountAdmin(LiveAdmin):
 
 
 @admin.register(m.Contact)
-class ContactAdmin(LiveAdmin):
+class ContactAdmin(ServiceAdmin):
     list_display = ("name", "account", "title", "email", "owner")
     search_fields = ("name", "email")
     raw_id_fields = ("account", "owner", "deleted_by")
 
 
 @admin.register(m.Lead)
-class LeadAdmin(LiveAdmin):
+class LeadAdmin(ServiceAdmin):
     list_display = ("name", "company", "status", "owner")
     list_filter = ("status",)
     search_fields = ("name", "company")
@@ -46,13 +46,13 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(m.Pipeline)
-class PipelineAdmin(LiveAdmin):
+class PipelineAdmin(ServiceAdmin):
     list_display = ("name", "is_default")
     inlines = [StageInline]
 
 
 @admin.register(m.Opportunity)
-class OpportunityAdmin(LiveAdmin):
+class OpportunityAdmin(ServiceAdmin):
     list_display = ("name", "account", "stage", "amount", "currency", "expected_close_date", "owner")
     list_filter = ("stage",)
     search_fields = ("name",)
@@ -60,14 +60,14 @@ class OpportunityAdmin(LiveAdmin):
 
 
 @admin.register(m.Activity)
-class ActivityAdmin(LiveAdmin):
+class ActivityAdmin(ServiceAdmin):
     list_display = ("subject", "kind", "account", "owner", "due_at", "done_at")
     list_filter = ("kind",)
     raw_id_fields = ("account", "contact", "opportunity", "lead", "owner", "deleted_by")
 
 
 @admin.register(m.Product)
-class ProductAdmin(LiveAdmin):
+class ProductAdmin(ServiceAdmin):
     list_display = ("code", "name", "product_line", "unit_price", "active")
     search_fields = ("code", "name")
 
@@ -79,7 +79,7 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(m.Order)
-class OrderAdmin(LiveAdmin):
+class OrderAdmin(ServiceAdmin):
     list_display = ("number", "account", "status", "order_date", "total", "currency")
     list_filter = ("status",)
     raw_id_fields = ("account", "opportunity", "owner", "deleted_by")

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from opensrm.core.admin import LiveAdmin
+from opensrm.core.admin import ServiceAdmin, ServiceAdminMixin
 from opensrm.people.models import RepProfile, Team, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(ServiceAdminMixin, BaseUserAdmin, SimpleHistoryAdmin):
+    # Stamps the system keeps (a sign-in sets last_login): shown, never edited.
+    readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "display_name", "role", "team", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
@@ -17,12 +19,12 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(LiveAdmin):
+class TeamAdmin(ServiceAdmin):
     list_display = ("name", "parent", "manager", "path")
     search_fields = ("name",)
 
 
 @admin.register(RepProfile)
-class RepProfileAdmin(LiveAdmin):
+class RepProfileAdmin(ServiceAdmin):
     list_display = ("user", "home_city", "weekly_capacity_hours", "max_accounts")
     search_fields = ("user__username", "home_city")

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from opensrm.core.admin import LiveAdmin
+from opensrm.core.admin import LiveAdmin, ServiceAdminMixin
 from opensrm.territories import models as m
 
 
@@ -65,7 +65,7 @@ class RoutingPolicyAdmin(LiveAdmin):
 
 
 @admin.register(m.AllocationNotice)
-class AllocationNoticeAdmin(admin.ModelAdmin):
+class AllocationNoticeAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("scenario", "rep", "event", "email", "sent_at", "error")
     list_filter = ("event",)
     readonly_fields = (
