@@ -209,9 +209,29 @@ class LeadStatus(models.TextChoices):
     DISQUALIFIED = "disqualified", _("Disqualified")
 
 
+class LeadSource(models.TextChoices):
+    """Known lead sources. ``source`` stays free text (imports bring their own); a known code is
+    shown by its translated label, anything else as written."""
+
+    WEBSITE = "website", _("Website")
+    TRADE_SHOW = "trade_show", _("Trade show")
+    REFERRAL = "referral", _("Referral")
+    COLD_CALL = "cold_call", _("Cold call")
+    WECHAT = "wechat", _("WeChat")
+    PARTNER = "partner", _("Partner")
+    ADVERTISING = "advertising", _("Advertising")
+    OTHER = "other", _("Other")
+
+
+def source_label(value: str) -> str:
+    return str(LeadSource(value).label) if value in LeadSource.values else value
+
+
 class Lead(BaseModel):
     visibility_owner = "owner"
     visibility_account = None
+    # Fields whose known values have translated labels (pages show them; the API keeps the codes).
+    value_labels = {"source": LeadSource}
 
     name = models.CharField(_("name"), max_length=120)
     company = models.CharField(_("company"), max_length=200)
@@ -259,9 +279,44 @@ class Lead(BaseModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.company})"
 
+    def get_source_display(self) -> str:
+        return source_label(self.source)
+
+
+def display_name(names: dict[str, str] | None, fallback: str, language: str | None = None) -> str:
+    """The name in ``language`` (default: the active one), else its base language, else ``name``.
+
+    Pipelines and stages are named by each company, so their names cannot live in the gettext
+    catalogue: the record carries one name per language it was given in."""
+    from django.utils.translation import get_language
+
+    lang = (language or get_language() or "").lower()
+    names = names or {}
+    return names.get(lang) or names.get(lang.split("-")[0]) or fallback
+
+
+def validate_names(value: object) -> None:
+    from django.core.exceptions import ValidationError
+
+    codes = [code for code, _label in settings.LANGUAGES]
+    ok = isinstance(value, dict) and all(
+        k in codes and isinstance(v, str) and 0 < len(v) <= 120 for k, v in value.items()
+    )
+    if not ok:
+        raise ValidationError(
+            _("Give one name (1 to 120 characters) per language code: %(codes)s.") % {"codes": ", ".join(codes)},
+            code="invalid_names",
+        )
+
+
+NAMES_HELP = _('Name per language, e.g. {"zh-hans": "赢单", "en": "Won"}; empty: the name above everywhere.')
+
 
 class Pipeline(BaseModel):
     name = models.CharField(_("name"), max_length=120)
+    names = models.JSONField(
+        _("names per language"), default=dict, blank=True, validators=[validate_names], help_text=NAMES_HELP
+    )
     is_default = models.BooleanField(_("default"), default=False)
     history = HistoricalRecords()
 
@@ -270,7 +325,10 @@ class Pipeline(BaseModel):
         verbose_name_plural = _("pipelines")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return display_name(self.names, self.name, language)
 
 
 class ForecastCategory(models.TextChoices):
@@ -286,6 +344,9 @@ class Stage(BaseModel):
         Pipeline, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pipeline")
     )
     name = models.CharField(_("name"), max_length=120)
+    names = models.JSONField(
+        _("names per language"), default=dict, blank=True, validators=[validate_names], help_text=NAMES_HELP
+    )
     order = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"))
     probability = models.PositiveSmallIntegerField(
         _("probability (%)"), validators=[MaxValueValidator(100)], default=10
@@ -306,7 +367,10 @@ class Stage(BaseModel):
         ordering = ["pipeline_id", "order"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return display_name(self.names, self.name, language)
 
     @property
     def is_closed(self) -> bool:
@@ -324,6 +388,7 @@ class Currency(models.TextChoices):
 class Opportunity(BaseModel):
     visibility_owner = "owner"
     visibility_account = "account"
+    value_labels = {"source": LeadSource}
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("account")
@@ -379,6 +444,9 @@ class Opportunity(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_source_display(self) -> str:
+        return source_label(self.source)
 
 
 class StageChange(models.Model):

@@ -131,17 +131,20 @@ PRODUCTS: tuple[tuple[str, str, str, float, int], ...] = (
 )
 
 # --- pipeline -------------------------------------------------------------------------------
-# (name, probability %, forecast category, is_won, is_lost)
+# (name, probability %, forecast category, is_won, is_lost); the name in Chinese, the company's
+# default language, with its English name in STAGE_NAMES_EN: each interface shows one language.
 STAGES: tuple[tuple[str, int, str, bool, bool], ...] = (
-    ("线索确认 Qualify", 10, "pipeline", False, False),
-    ("需求分析 Needs", 25, "pipeline", False, False),
-    ("方案报价 Proposal", 50, "best_case", False, False),
-    ("商务谈判 Negotiation", 75, "commit", False, False),
-    ("赢单 Won", 100, "closed", True, False),
-    ("输单 Lost", 0, "omitted", False, True),
+    ("线索确认", 10, "pipeline", False, False),
+    ("需求分析", 25, "pipeline", False, False),
+    ("方案报价", 50, "best_case", False, False),
+    ("商务谈判", 75, "commit", False, False),
+    ("赢单", 100, "closed", True, False),
+    ("输单", 0, "omitted", False, True),
 )
+STAGE_NAMES_EN = ("Qualify", "Needs analysis", "Proposal", "Negotiation", "Won", "Lost")
 OPEN_STAGES = 4  # the first four stages are open; then Won (index 4) and Lost (index 5)
-PIPELINE_NAME = "标准销售流程 Standard"
+PIPELINE_NAME = "标准销售流程"
+PIPELINE_NAME_EN = "Standard sales process"
 
 LOST_REASONS_ZH = ("价格过高", "选择了竞争对手", "预算不足", "项目延期", "客户无决策", "需求不匹配")
 LOST_REASONS_EN = (
@@ -162,7 +165,8 @@ COMPETITORS = (
     "华拓信息",
     "Kestrel Systems",
 )
-LEAD_SOURCES = ("website", "trade show", "referral", "cold call", "WeChat", "partner", "advertising")
+# Codes of opensrm.crm.models.LeadSource: each interface shows the translated label.
+LEAD_SOURCES = ("website", "trade_show", "referral", "cold_call", "wechat", "partner", "advertising")
 
 # --- seasonality ----------------------------------------------------------------------------
 # Monthly demand factor: quiet around Chinese New Year, a mid-year bump, a strong Q4 as

@@ -122,10 +122,16 @@ def _reference_tables(since: np.datetime64) -> dict[str, dict[str, Any]]:
         "active": [True] * len(C.PRODUCTS),
         **stamps(since, len(C.PRODUCTS)),
     }
-    pipeline = {"name": [C.PIPELINE_NAME], "is_default": [True], **stamps(since, 1)}
+    pipeline = {
+        "name": [C.PIPELINE_NAME],
+        "names": [{"zh-hans": C.PIPELINE_NAME, "en": C.PIPELINE_NAME_EN}],
+        "is_default": [True],
+        **stamps(since, 1),
+    }
     stages = {
         "pipeline_id": [1] * len(C.STAGES),
         "name": [s[0] for s in C.STAGES],
+        "names": [{"zh-hans": s[0], "en": en} for s, en in zip(C.STAGES, C.STAGE_NAMES_EN, strict=True)],
         "order": list(range(1, len(C.STAGES) + 1)),
         "probability": [s[1] for s in C.STAGES],
         "forecast_category": [s[2] for s in C.STAGES],

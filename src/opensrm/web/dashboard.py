@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opensrm.core.visibility import manager_subtree_users, visible
-from opensrm.crm.models import Activity, Opportunity, Order, OrderStatus
+from opensrm.crm.models import Activity, Opportunity, Order, OrderStatus, display_name
 from opensrm.people.models import Role, User
 
 TASK_LIMIT = 15
@@ -138,9 +138,11 @@ def build_dashboard(user: User, *, today: dt.date | None = None) -> Dashboard:
     months = figures["months"]
     current, previous = figures["current"], figures["previous"]
     quarter = (q_start.month - 1) // 3 + 1
+    # The figures are cached for every language; the stage names are chosen per request.
+    stages = [{**s, "name": display_name(s["names"], s["name"])} for s in figures["stages"]]
     return Dashboard(
         team_view=team_view,
-        stages=figures["stages"],
+        stages=stages,
         pipeline_total=sum((s["amount"] for s in figures["stages"]), Decimal("0")),
         tasks=tasks,
         overdue_count=figures["overdue"],
@@ -173,13 +175,18 @@ def _figures(
         visible(user, Opportunity.objects.filter(stage__is_won=False, stage__is_lost=False)), owners
     )
     pipeline_groups = list(
-        open_opps.values("stage_id", "stage__name", "stage__order", "stage__pipeline_id", "owner_id")
+        open_opps.values(
+            "stage_id", "stage__name", "stage__names", "stage__order", "stage__pipeline_id", "owner_id"
+        )
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by()
     )
     by_stage: dict[Any, dict[str, Any]] = {}
     for g in sorted(pipeline_groups, key=lambda g: (g["stage__pipeline_id"], g["stage__order"])):
-        row = by_stage.setdefault(g["stage_id"], {"name": g["stage__name"], "count": 0, "amount": Decimal("0")})
+        row = by_stage.setdefault(
+            g["stage_id"],
+            {"name": g["stage__name"], "names": g["stage__names"], "count": 0, "amount": Decimal("0")},
+        )
         row["count"] += g["count"]
         row["amount"] += g["amount"] or Decimal("0")
 

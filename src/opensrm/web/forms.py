@@ -203,7 +203,7 @@ class OpportunityForm(RecordForm):
             "pipeline_id", "order"
         )
         self.fields["stage"].required = False
-        self.fields["stage"].label_from_instance = lambda s: f"{s.pipeline.name} · {s.name}"
+        self.fields["stage"].label_from_instance = lambda s: f"{s.pipeline} · {s}"
         self.fields["pipeline"].queryset = Pipeline.objects.order_by("-is_default", "name")
         if not self.instance.pk:
             default = Pipeline.objects.filter(is_default=True).first()

@@ -160,6 +160,9 @@ def _choice_labels(model: type[Model], col: Column) -> dict[Any, str] | None:
         field = model._meta.get_field(parts[-1])
     except Exception:
         return None
+    known = getattr(model, "value_labels", {}).get(parts[-1])
+    if known is not None:
+        return {k: str(v) for k, v in known.choices}
     return {k: str(v) for k, v in field.flatchoices} if getattr(field, "choices", None) else None
 
 

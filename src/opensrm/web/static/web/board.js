@@ -1,5 +1,7 @@
 /* Opportunity board: drag a card to another column; the move is an HTMX POST.
-   A refused move (a stale version, a lost deal without a reason) puts the card back and says why. */
+   A drop onto Won asks for confirmation, a drop onto Lost for a reason (in-page dialogs: the CSP
+   allows no inline script and window.confirm cannot be styled or translated). A refused move (a
+   stale version, say) puts the card back and says why. */
 (function () {
   "use strict";
   function ready(fn) {
@@ -18,8 +20,6 @@
   function updateCounts() {
     document.querySelectorAll(".column").forEach(function (col) {
       var cards = col.querySelectorAll(".card");
-      var sum = 0;
-      cards.forEach(function (c) { sum += parseFloat(c.dataset.amount || "0"); });
       var shownCount = col.querySelector("[data-count]");
       var hidden = parseInt(col.dataset.hidden || "0", 10);
       shownCount.textContent = String(cards.length + hidden);
@@ -29,7 +29,10 @@
   ready(function () {
     var board = document.getElementById("board");
     if (!board || !window.Sortable || board.dataset.canWrite !== "true") { return; }
-    var dialog = document.getElementById("lost-dialog");
+    var lostDialog = document.getElementById("lost-dialog");
+    var lostReason = document.getElementById("lost-reason");
+    var lostError = document.getElementById("lost-reason-error");
+    var wonDialog = document.getElementById("won-dialog");
     var pending = null;
 
     function revert(move) {
@@ -38,11 +41,11 @@
       updateCounts();
     }
 
-    function send(move, lostReason) {
+    function send(move, lostReasonText) {
       var card = move.card;
       card.classList.add("moving");
       var values = { stage: move.to.dataset.stage, version: card.dataset.version };
-      if (lostReason) { values.lost_reason = lostReason; }
+      if (lostReasonText) { values.lost_reason = lostReasonText; }
       var handler = function (evt) {
         if (evt.detail.elt !== card) { return; }
         card.removeEventListener("htmx:afterRequest", handler);
@@ -62,18 +65,35 @@
       });
     }
 
+    function showLostError(show) {
+      lostError.hidden = !show;
+      lostReason.setAttribute("aria-invalid", show ? "true" : "false");
+      lostReason.closest(".field").classList.toggle("has-error", show);
+    }
+
     board.querySelectorAll(".cards").forEach(function (list) {
       Sortable.create(list, {
         // Pointer-event mode works the same with a mouse, a tablet and browser automation.
         group: "board", animation: 150, ghostClass: "sortable-ghost", draggable: ".card", forceFallback: true,
+        // Dragging near the board's left or right edge scrolls it, so a column off-screen is reachable.
+        scroll: board, scrollSensitivity: 90, scrollSpeed: 18, bubbleScroll: true,
         onEnd: function (evt) {
           if (evt.from === evt.to) { return; }
           var move = { card: evt.item, from: evt.from, to: evt.to, oldIndex: evt.oldIndex };
           updateCounts();
           if (evt.to.dataset.lost === "true") {
             pending = move;
-            dialog.querySelector("textarea").value = "";
-            dialog.showModal();
+            lostReason.value = "";
+            showLostError(false);
+            lostDialog.showModal();
+          } else if (evt.to.dataset.won === "true") {
+            pending = move;
+            var text = wonDialog.querySelector("[data-won-text]");
+            var name = move.card.querySelector(".name");
+            text.textContent = text.dataset.template
+              .replace("%(name)s", name ? name.textContent : "")
+              .replace("%(stage)s", move.to.dataset.stageName);
+            wonDialog.showModal();
           } else {
             send(move, "");
           }
@@ -81,16 +101,33 @@
       });
     });
 
-    dialog.addEventListener("close", function () {
-      if (!pending) { return; }
-      var move = pending;
-      pending = null;
-      var reason = dialog.querySelector("textarea").value.trim();
-      if (dialog.returnValue === "confirm") {
-        send(move, reason);
-      } else {
-        revert(move);
+    // An empty reason keeps the dialog open and says so beside the field.
+    lostDialog.querySelector("form").addEventListener("submit", function (evt) {
+      var submitter = evt.submitter;
+      if (submitter && submitter.value === "confirm" && !lostReason.value.trim()) {
+        evt.preventDefault();
+        showLostError(true);
+        lostReason.focus();
       }
     });
+    lostReason.addEventListener("input", function () {
+      if (lostReason.value.trim()) { showLostError(false); }
+    });
+
+    function settle(dialog, withReason) {
+      dialog.addEventListener("close", function () {
+        if (!pending) { return; }
+        var move = pending;
+        pending = null;
+        if (dialog.returnValue === "confirm") {
+          send(move, withReason ? lostReason.value.trim() : "");
+        } else {
+          revert(move);
+        }
+        dialog.returnValue = "";
+      });
+    }
+    settle(lostDialog, true);
+    settle(wonDialog, false);
   });
 })();
