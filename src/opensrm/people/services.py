@@ -14,7 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import PermissionDenied, ValidationFailed
-from opensrm.core.services import check_write, record_create, record_update
+from opensrm.core.services import check_write, record_create, record_update, unique_conflicts
 from opensrm.people.models import RepProfile, Role, Team, User
 
 
@@ -103,7 +103,8 @@ def user_create(
     else:
         user.set_unusable_password()
     user._history_user = actor  # type: ignore[attr-defined]
-    user.save()
+    with unique_conflicts(user):
+        user.save()
     return user
 
 
