@@ -93,6 +93,10 @@ def test_a_patch_body_must_be_an_object_of_known_fields(org, ops):
         ("/accounts", {"ordering": "--id"}, "ordering"),
         ("/accounts", {"ordering": "-bogus"}, "ordering"),
         ("/accounts", {"limit": "1.5"}, "limit"),
+        ("/leads", {"source": ["web", "fair"]}, "source"),
+        ("/accounts", {"ordering": ["name", "-id"]}, "ordering"),
+        ("/allocation/scenarios", {"kind": "bogus"}, "kind"),
+        ("/allocation/scenarios", {"status": "bogus"}, "status"),
     ],
 )
 def test_query_parameters_are_typed_strictly(path, params, field, ops):

@@ -17,7 +17,7 @@ from opensrm.core.api.pagination import Page, PageParams, paginate
 from opensrm.crm.models import Lead, Territory
 from opensrm.people.models import Team
 from opensrm.territories import alignment_selectors, selectors, services, tradeoff
-from opensrm.territories.models import AllocationScenario, ScenarioKind
+from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
 from opensrm.territories.schemas import (
     TERRITORY_ONLY,
     LeadRouteOut,
@@ -41,8 +41,8 @@ ERR_WRITE = {**ERR_ACTION, 412: Problem, 428: Problem}
 
 
 class ScenarioListParams(PageParams):
-    status: str | None = None
-    kind: str | None = None
+    status: ScenarioStatus | None = None
+    kind: ScenarioKind | None = None
 
 
 class LineParams(PageParams):

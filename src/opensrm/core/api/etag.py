@@ -64,10 +64,9 @@ def document_versions(schema: dict[str, Any]) -> None:
                         "in": "header",
                         "name": "If-Match",
                         "required": True,
-                        "description": "The record's ETag, as read: the change applies only to that "
-                        "version (412 if it changed since, 428 if the header is missing).",
+                        "description": 'The record\'s ETag as read, such as "3": the change applies only '
+                        "to that version (412 if it changed since, 428 if the header is missing).",
                         "schema": {"type": "string", "pattern": r'^(W/)?"[0-9]{1,18}"$'},
-                        "example": '"3"',
                     }
                 )
             for status in operation.pop(_ETAG_MARK, []):

@@ -26,7 +26,8 @@ def _message() -> str:
 
 
 class NulFreeParser(Parser):
-    """Ninja's parser; a query parameter with NUL in its name or value is a 422 field error."""
+    """Ninja's parser; a query parameter with NUL in its name or value is a 422 field error, and
+    so is a single-valued parameter sent more than once (ninja would silently keep the last)."""
 
     def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> Any:
         bad = [key for key in data if NUL in key or any(NUL in str(v) for v in data.getlist(key))]
@@ -34,6 +35,10 @@ class NulFreeParser(Parser):
             raise ValidationError(
                 [{"loc": ("query", key.replace(NUL, "")), "msg": _message(), "type": "nul"} for key in bad]
             )
+        repeated = [key for key in data if key not in list_fields and len(data.getlist(key)) > 1]
+        if repeated:
+            once = str(_("Send this parameter once."))
+            raise ValidationError([{"loc": ("query", key), "msg": once, "type": "repeated"} for key in repeated])
         return super().parse_querydict(data, list_fields, request)
 
 
