@@ -10,21 +10,34 @@ from opensrm.core.api.schemas import Bool, Date, Id, IdIn, InputSchema, Int, Rec
 from opensrm.crm.models import Currency, ForecastCategory
 from opensrm.crm.schemas.common import Money, Since
 
-
 # --- pipelines and stages -------------------------------------------------------------------
+NAMES_DOC = (
+    'Names per language code, e.g. {"zh-hans": "赢单", "en": "Won"}; a language without one shows `name`. '
+    "Codes: zh-hans, en."
+)
+DISPLAY_DOC = "The name in the caller's language (the user's language, else Accept-Language), else `name`."
+
+
 class StageOut(RecordOut):
     pipeline_id: Id
     name: str
+    names: dict[str, str] = Field(default_factory=dict, description=NAMES_DOC)
+    display_name: str = Field("", description=DISPLAY_DOC)
     order: int
     probability: int
     forecast_category: ForecastCategory
     is_won: bool
     is_lost: bool
 
+    @staticmethod
+    def resolve_display_name(obj: Any) -> str:
+        return str(obj.display_name())
+
 
 class StageIn(InputSchema):
     pipeline_id: IdIn
     name: str = Field(..., min_length=1, max_length=120)
+    names: dict[str, str] = Field(default_factory=dict, description=NAMES_DOC)
     order: Int = Field(..., ge=0, le=1000)
     probability: Int = Field(10, ge=0, le=100)
     forecast_category: ForecastCategory = ForecastCategory.PIPELINE
@@ -34,6 +47,7 @@ class StageIn(InputSchema):
 
 class StagePatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
+    names: dict[str, str] = Field(None, description=NAMES_DOC)  # type: ignore[assignment]
     order: Int = Field(None, ge=0, le=1000)
     probability: Int = Field(None, ge=0, le=100)
     forecast_category: ForecastCategory = None  # type: ignore[assignment]
@@ -48,8 +62,14 @@ class StageFilters(FilterSchema):
 
 class PipelineOut(RecordOut):
     name: str
+    names: dict[str, str] = Field(default_factory=dict, description=NAMES_DOC)
+    display_name: str = Field("", description=DISPLAY_DOC)
     is_default: bool
     stages: list[StageOut]
+
+    @staticmethod
+    def resolve_display_name(obj: Any) -> str:
+        return str(obj.display_name())
 
     @staticmethod
     def resolve_stages(obj: Any) -> list[Any]:
@@ -58,11 +78,13 @@ class PipelineOut(RecordOut):
 
 class PipelineIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
+    names: dict[str, str] = Field(default_factory=dict, description=NAMES_DOC)
     is_default: Bool = False
 
 
 class PipelinePatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
+    names: dict[str, str] = Field(None, description=NAMES_DOC)  # type: ignore[assignment]
     is_default: Bool = None  # type: ignore[assignment]
 
 
