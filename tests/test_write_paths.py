@@ -322,6 +322,9 @@ def _admin_change(label: str) -> Callable[[dict[str, Any]], None]:
         page = client.get(url)
         assert page.status_code == 200, page.status_code
         data = _form_fields(page.content.decode())
+        changed = next((k for k in ("name", "subject", "number", "home_city", "notes") if k in data), None)
+        assert changed is not None, f"no text field to change in the {label} admin form"
+        data[changed] = f"{data[changed]}-A"
         response = client.post(url, data)
         assert response.status_code == 302, response.content[:1500]
         assert_written(obj, before=before, actor=w["org"].admin)
