@@ -155,3 +155,19 @@ def test_account_cards_count_open_deals_and_every_contact(client, org, pipeline)
     body = response.content.decode()
     card = re.search(r'Open opportunities</div><div class="value">(\d+)<', body)
     assert card and card.group(1) == "2"
+
+
+def test_a_saved_view_stores_each_filter_once(client, org):
+    client.force_login(org.rep_a)
+    response = client.post(
+        reverse("web:saved_view_add", args=["account"]),
+        {"name": "Prospects", "querystring": "q=Wu&status=customer&sort=name&q=Wu&status=prospect&tier=&after=abc"},
+    )
+    assert response.status_code == 302
+    from opensrm.web.models import SavedView
+
+    view = SavedView.objects.get(user=org.rep_a)
+    assert view.querystring == "q=Wu&status=prospect&sort=name"
+    assert response["Location"].endswith("?q=Wu&status=prospect&sort=name")
+    rows = client.get(response["Location"]).context["active_filters"]
+    assert rows["status"] == "prospect"

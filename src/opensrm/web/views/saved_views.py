@@ -13,15 +13,25 @@ from opensrm.web.services import saved_view_create, saved_view_delete
 PAGES = {"account", "contact", "lead", "opportunity", "activity"}
 
 
+def view_querystring(raw: str) -> str:
+    """The filters of a list URL, each once: the last value of a repeated parameter is the one
+    the list applied; empty filters and the page position (a view is a filter, not a place in
+    the list) are left out."""
+    params = QueryDict(raw)
+    clean = QueryDict(mutable=True)
+    for key in params:
+        value = params.getlist(key)[-1].strip()
+        if value and key not in ("after", "before"):
+            clean[key] = value
+    return clean.urlencode()
+
+
 @login_required
 @require_POST
 def saved_view_add(request: HttpRequest, page: str) -> HttpResponse:
     if page not in PAGES:
         raise Http404
-    params = QueryDict(request.POST.get("querystring", ""), mutable=True)
-    for cursor in ("after", "before"):  # a view is a filter, not a position in the list
-        params.pop(cursor, None)
-    querystring = params.urlencode()
+    querystring = view_querystring(request.POST.get("querystring", ""))
     try:
         view = saved_view_create(
             user=request.user, page=page, name=request.POST.get("name", ""), querystring=querystring

@@ -55,6 +55,28 @@
     if (form && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   });
 
+  // Global search: Enter opens the results page (or the record picked with the arrow keys),
+  // never anything the typeahead request still pending might do to the page being left.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target.closest(".search");
+    if (!box || !box.querySelector("#search-dropdown")) { return; }
+    var input = box.querySelector("#global-search");
+    var links = Array.prototype.slice.call(box.querySelectorAll("#search-dropdown a"));
+    var at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!links.length) { return; }
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      var next = at + step;
+      if (next < 0) { input.focus(); return; }
+      links[Math.min(next, links.length - 1)].focus();
+    } else if (event.key === "Enter" && event.target === input) {
+      event.preventDefault();
+      if (window.htmx) { window.htmx.trigger(input, "htmx:abort"); }
+      if (input.value.trim()) { box.submit(); }
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll(".lookup-options, #search-dropdown").forEach(function (el) { el.innerHTML = ""; });
