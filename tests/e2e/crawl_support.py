@@ -26,8 +26,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.apps import apps
 from django.db import models
 
-VISITS_PER_PATTERN = 2
-CHECKS_PER_PATTERN = 4
+VISITS_PER_PATTERN = 1
+CHECKS_PER_PATTERN = 3
 FORMS_PER_PATTERN = 1
 
 # Never followed: they end the session, switch the language under the crawl, or are Django's
@@ -272,6 +272,7 @@ class Crawl:
     scope: str = "/"
     content_types: dict[str, str] = field(default_factory=dict)
     reported: set[tuple[str, str]] = field(default_factory=set)
+    filtered: set[str] = field(default_factory=set)
     planned: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     shown_at: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
@@ -300,6 +301,18 @@ class Crawl:
             self.add(response.url, "missing static file", f"while on {self.current}")
         elif status >= 400 and response.request.resource_type in ("fetch", "xhr"):
             self.add(response.url, f"HTTP {status} to a script request", f"{response.request.method} on {self.current}")
+
+    def evaluate(self, script: str):
+        """``page.evaluate`` that waits out a navigation still under way (a form submitted by
+        script navigates a moment later)."""
+        for attempt in range(3):
+            try:
+                return self.page.evaluate(script)
+            except Exception as exc:
+                if "context was destroyed" not in str(exc) or attempt == 2:
+                    raise
+                self.page.wait_for_load_state("load")
+        return None
 
     def log(self, line: str) -> None:
         # CRAWL_LOG names a file to follow a long crawl in (tail -f); the findings are the result.
@@ -346,6 +359,8 @@ class Crawl:
         if status >= 400:
             self.judge_status(path, status)
             return False
+        if response and not response.headers.get("content-type", "").startswith("text/html"):
+            return False  # a PDF shown by the browser's viewer: no page of ours to inspect
         self.inspect()
         return True
 
@@ -358,9 +373,9 @@ class Crawl:
         self.current = here
         if page.locator("html").get_attribute("lang") != self.language:
             self.add(here, "wrong page language", f"html lang={page.locator('html').get_attribute('lang')}")
-        for wrong in language_findings(page.evaluate(JS_TEXT), self.language, self.vocab):
+        for wrong in language_findings(self.evaluate(JS_TEXT), self.language, self.vocab):
             self.add(here, "untranslated text", wrong)
-        for href, label in page.evaluate(JS_LINKS):
+        for href, label in self.evaluate(JS_LINKS):
             path = self.same_origin(href.split("#")[0])
             if path is None or not path:
                 continue
@@ -374,9 +389,9 @@ class Crawl:
                 self.queue.append(path)  # opened in the browser, which checks its status
             else:
                 self.check_link(path)
-        for form in page.evaluate(JS_GET_FORMS):
+        for form in self.evaluate(JS_GET_FORMS):
             self.filter_urls(form)
-        for form in page.evaluate(JS_POST_FORMS):
+        for form in self.evaluate(JS_POST_FORMS):
             action = form["action"]
             if action in SKIP_FORM or action.startswith(SKIP_FORM_PREFIX) or not form["submit"]:
                 continue
@@ -418,21 +433,22 @@ class Crawl:
 
     # --- filters -------------------------------------------------------------------------
     def filter_urls(self, form: dict) -> None:
-        """Each select of a GET form set to its first and last choice, and each text field
-        filled, as separate URLs (the rest of the form as the page has it)."""
+        """Each select of a GET form set to its first choice, and each text field filled, one
+        at a time (combinations would multiply the patterns, not the defects found)."""
         base = self.same_origin(form["action"])
+        if base in self.filtered:
+            return
+        self.filtered.add(base)
         if base is None or base.startswith("/search/"):
             if base and base.startswith("/search/"):
                 self.queue.append("/search/?" + urlencode({"q": self.sample_word()}))
             return
-        current = {f["name"]: f["value"] for f in form["fields"] if f["value"]}
         variants = []
         for f in form["fields"]:
-            if f["kind"] == "select":
-                for value in dict.fromkeys(f["options"][:1] + f["options"][-1:]):
-                    variants.append({**current, f["name"]: value})
+            if f["kind"] == "select" and f["options"]:
+                variants.append({f["name"]: f["options"][0]})
             elif f["kind"] in ("text", "search"):
-                variants.append({**current, f["name"]: self.sample_word()})
+                variants.append({f["name"]: self.sample_word()})
         for params in variants:
             url = base + "?" + urlencode(params)
             if not url.startswith(self.scope):
@@ -458,7 +474,10 @@ class Crawl:
                 # inside a closed menu or dialog: submit it as the page's script would
                 form.evaluate("f => f.requestSubmit()")
             else:
-                button.click(timeout=5_000)
+                try:
+                    button.click(timeout=2_000)
+                except Exception:  # covered by another element (a card on the board): submit as a script
+                    form.evaluate("f => f.requestSubmit()")
             self.page.wait_for_load_state("load")
             self.page.wait_for_timeout(150)
         except Exception as exc:
@@ -471,7 +490,7 @@ class Crawl:
             self.page.wait_for_load_state("networkidle", timeout=2_000)
         path = self.same_origin(self.page.url) or here
         self.current = path
-        for wrong in language_findings(self.page.evaluate(JS_TEXT), self.language, self.vocab):
+        for wrong in language_findings(self.evaluate(JS_TEXT), self.language, self.vocab):
             self.add(path, "untranslated text", wrong)
 
     def submit_forms(self, here: str, form: dict) -> None:
@@ -502,10 +521,14 @@ class Crawl:
         self.queue.extend(start)
         self.seen_urls.update(start)
         while self.queue and self.pages < max_pages:
-            self.visit(self.queue.pop(0))
+            path = self.queue.pop(0)
+            try:
+                self.visit(path)
+            except Exception as exc:  # one page the crawler cannot read must not end the crawl
+                self.add(path, "crawler could not inspect the page", str(exc).splitlines()[0][:200])
         for here, form in self.later_forms:
             self.page.goto(here)
-            forms = self.page.evaluate(JS_POST_FORMS)
+            forms = self.evaluate(JS_POST_FORMS)
             match = [f for f in forms if f["action"] == form["action"] and f["id"] == form["id"]]
             if match:
                 self._submit(here, match[0]["index"], f"form {form['action']} submitted")
