@@ -104,6 +104,7 @@ AUTHENTICATION_BACKENDS = [
 # --- Sign-in (django-allauth) ---------------------------------------------------------------
 # Users are created by administrators: no public sign-up, no e-mail verification round trip.
 ACCOUNT_ADAPTER = "opensrm.web.auth.AccountAdapter"
+ACCOUNT_FORMS = {"login": "opensrm.web.auth.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

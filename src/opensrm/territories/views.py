@@ -269,9 +269,11 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_plan = _can_plan(request.user, scenario.scope_team)
     if scenario.kind == ScenarioKind.TERRITORY:
         return _alignment_detail(request, scenario, can_plan)
-    compare = selectors.assignment_plan_compare(scenario=scenario)
+    compare = selectors.assignment_plan_compare(scenario=scenario, viewer=request.user)
     # Only people who can carry accounts: a manager in scope without capacity or accounts is no row.
-    compare["reps"] = [r for r in compare["reps"] if r.capacity_hours > 0 or r.accounts_before or r.accounts_after]
+    compare["reps"] = [
+        r for r in compare["reps"] if (r.capacity_hours or 0) > 0 or r.accounts_before or r.accounts_after
+    ]
     lines = selectors.scenario_lines(scenario=scenario, moved_only=True).order_by("id")[:LINES_SHOWN]
     return render(
         request,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 # allauth's own confirmations that say nothing the page does not already show (the user's
 # name is in the header after signing in). Some of them are also missing from allauth's
@@ -26,3 +28,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template in QUIET_MESSAGES:
             return
         super().add_message(request, level, message_template, *args, **kwargs)
+
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth labels the field "Login" (登录, the page's own heading) and only its placeholder
+    says what to type, half in English in its Chinese catalogue ("用户名或email")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("Username or e-mail")
+        login.widget.attrs.pop("placeholder", None)
