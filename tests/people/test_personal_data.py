@@ -128,3 +128,33 @@ def test_scope_of_an_inactive_or_anonymous_reader_is_empty(org):
     assert not personal_scope(AnonymousUser()).covers(org.rep_a1)
     org.ops.is_active = False
     assert not personal_scope(org.ops).covers(org.rep_a1)
+
+
+def test_plan_comparison_hides_capacity_and_travel_from_a_viewer(db):
+    from django.test import Client
+
+    from opensrm.territories import services
+    from tests.territories.conftest import build_alloc_org
+
+    alloc = build_alloc_org()
+    org = alloc.org
+    scenario = services.scenario_create(actor=org.ops, data={"name": "All", "parameters": {"tolerance": None}})
+    services.assignment_plan_create(scenario=scenario, actor=org.ops)
+    path = f"/api/v1/allocation/scenarios/{scenario.pk}/result"
+
+    shown = ApiClient(org.ops).get(path).json()["reps"]
+    assert {r["capacity_hours"] for r in shown} == {1.3}
+    assert all(r["travel_km_after"] is not None for r in shown)
+    hidden = ApiClient(org.viewer).get(path).json()["reps"]
+    assert len(hidden) == len(shown)
+    assert all(r["capacity_hours"] is None and r["travel_km_after"] is None for r in hidden)
+    assert [r["workload_after"] for r in hidden] == [r["workload_after"] for r in shown]
+
+    page = Client()
+    page.force_login(org.viewer)
+    cell = '<td>rep_a1</td><td class="num">1.3</td>'  # the rep's name, then the capacity column
+    html = page.get(f"/allocation/{scenario.pk}/").content.decode()
+    assert "rep_a1" in html
+    assert cell not in html
+    page.force_login(org.ops)
+    assert cell in page.get(f"/allocation/{scenario.pk}/").content.decode()

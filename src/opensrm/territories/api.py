@@ -171,7 +171,7 @@ def scenario_solve(request: HttpRequest, id: int, response: HttpResponse) -> Any
 )
 def scenario_result(request: HttpRequest, id: int) -> Any:
     scenario = _scenario(request, id)
-    result = {"scenario": scenario, **selectors.assignment_plan_compare(scenario=scenario)}
+    result = {"scenario": scenario, **selectors.assignment_plan_compare(scenario=scenario, viewer=actor(request))}
     if scenario.kind == ScenarioKind.TERRITORY:
         result["moves"] = scenario.moves or 0
         result["alignment"] = scenario.alignment and alignment_selectors.alignment_compare(scenario=scenario)

@@ -97,15 +97,16 @@ class ScenarioOut(RecordOut):
 class RepLoadOut(Schema):
     rep_id: int
     rep: str
-    capacity_hours: float
+    # Personal (decision 6): null unless the reader may see the rep's personal data.
+    capacity_hours: float | None
     workload_before: float
     workload_after: float
     potential_before: float
     potential_after: float
     accounts_before: int
     accounts_after: int
-    travel_km_before: float
-    travel_km_after: float
+    travel_km_before: float | None
+    travel_km_after: float | None
     moves_in: int
     moves_out: int
 

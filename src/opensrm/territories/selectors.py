@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, AccountStatus, Activity, Lead, LeadStatus
 from opensrm.people.models import RepProfile, Role, Team, User
+from opensrm.people.selectors import personal_scope
 from opensrm.territories.engine_adapter import AllocationInput, Weights
 from opensrm.territories.engine_routing import RoutingInput
 from opensrm.territories.models import AllocationScenario, AssignmentLine, RepLoad
@@ -329,9 +330,15 @@ def scenario_lines(*, scenario: AllocationScenario, moved_only: bool = False) ->
     return qs.filter(moved=True) if moved_only else qs
 
 
-def assignment_plan_compare(*, scenario: AllocationScenario) -> dict[str, Any]:
-    """Per rep before vs after (workload, potential, travel, accounts, moves) and the totals."""
-    loads = list(RepLoad.objects.filter(scenario=scenario).select_related("rep").order_by("rep__username"))
+def assignment_plan_compare(*, scenario: AllocationScenario, viewer: User | None = None) -> dict[str, Any]:
+    """Per rep before vs after (workload, potential, travel, accounts, moves) and the totals.
+
+    With ``viewer``, a rep's capacity and travel (which follow from their home) are None unless
+    the viewer may read that rep's personal data (decision 6); the totals stay.
+    """
+    loads = list(
+        RepLoad.objects.filter(scenario=scenario).select_related("rep__team").order_by("rep__username")
+    )
 
     def spread(values: list[float]) -> float | None:
         if not values or sum(values) == 0:
@@ -339,7 +346,7 @@ def assignment_plan_compare(*, scenario: AllocationScenario) -> dict[str, Any]:
         mean = sum(values) / len(values)
         return max(abs(v - mean) for v in values) / mean if mean else None
 
-    return {
+    result = {
         "reps": loads,
         "moves": scenario.lines.filter(moved=True).count(),
         "unassigned": scenario.lines.filter(proposed_owner__isnull=True).count(),
@@ -354,6 +361,12 @@ def assignment_plan_compare(*, scenario: AllocationScenario) -> dict[str, Any]:
             (r.workload_after / r.capacity_hours for r in loads if r.capacity_hours), default=None
         ),
     }
+    if viewer is not None:
+        scope = personal_scope(viewer)
+        for r in loads:
+            if not scope.covers(r.rep):
+                r.capacity_hours = r.travel_km_before = r.travel_km_after = None
+    return result
 
 
 def scenario_map_data(*, scenario: AllocationScenario, limit: int = 20000) -> dict[str, Any]:
