@@ -217,3 +217,102 @@ def test_a_lookup_never_shows_the_name_of_a_record_the_user_cannot_see(client, o
     )
     assert response.status_code == 422
     assert hidden.name not in response.content.decode()
+
+
+def _post_edit(client, kind, obj, **changes):
+    url = reverse(f"web:{kind}_edit", args=[obj.pk])
+    fields = form_of(client.get(url)).fields
+    fields = [(n, v) for n, v in fields if n not in changes] + [(n, str(v)) for n, v in changes.items()]
+    return client.post(url, as_post(fields))
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "message_en", "message_zh"),
+    [
+        ("lead", "estimated_value", "-5", "Enter an amount from 0 to", "请输入 0 到"),
+        ("opportunity", "amount", "-1", "Enter an amount from 0 to", "请输入 0 到"),
+        ("account", "annual_revenue", "12345678901234567", "Enter an amount from 0 to", "请输入 0 到"),
+        ("account", "employees", "99999999999999999999", "Enter a whole number from 0 to 10,000,000", "10,000,000"),
+        ("activity", "duration_minutes", "100000", "Enter a whole number from 0 to 10,080", "10,080"),
+        ("account", "country", "Narnia", "Use the two-letter ISO code", "两位字母"),
+        ("account", "website", "not a url", "Enter a web address", "网址"),
+        ("account", "phone", "abc", "Enter a phone number", "电话号码"),
+        ("contact", "phone", "12345", "Enter a phone number", "电话号码"),
+        ("lead", "phone", "call me", "Enter a phone number", "电话号码"),
+    ],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_bad_values_are_refused_beside_the_field_in_the_users_language(
+    client, org, records, kind, field, value, message_en, message_zh, language
+):
+    speak(org.rep_a, language)
+    client.force_login(org.rep_a)
+    obj = getattr(records["a"], kind)
+    response = _post_edit(client, kind, obj, **{field: value})
+    assert response.status_code == 422
+    errors = " ".join(response.context["form"].errors[field])
+    assert (message_en if language == "en" else message_zh) in errors
+    assert "9223372036854775807" not in errors and "16" not in errors
+    body = response.content.decode()
+    assert f'name="{field}"' in body.split('class="field has-error')[1].split("</div>")[0]
+    obj.refresh_from_db()
+    assert obj.version == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("cn", "CN"), ("China", "CN"), ("中国", "CN"), (" us ", "US"), ("Germany", "DE")]
+)
+def test_a_country_is_stored_as_its_iso_code(client, org, records, typed, stored):
+    client.force_login(org.rep_a)
+    account = records["a"].account
+    response = _post_edit(client, "account", account, country=typed)
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.country == stored
+
+
+@pytest.mark.parametrize(
+    "phone", ["13800138000", "138 0013 8000", "021 6234 5678", "010-12345678", "+86 138 0013 8000", "+1 415 555 0100"]
+)
+def test_chinese_and_international_phone_numbers_are_accepted(client, org, records, phone):
+    client.force_login(org.rep_a)
+    contact = records["a"].contact
+    assert _post_edit(client, "contact", contact, phone=phone).status_code == 302
+    contact.refresh_from_db()
+    assert contact.phone == phone
+
+
+def test_a_website_without_a_scheme_is_accepted(client, org, records):
+    client.force_login(org.rep_a)
+    account = records["a"].account
+    assert _post_edit(client, "account", account, website="www.example.com").status_code == 302
+    account.refresh_from_db()
+    assert account.website == "https://www.example.com"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_open_deal_closing_in_the_past_needs_a_confirmation(client, org, records, language):
+    speak(org.rep_a, language)
+    client.force_login(org.rep_a)
+    opp = records["a"].opportunity
+    past = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    response = _post_edit(client, "opportunity", opp, expected_close_date=past)
+    assert response.status_code == 422
+    assert response.context["form"].errors["expected_close_date"]
+    inputs = form_of(response).inputs
+    assert inputs["confirm_past_close"]["type"] == "checkbox"
+    opp.refresh_from_db()
+    assert opp.expected_close_date == dt.date(2027, 3, 31)
+    response = _post_edit(client, "opportunity", opp, expected_close_date=past, confirm_past_close="on")
+    assert response.status_code == 302
+    opp.refresh_from_db()
+    assert opp.expected_close_date.isoformat() == past
+
+
+def test_a_won_deal_may_close_in_the_past_without_asking(client, org, records, pipeline):
+    client.force_login(org.rep_a)
+    opp = records["a"].opportunity
+    won = pipeline.stages.get(is_won=True)
+    past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    response = _post_edit(client, "opportunity", opp, expected_close_date=past, stage=won.pk)
+    assert response.status_code == 302

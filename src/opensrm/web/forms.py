@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.errors import DomainError
@@ -83,6 +86,113 @@ def use_browser_widgets(form: forms.BaseForm) -> None:
             field.widget.is_localized = False
 
 
+# Human limits for numbers (the database's own, 9223372036854775807 or 16 digits, mean
+# nothing to a user). Money: up to a trillion, two decimals.
+MONEY_LIMIT = Decimal("999999999999.99")
+INTEGER_LIMITS = {"employees": 10_000_000, "duration_minutes": 10_080}
+
+
+def _money_messages(field: forms.DecimalField) -> None:
+    too_big = _("Enter an amount from 0 to %(limit)s.") % {"limit": "999,999,999,999.99"}
+    field.error_messages.update(
+        {
+            "max_digits": too_big,
+            "max_whole_digits": too_big,
+            "max_decimal_places": _("Use at most 2 decimal places."),
+            "min_value": too_big,
+            "max_value": too_big,
+        }
+    )
+    field.validators = [
+        v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator | DecimalValidator)
+    ] + [
+        MinValueValidator(0, message=too_big),
+        MaxValueValidator(MONEY_LIMIT, message=too_big),
+        DecimalValidator(None, 2),
+    ]
+    field.min_value, field.max_value = 0, MONEY_LIMIT
+    field.widget.attrs.update(min="0", max=str(MONEY_LIMIT), step="0.01")
+
+
+def _integer_limit(field: forms.IntegerField, limit: int) -> None:
+    message = _("Enter a whole number from 0 to %(limit)s.") % {"limit": f"{limit:,}"}
+    field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)] + [
+        MinValueValidator(0, message=message),
+        MaxValueValidator(limit, message=message),
+    ]
+    field.min_value, field.max_value = 0, limit
+    field.widget.attrs.update(min="0", max=str(limit))
+
+
+def _territories() -> dict[str, str]:
+    """Country names in both languages (and the codes themselves), lower-cased, to ISO codes."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in ("en", "zh_Hans", "zh_Hant"):
+        for code, name in Locale.parse(locale).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names[name.casefold()] = code
+                names[code.casefold()] = code
+    names.update({"prc": "CN", "usa": "US", "uk": "GB", "中华人民共和国": "CN"})
+    return names
+
+
+_COUNTRIES: dict[str, str] = {}
+
+
+def country_code(text: str) -> str | None:
+    if not _COUNTRIES:
+        _COUNTRIES.update(_territories())
+    return _COUNTRIES.get(text.strip().casefold())
+
+
+def clean_phone(text: str) -> str:
+    """Chinese mobiles and landlines without a prefix, anything else in international form."""
+    import phonenumbers
+
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            _("Enter a phone number, e.g. 138 0013 8000, 021 6234 5678 or +1 415 555 0100."), code="phone"
+        )
+    return text
+
+
+def add_human_checks(form: forms.BaseForm) -> None:
+    """The checks every record form shares: ISO country, URL, phone, money and count limits."""
+    for name, field in list(form.fields.items()):
+        if isinstance(field, forms.DecimalField) and field.decimal_places == 2:
+            _money_messages(field)
+        elif isinstance(field, forms.IntegerField) and name in INTEGER_LIMITS:
+            _integer_limit(field, INTEGER_LIMITS[name])
+    if "country" in form.fields:
+        old = form.fields["country"]
+        # wider than the stored two letters, so a name ("China", "中国") can be typed and mapped
+        form.fields["country"] = forms.CharField(
+            max_length=80,
+            required=old.required,
+            label=old.label,
+            initial=old.initial,
+            help_text=_("ISO code such as CN, or the country's name"),
+        )
+    if "website" in form.fields:
+        old = form.fields["website"]
+        form.fields["website"] = forms.URLField(
+            max_length=200,
+            required=old.required,
+            label=old.label,
+            assume_scheme="https",
+            error_messages={"invalid": _("Enter a web address, e.g. www.example.com.")},
+        )
+
+
 def owner_queryset(user: User) -> Any:
     return manager_subtree_users(user).order_by("display_name", "username")
 
@@ -104,6 +214,7 @@ class RecordForm(forms.ModelForm):
                 self.fields[name] = LookupField(
                     visible(user, model.objects.all()), lookup, required=old.required, label=old.label
                 )
+        add_human_checks(self)
         use_browser_widgets(self)
         if "owner" in self.fields:
             self.fields["owner"].queryset = owner_queryset(user)
@@ -112,8 +223,22 @@ class RecordForm(forms.ModelForm):
             if not self.instance.pk:
                 self.fields["owner"].initial = user.pk
 
+    def clean_country(self) -> str:
+        text = self.cleaned_data.get("country", "")
+        if not text:
+            return text
+        code = country_code(text)
+        if code is None:
+            raise forms.ValidationError(
+                _("Use the two-letter ISO code, e.g. CN for China or US for the United States."), code="country"
+            )
+        return code
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
     def service_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "confirm_past_close")}
 
     def expected_version(self) -> int | None:
         return self.cleaned_data.get("version")
@@ -125,9 +250,7 @@ class RecordForm(forms.ModelForm):
         for name, messages in exc.field_errors.items():
             target = name if name in self.fields and name != "version" else None
             for message in messages:
-                self.add_error(
-                    target, message if target else f"{name}: {message}" if name != "__all__" else message
-                )
+                self.add_error(target, message if target else f"{name}: {message}" if name != "__all__" else message)
 
 
 class AccountForm(RecordForm):
@@ -180,6 +303,9 @@ class LeadForm(RecordForm):
 
 class OpportunityForm(RecordForm):
     lookups = {"account": (Account, "account")}
+    confirm_past_close = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label=_("Yes, this deal's close date is in the past")
+    )
 
     class Meta:
         model = Opportunity
@@ -199,15 +325,32 @@ class OpportunityForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = Stage.objects.select_related("pipeline").order_by(
-            "pipeline_id", "order"
-        )
+        self.fields["stage"].queryset = Stage.objects.select_related("pipeline").order_by("pipeline_id", "order")
         self.fields["stage"].required = False
         self.fields["stage"].label_from_instance = lambda s: f"{s.pipeline} · {s}"
         self.fields["pipeline"].queryset = Pipeline.objects.order_by("-is_default", "name")
+        # the confirmation sits right under the date it confirms
+        names = list(self.fields)
+        names.remove("confirm_past_close")
+        names.insert(names.index("expected_close_date") + 1, "confirm_past_close")
+        self.order_fields(names)
         if not self.instance.pk:
             default = Pipeline.objects.filter(is_default=True).first()
             self.fields["pipeline"].initial = default.pk if default else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        close = data.get("expected_close_date")
+        stage = data.get("stage") or (self.instance.stage if self.instance.pk else None)
+        still_open = stage is None or not (stage.is_won or stage.is_lost)
+        changed = not self.instance.pk or "expected_close_date" in self.changed_data
+        if close and still_open and changed and close < timezone.localdate() and not data.get("confirm_past_close"):
+            self.add_error(
+                "expected_close_date",
+                _("This date is in the past and the deal is still open. Correct it, or tick the box below to keep it."),
+            )
+            self.fields["confirm_past_close"].widget = forms.CheckboxInput()
+        return data
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
@@ -252,12 +395,8 @@ class LeadConvertForm(forms.Form):
     )
     create_opportunity = forms.BooleanField(required=False, initial=True, label=_("Create an opportunity"))
     opportunity_name = forms.CharField(max_length=200, required=False, label=_("Opportunity name"))
-    amount = forms.DecimalField(
-        max_digits=16, decimal_places=2, required=False, min_value=0, label=_("Amount")
-    )
-    expected_close_date = forms.DateField(
-        required=False, label=_("Expected close date"), widget=IsoDateInput()
-    )
+    amount = forms.DecimalField(max_digits=16, decimal_places=2, required=False, min_value=0, label=_("Amount"))
+    expected_close_date = forms.DateField(required=False, label=_("Expected close date"), widget=IsoDateInput())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
