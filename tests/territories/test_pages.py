@@ -67,3 +67,41 @@ def test_allocation_is_in_the_navigation_for_planners_only(alloc):
     for user, shown in ((alloc.org.ops, True), (alloc.org.manager_a, True), (alloc.org.rep_a, False)):
         html = signed_in(user).get("/").content.decode()
         assert ('href="/allocation/"' in html) is shown, user
+
+
+def _territory_form(**fields) -> dict[str, str]:
+    return {
+        "name": "Regions",
+        "kind": "territory",
+        "territories": "4",
+        "territory_tolerance": "0.1",
+        "unit_level": "city",
+        "weight_distance": "1",
+        "weight_skill": "0.5",
+        "weight_continuity": "2",
+        "time_limit": "5",
+        "seed": "0",
+        **fields,
+    }
+
+
+def test_locks_are_checked_when_the_draft_is_saved_with_the_error_beside_the_field(grid):
+    ops = signed_in(grid.org.ops)
+    page = ops.get("/allocation/new/").content.decode()
+    assert "“City " in page and "= T2”" in page  # the example names a city the accounts have
+
+    for locks, error in (
+        ("Nowhere = T2", "no account in scope is in “Nowhere”"),
+        ("City 0-0 = T7", "there are 4 territories"),
+    ):
+        response = ops.post("/allocation/new/", _territory_form(locked_units=locks))
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert any(error in e for e in form.errors["locked_units"]), form.errors
+        assert not form.non_field_errors()
+        assert not AllocationScenario.objects.exists()
+
+    fields = _territory_form(locked_units="City 0-0 = T2", pinned_centres="T1 = City 3-3")
+    response = ops.post("/allocation/new/", fields)
+    assert response.status_code == 302
+    assert AllocationScenario.objects.get().parameters["locked_units"] == {"City 0-0": "T2"}

@@ -169,11 +169,15 @@ def with_relaxation(inp: AllocationInput, outcome: PlanOutcome, *, time_limit: f
 
     m, n = inp.shape
     family = (outcome.infeasibility or {}).get("constraint", "balance")
-    if m * n > EXACT_LIMIT or family not in ("balance", "moves", "combined"):
+    if family not in ("balance", "moves", "combined") or (inp.tolerance is None and inp.max_moves is None):
         return outcome
-    if inp.tolerance is None and inp.max_moves is None:
-        return outcome
-    relax = engine_fallback.relaxation(inp, time_limit=min(RELAX_SECONDS, max(2.0, time_limit / 2)))
+    budget = min(RELAX_SECONDS, max(2.0, time_limit / 2))
+    relax = {} if m * n > EXACT_LIMIT else engine_fallback.relaxation(inp, time_limit=budget)
+    owned = np.flatnonzero(inp.current >= 0)
+    # Accounts whose owner may not keep them (specialisation) move whatever else is relaxed.
+    forced = int((~inp.eligible[inp.current[owned], owned] & ~inp.locked[owned]).sum())
+    if inp.max_moves is not None and forced > inp.max_moves:
+        relax["forced_moves"] = forced
     if not relax:
         return outcome
     relax["asked_tolerance"], relax["asked_max_moves"] = inp.tolerance, inp.max_moves
@@ -400,20 +404,73 @@ NO_BAND = 100.0
 PARETO_BANDS = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
 
 
-def pareto_front(inp: AllocationInput, *, time_limit: float, seed: int, n_points: int = 8) -> list[dict[str, Any]]:
+TRADEOFF_SECONDS = 50.0  # the whole front, so the page has it within a minute
+TRADEOFF_POINTS = 5
+
+
+def _exact_front(inp: AllocationInput, n_points: int) -> list[dict[str, Any]]:
+    """The front on the exact model: for each cap the plan with the tightest band (one MIP per
+    point, each with its share of the time). Caps run from the moves no plan can avoid to the
+    scenario's cap (or 30 % of the accounts without one)."""
+    from opensrm.territories import engine_fallback
+
+    budget = TRADEOFF_SECONDS / n_points
+    model = engine_fallback._base_model(inp)
+    owned = np.flatnonzero(inp.current >= 0)
+    forced = int((~inp.eligible[inp.current[owned], owned] & ~inp.locked[owned]).sum())
+    n = inp.shape[1]
+    top = max(forced, round(0.3 * n)) if inp.max_moves is None else max(forced, inp.max_moves)
+    caps = sorted({round(x) for x in np.linspace(forced, top, n_points)})
+    cost = cost_matrix(inp, haversine_km(inp.rep_latlon, inp.account_latlon))
+    points: list[dict[str, Any]] = []
+    best: dict[str, Any] | None = None
+    # Ascending caps, each search warm-started from the previous plan (which meets the larger cap);
+    # the first from today's owners when nobody has to move.
+    start: IntArray | None = inp.current.copy() if forced == 0 and (inp.current >= 0).all() else None
+    for cap in caps:
+        found = engine_fallback.least_band(inp, max_moves=cap, time_limit=budget, model=model, start=start)
+        if found is not None:
+            start = found["assignment"]
+        if best is not None and (found is None or best["tolerance"] < found["tolerance"]):
+            found = best  # a plan within a smaller cap is within this one too: the front stays monotone
+        if found is None:
+            continue
+        best = found
+        a = found["assignment"]
+        ok = a >= 0
+        points.append(
+            {
+                "max_moves": int(cap),
+                "moves": int(found["moves"]),
+                "balance_deviation": round(float(found["tolerance"]), 4),
+                "objective": round(float(cost[a[ok], np.flatnonzero(ok)].sum()), 4),
+                "status": "optimal" if found["exact"] else "feasible",
+                # rounded up, so a draft adopting this point is solvable at that band
+                "tolerance": math.ceil(found["tolerance"] * 1000 - 1e-9) / 1000,
+            }
+        )
+    return points
+
+
+def pareto_front(
+    inp: AllocationInput, *, time_limit: float, seed: int, n_points: int = TRADEOFF_POINTS
+) -> list[dict[str, Any]]:
     """Best potential balance reachable for a few caps on moves (the engine's Pareto front), as
     plain dicts; empty when the engine cannot express the problem or no cap admits a plan.
 
     The caps run from none to the larger of 30 % of the accounts and the moves of the plan without
     a cap (solved first, with a share of the time). Caps too small for any plan (capacity
     may force some moves) are left out by the engine."""
+    m, n = inp.shape
+    if m > 1 and m * n <= EXACT_LIMIT:
+        return _exact_front(inp, n_points)
+    time_limit = min(time_limit, TRADEOFF_SECONDS)
     problem = engine_problem(inp)
     if problem is None:
         return []
     free = _engine.solve(replace(problem, max_moves=None), time_limit=max(1.0, time_limit / 5), seed=seed)
     if free.status not in ("optimal", "feasible"):
         return []
-    _m, n = inp.shape
     top = max(int(free.moves), round(0.3 * n))
     top = min(top, n) if inp.max_moves is None else min(top, inp.max_moves)
     grid = sorted({round(x) for x in np.linspace(0, top, n_points)})

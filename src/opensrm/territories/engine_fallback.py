@@ -5,6 +5,7 @@ engine's; :mod:`opensrm.territories.engine_text` translates them for display."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 from typing import Any
@@ -68,23 +69,17 @@ def infeasibility(inp: AllocationInput) -> dict[str, Any]:
 
 
 # --- what to relax, and by how much ---------------------------------------------------------------
-def relaxation(inp: AllocationInput, *, time_limit: float) -> dict[str, Any]:
-    """The least widening of the balance band (at the moves cap) and the fewest moves (within the
-    band) for which a plan exists, each found by a MIP that minimises it over capacity, skills and
-    locks. Each value belongs to a plan HiGHS found, so it is enough; ``exact`` says HiGHS also
-    proved it is the least. Keys are left out when no such plan was found in ``time_limit``."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_matrix, hstack, lil_matrix
+def _base_model(inp: AllocationInput) -> dict[str, Any]:
+    """Rows every plan meets (each assignable account once, capacity, max accounts), the potential
+    and stay matrices, and the variable bounds (locks, eligibility) of the x (m·n) variables."""
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_matrix, lil_matrix
 
     m, n = inp.shape
-    out: dict[str, Any] = {}
-    if m < 1 or n < 1:
-        return out
     assignable = inp.eligible.any(axis=0)
     lower = np.zeros(m * n)
     for j in np.nonzero(inp.locked & (inp.current >= 0))[0]:
         lower[inp.current[j] * n + j] = 1.0
-    upper = inp.eligible.reshape(-1).astype(float)
     each = lil_matrix((n, m * n))
     cap = lil_matrix((m, m * n))
     pot = lil_matrix((m, m * n))
@@ -105,47 +100,119 @@ def relaxation(inp: AllocationInput, *, time_limit: float) -> dict[str, Any]:
         for i in np.nonzero(finite)[0]:
             count[i, i * n : (i + 1) * n] = 1.0
         base.append(LinearConstraint(csr_matrix(count)[np.nonzero(finite)[0]], -np.inf, inp.max_accounts[finite]))
-    mean = float(inp.potential[assignable].sum()) / m
-    options = {"time_limit": max(1.0, float(time_limit)), "mip_rel_gap": 1e-4, "disp": False}
+    return {
+        "base": base,
+        "pot": csr_matrix(pot),
+        "stay": csr_matrix(stay),
+        "owned": owned,
+        "lower": lower,
+        "upper": inp.eligible.reshape(-1).astype(float),
+        "mean": float(inp.potential[assignable].sum()) / m,
+        "assignable": assignable,
+    }
 
-    if mean > 0 and m > 1:
-        # Variables x (m·n) and the band t: mean·(1 − t) ≤ potential of rep i ≤ mean·(1 + t).
-        tcol = np.full((m, 1), -mean)
-        rows = [
-            LinearConstraint(hstack([a.A, np.zeros((a.A.shape[0], 1))]).tocsr(), a.lb, a.ub) for a in base
-        ]
-        rows.append(LinearConstraint(hstack([csr_matrix(pot), tcol]).tocsr(), -np.inf, np.full(m, mean)))
-        rows.append(LinearConstraint(hstack([csr_matrix(pot), -tcol]).tocsr(), np.full(m, mean), np.inf))
-        if inp.max_moves is not None and owned.size:
-            rows.append(
-                LinearConstraint(
-                    hstack([csr_matrix(stay), np.zeros((1, 1))]).tocsr(), owned.size - inp.max_moves, np.inf
-                )
-            )
-        c = np.zeros(m * n + 1)
-        c[-1] = 1.0
+
+BAND_STEPS = 1000  # the band is found in tenths of a per cent (an integer, so one MIP holds it)
+
+
+def least_band(
+    inp: AllocationInput,
+    *,
+    max_moves: int | None,
+    time_limit: float,
+    model: dict[str, Any] | None = None,
+    start: IntArray | None = None,
+) -> dict[str, Any] | None:
+    """The plan with the tightest potential band at this cap on moves (capacity, skills and locks
+    kept): {"tolerance", "exact", "assignment", "moves"}; None when HiGHS found no plan in time.
+    ``start`` (an assignment meeting the cap) warm-starts the search."""
+    from scipy.sparse import csr_matrix, hstack, vstack
+
+    from opensrm.engines.allocation._highs import solve_highs
+
+    m, n = inp.shape
+    model = model or _base_model(inp)
+    mean, owned = model["mean"], model["owned"]
+    if m < 2 or mean <= 0:
+        return None
+    # Variables x (m·n) and the band u (in 1/BAND_STEPS): mean·(1 − u/S) ≤ potential of rep i ≤ mean·(1 + u/S).
+    tcol = csr_matrix(np.full((m, 1), -mean / BAND_STEPS))
+    blocks = [hstack([a.A, csr_matrix((a.A.shape[0], 1))]) for a in model["base"]]
+    lows = [np.broadcast_to(a.lb, a.A.shape[0]) for a in model["base"]]
+    highs = [np.broadcast_to(a.ub, a.A.shape[0]) for a in model["base"]]
+    blocks += [hstack([model["pot"], tcol]), hstack([model["pot"], -tcol])]
+    lows += [np.full(m, -np.inf), np.full(m, mean)]
+    highs += [np.full(m, mean), np.full(m, np.inf)]
+    if max_moves is not None and owned.size:
+        blocks.append(hstack([model["stay"], csr_matrix((1, 1))]))
+        lows.append(np.array([owned.size - max_moves], dtype=float))
+        highs.append(np.array([np.inf]))
+    cost = np.zeros(m * n + 1)
+    cost[-1] = 1.0
+    x0 = None
+    if start is not None:
+        ok = start >= 0
+        x0 = np.zeros(m * n + 1)
+        x0[start[ok] * n + np.flatnonzero(ok)] = 1.0
+        pot = np.bincount(start[ok], weights=inp.potential[ok], minlength=m)
+        x0[-1] = math.ceil(float(np.abs(pot / mean - 1).max()) * BAND_STEPS) + 1
+    res = solve_highs(
+        cost,
+        vstack(blocks).tocsc(),
+        np.concatenate(lows).astype(float),
+        np.concatenate(highs).astype(float),
+        np.r_[model["lower"], 0.0],
+        np.r_[model["upper"], float(BAND_STEPS * 100)],
+        integer=True,
+        time_limit=max(1.0, float(time_limit)),
+        start=x0,
+        options={"mip_rel_gap": 1e-4},
+    )
+    if res.x is None:
+        return None
+    x = np.round(res.x[:-1]).reshape(m, n)
+    assignment = np.where(model["assignable"], np.argmax(x, axis=0), -1).astype(np.int64)
+    potential = np.bincount(assignment[assignment >= 0], weights=inp.potential[assignment >= 0], minlength=m)
+    moves = int(((inp.current >= 0) & (assignment >= 0) & (assignment != inp.current)).sum())
+    return {
+        "tolerance": float(np.abs(potential / mean - 1).max()),
+        "exact": res.status == "Optimal",
+        "assignment": assignment,
+        "moves": moves,
+    }
+
+
+def relaxation(inp: AllocationInput, *, time_limit: float) -> dict[str, Any]:
+    """The least widening of the balance band (at the moves cap) and the fewest moves (within the
+    band) for which a plan exists, each found by a MIP that minimises it over capacity, skills and
+    locks. Each value belongs to a plan HiGHS found, so it is enough; ``exact`` says HiGHS also
+    proved it is the least. Keys are left out when no such plan was found in ``time_limit``."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m, n = inp.shape
+    out: dict[str, Any] = {}
+    if m < 1 or n < 1:
+        return out
+    model = _base_model(inp)
+    band = least_band(inp, max_moves=inp.max_moves, time_limit=time_limit, model=model)
+    if band is not None:
+        out["tolerance"], out["tolerance_exact"] = band["tolerance"], band["exact"]
+    owned, mean = model["owned"], model["mean"]
+    if inp.max_moves is not None and owned.size:
+        rows = list(model["base"])
+        if inp.tolerance is not None and m > 1:
+            low, high = mean * (1 - inp.tolerance), mean * (1 + inp.tolerance)
+            rows.append(LinearConstraint(model["pot"], np.full(m, low), np.full(m, high)))
+        stay = model["stay"].toarray().ravel()
         res = milp(
-            c,
+            -stay,  # the most accounts kept: the fewest moves
             constraints=rows,
-            integrality=np.r_[np.ones(m * n), 0],
-            bounds=Bounds(np.r_[lower, 0.0], np.r_[upper, np.inf]),
-            options=options,
+            integrality=np.ones(m * n),
+            bounds=Bounds(model["lower"], model["upper"]),
+            options={"time_limit": max(1.0, float(time_limit)), "mip_rel_gap": 1e-4, "disp": False},
         )
         if res.x is not None:
-            out["tolerance"] = float(res.x[-1])
-            out["tolerance_exact"] = res.status == 0
-    if inp.max_moves is not None and owned.size:
-        rows = list(base)
-        if inp.tolerance is not None and m > 1:
-            rows.append(
-                LinearConstraint(
-                    csr_matrix(pot), np.full(m, mean * (1 - inp.tolerance)), np.full(m, mean * (1 + inp.tolerance))
-                )
-            )
-        c = -stay.toarray().ravel()  # the most accounts kept: the fewest moves
-        res = milp(c, constraints=rows, integrality=np.ones(m * n), bounds=Bounds(lower, upper), options=options)
-        if res.x is not None:
-            kept = round(float(stay.toarray().ravel() @ np.round(res.x)))
+            kept = round(float(stay @ np.round(res.x)))
             out["max_moves"] = int(owned.size - kept)
             out["max_moves_exact"] = res.status == 0
     return out

@@ -138,6 +138,14 @@ def relaxation_hints(relax: dict[str, Any]) -> list[str]:
             hints.append(text % {"pct": percent})
         else:
             hints.append(_("A plan exists with these settings but was not found in time: allow more seconds."))
+    if forced := relax.get("forced_moves"):
+        hints.append(
+            _(
+                "Allow at least %(n)s moves, or let owners keep accounts outside their specialisation: %(n)s "
+                "accounts are held by reps who may no longer take them."
+            )
+            % {"n": number_format(forced, force_grouping=True)}
+        )
     cap = relax.get("max_moves")
     if cap is not None and asked_cap is not None and cap > asked_cap:
         text = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError, NotFound, PermissionDenied
 from opensrm.core.visibility import visible
-from opensrm.crm.models import Territory
+from opensrm.crm.models import Account, Territory
 from opensrm.people.models import Team
 from opensrm.territories import alignment_selectors, engine_text, selectors, services, tradeoff
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
@@ -144,11 +145,68 @@ class ScenarioForm(forms.Form):
             pairs[left.strip()] = right.strip()
         return pairs
 
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # The examples name a city the planner's accounts really have (the demo's are in Chinese),
+        # so an example copied into the field is accepted.
+        city = self._cities().most_common(1)
+        if city:
+            example = city[0][0]
+            self.fields["locked_units"].help_text = _(
+                "One per line: city = territory number or code, e.g. “%(city)s = T2”."
+            ) % {"city": example}
+            self.fields["pinned_centres"].help_text = _(
+                "One per line: territory number or code = city, e.g. “T1 = %(city)s”."
+            ) % {"city": example}
+
+    def _cities(self) -> Counter[str]:
+        if self.user is None:
+            return Counter()
+        rows = visible(self.user, Account.objects.exclude(city="")).values_list("city", flat=True)[:20000]
+        return Counter(c.strip() for c in rows if c and c.strip())
+
+    def _check_unit(self, name: str, number: int, ref: str, cities: set[str]) -> None:
+        if ref.isdigit() or "/" in ref:  # an account id, or country/province/city: checked when solved
+            return
+        if ref.casefold() not in cities:
+            self.add_error(
+                name,
+                _("Line %(n)s: no account in scope is in “%(city)s”; write the city as the accounts have it.")
+                % {"n": number, "city": ref},
+            )
+
+    def _check_territory(self, name: str, number: int, ref: str) -> None:
+        count = self.cleaned_data.get("territories")
+        text = ref.strip()
+        digits = text[1:] if text[:1] in ("T", "t") else text
+        if digits.isdigit() and count and not 1 <= int(digits) <= count:
+            self.add_error(
+                name,
+                _("Line %(n)s: there are %(p)s territories; use T1 to T%(p)s or a territory code.")
+                % {"n": number, "p": count},
+            )
+
     def clean_locked_units(self) -> dict[str, str]:
         return self._pairs("locked_units")
 
     def clean_pinned_centres(self) -> dict[str, str]:
         return self._pairs("pinned_centres")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") != ScenarioKind.TERRITORY or not (data.get("locked_units") or data.get("pinned_centres")):
+            return data
+        cities = {c.casefold() for c in self._cities()} if self.user is not None else None
+        for number, (unit, territory) in enumerate((data.get("locked_units") or {}).items(), start=1):
+            if cities is not None:
+                self._check_unit("locked_units", number, unit, cities)
+            self._check_territory("locked_units", number, territory)
+        for number, (territory, unit) in enumerate((data.get("pinned_centres") or {}).items(), start=1):
+            if cities is not None:
+                self._check_unit("pinned_centres", number, unit, cities)
+            self._check_territory("pinned_centres", number, territory)
+        return data
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -241,7 +299,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     if not _can_plan(request.user, None):
         messages.error(request, _("Only sales operations, administrators and managers may plan allocations."))
         return HttpResponseRedirect(reverse("territories:scenario_list"))
-    form = ScenarioForm(request.POST or None)
+    form = ScenarioForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             scenario = services.scenario_create(actor=request.user, data=form.service_data())
