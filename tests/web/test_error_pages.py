@@ -95,3 +95,11 @@ def test_a_viewer_is_offered_no_write_action(client, org, records, page):
     for target in (t for t in targets if t.startswith("/") and not t.startswith(("/static/", "/accounts/"))):
         if "?" not in target and WRITE_PATH.search(target) is None:
             assert client.get(target).status_code != 403, target
+
+
+def test_favicon_ico_answers_the_svg(client, org):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/web/favicon.svg")
+    client.force_login(org.rep_a)
+    assert 'rel="icon" href="/static/web/favicon.svg"' in client.get(reverse("web:home")).content.decode()

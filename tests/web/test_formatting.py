@@ -62,3 +62,17 @@ def test_money_takes_a_record_and_uses_its_currency(org, pipeline):
     with translation.override("en"):
         assert money(Decimal("10"), opportunity) == "$10.00"
         assert money(Decimal("10"), account) == "CN¥10.00"  # an account has no currency: the default
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "2026-12-03"), ("en", "3 Dec 2026")])
+def test_one_date_format_per_language(language, expected):
+    import datetime as dt
+
+    from django.utils import formats
+
+    day, moment = dt.date(2026, 12, 3), dt.datetime(2026, 12, 3, 9, 5)
+    with translation.override(language):
+        assert formats.date_format(day, "DATE_FORMAT") == expected
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == expected
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT").startswith(expected)
+        assert formats.date_format(moment, "DATETIME_FORMAT").startswith(expected)

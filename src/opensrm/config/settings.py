@@ -206,6 +206,7 @@ else:
 LANGUAGE_CODE = os.environ.get("OPENSRM_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["opensrm.web.formats"]
 TIME_ZONE = os.environ.get("OPENSRM_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
