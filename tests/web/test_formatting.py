@@ -76,3 +76,19 @@ def test_one_date_format_per_language(language, expected):
         assert formats.date_format(day, "SHORT_DATE_FORMAT") == expected
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT").startswith(expected)
         assert formats.date_format(moment, "DATETIME_FORMAT").startswith(expected)
+
+
+def test_english_messages_start_with_a_capital(client, org):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    org.rep_a.language = "en"
+    org.rep_a.save(update_fields=["language"])
+    client.force_login(org.rep_a)
+    response = client.post(
+        reverse("web:account_create"),
+        {"name": "Wuxi Motors", "country": "CN", "industry": "other", "status": "prospect", "owner": org.rep_a.pk},
+    )
+    assert response.status_code == 302
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message[0].isupper(), message

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -145,8 +146,9 @@ def form_page(request: HttpRequest, res: Resource, pk: Any = None) -> HttpRespon
             try:
                 if instance is None:
                     obj = res.do_create(user, form.service_data())
+                    # The model name is lower case ("account") in English: the sentence starts with it.
                     messages.success(
-                        request, _("%(model)s “%(name)s” created.") % {"model": res.singular, "name": obj}
+                        request, capfirst(_("%(model)s “%(name)s” created.") % {"model": res.singular, "name": obj})
                     )
                 else:
                     obj = res.do_update(instance, user, form.service_data(), form.expected_version())
