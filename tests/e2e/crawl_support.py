@@ -373,8 +373,10 @@ class Crawl:
         self.current = here
         if page.locator("html").get_attribute("lang") != self.language:
             self.add(here, "wrong page language", f"html lang={page.locator('html').get_attribute('lang')}")
-        for wrong in language_findings(self.evaluate(JS_TEXT), self.language, self.vocab):
-            self.add(here, "untranslated text", wrong)
+        # Django's administration is translated by Django's own catalogue, not ours.
+        if not here.startswith("/admin/"):
+            for wrong in language_findings(self.evaluate(JS_TEXT), self.language, self.vocab):
+                self.add(here, "untranslated text", wrong)
         for href, label in self.evaluate(JS_LINKS):
             path = self.same_origin(href.split("#")[0])
             if path is None or not path:
@@ -472,12 +474,12 @@ class Crawl:
         try:
             if not button.is_visible():
                 # inside a closed menu or dialog: submit it as the page's script would
-                form.evaluate("f => f.requestSubmit()")
+                self.page.evaluate("i => document.forms[i].requestSubmit()", index)
             else:
                 try:
                     button.click(timeout=2_000)
                 except Exception:  # covered by another element (a card on the board): submit as a script
-                    form.evaluate("f => f.requestSubmit()")
+                    self.page.evaluate("i => document.forms[i].requestSubmit()", index)
             self.page.wait_for_load_state("load")
             self.page.wait_for_timeout(150)
         except Exception as exc:
