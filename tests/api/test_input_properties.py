@@ -117,8 +117,16 @@ def _is_record_write(method: str, path: str) -> bool:
 
 @pytest.fixture
 def targets(org, pipeline) -> dict[str, Any]:
+    from opensrm.core.services import record_create
+    from opensrm.crm.models import PriceList
+    from opensrm.crm.services import territory_create
+    from opensrm.people.models import RepProfile
+
     side = make_side(org.rep_a, pipeline, "Prop")
     return {
+        "/rep-profiles": record_create(model=RepProfile, actor=org.ops, data={"user": org.rep_a1, "home_city": "X"}),
+        "/territories": territory_create(actor=org.ops, data={"name": "Prop", "code": "PROP"}),
+        "/price-lists": record_create(model=PriceList, actor=org.ops, data={"name": "Prop"}),
         "/accounts": side["account"],
         "/contacts": side["contact"],
         "/leads": side["lead"],
