@@ -51,3 +51,24 @@ def test_a_draft_from_the_form_defaults_solves_to_a_feasible_plan(demo_company):
     assert scenario.status == ScenarioStatus.SOLVED, scenario.message
     assert scenario.result_status in ("optimal", "feasible")
     assert scenario.moves is not None and scenario.moves > 0
+
+
+@pytest.mark.slow
+def test_the_trade_off_of_the_demo_plan_returns_its_front_within_a_minute(demo_company):
+    import time
+
+    from opensrm.territories import tradeoff
+
+    ops = User.objects.get(username="ops")
+    parameters = {"tolerance": 0.10, "max_moves": 290, "time_limit": 20, "keep_owner_eligible": True}
+    scenario = services.scenario_create(actor=ops, data={"name": "Demo plan", "parameters": parameters})
+    started = time.perf_counter()
+    scenario = tradeoff.pareto_compute(scenario=scenario, actor=ops)
+    assert time.perf_counter() - started < 60
+    points = scenario.pareto["points"]
+    assert scenario.pareto_status == tradeoff.ParetoStatus.DONE and len(points) >= 3
+    assert [p["max_moves"] for p in points] == sorted(p["max_moves"] for p in points)
+    deviations = [p["balance_deviation"] for p in points]
+    # more moves balance better (how much better in the time depends on the machine's load)
+    assert deviations == sorted(deviations, reverse=True) and deviations[-1] < deviations[0] / 2
+    assert all(p["moves"] <= p["max_moves"] for p in points)
