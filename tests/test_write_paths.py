@@ -442,6 +442,29 @@ def _purge_job(w: dict[str, Any]) -> None:
     assert newest.history_type == "-" and newest.history_user_id == org.rep_a.pk
 
 
+def _purge(via: str) -> Callable[[dict[str, Any]], None]:
+    """A permanent delete from the bin (administrators): the last history row names them."""
+
+    def case(w: dict[str, Any]) -> None:
+        from django.test import Client
+
+        from opensrm.crm.models import Account
+
+        org, account = w["org"], w["account"]
+        record_delete(instance=account, actor=org.rep_a, expected_version=account.version)
+        if via == "api":
+            assert _api(org.admin).delete(f"/recycle-bin/account/{account.pk}").status_code == 204
+        else:
+            client = Client()
+            client.force_login(org.admin)
+            assert client.post(f"/recycle-bin/account/{account.pk}/purge/").status_code == 302
+        assert not Account.all_objects.filter(pk=account.pk).exists()
+        newest = Account.history.filter(id=account.pk).order_by("-history_date", "-history_id").first()
+        assert newest.history_type == "-" and newest.history_user_id == org.admin.pk
+
+    return case
+
+
 def _demo_load(w: dict[str, Any]) -> None:
     """The demo loader writes version 1 and a creation history row for every record it loads."""
     from opensrm.crm.models import Account
@@ -494,6 +517,8 @@ CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "api POST /accounts/{id}/team": _team_add,
     "api DELETE /accounts/{id}/team/{user_id}": _team_remove,
     "job recycle_bin_purge_job": _purge_job,
+    "api DELETE /recycle-bin/{type}/{id}": _purge("api"),
+    "page web:purge": _purge("page"),
     "demo load_company": _demo_load,
     "cli allocate": _allocate_cli,
     "cli createuser": _createuser_cli,
@@ -540,6 +565,9 @@ NO_RECORD_WRITE: dict[str, str] = {
     "admin change mfa.Authenticator": "allauth's second factors",
     "admin delete mfa.Authenticator": "allauth's second factors",
     "admin change territories.AllocationNotice": "a notice to a rep, not a versioned record",
+    "admin change core.SecurityEvent": "the security log is written by sign-ins only, read-only in the admin",
+    "admin delete core.SecurityEvent": "the security log is written by sign-ins only, read-only in the admin",
+    "page web:recycle_detail": "shows a deleted record, writes nothing",
     "admin delete territories.AllocationNotice": "a notice to a rep, not a versioned record",
     "cli migrate": "schema only",
     "cli manage": "Django's commands; their writes are the paths listed here",
