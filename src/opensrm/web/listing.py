@@ -140,6 +140,19 @@ def paginate(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, page_size:
     )
 
 
+COUNT_CAP = 1000
+
+
+def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows match, counted up to ``cap``: ``(cap, True)`` means "more than cap".
+
+    The database stops at ``cap + 1`` matching rows, so a rep's list on a big table or a manager's
+    whole team costs at most that many visibility checks instead of one per row of the table.
+    """
+    n = qs.order_by().values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
 MINE_FILTER = Filter("owner", _("Owner"), "owner", [("me", _("Mine"))])
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from opensrm.web import bulk
 from opensrm.web.views import (
     accounts,
     activities,
@@ -41,6 +42,7 @@ urlpatterns = [
     path("recycle-bin/<str:kind>/<int:pk>/restore/", recycle.restore, name="restore"),
     path("recycle-bin/<str:kind>/<int:pk>/", recycle.recycle_detail, name="recycle_detail"),
     path("recycle-bin/<str:kind>/<int:pk>/purge/", recycle.purge, name="purge"),
+    path("bulk/<str:kind>/", bulk.bulk_action, name="bulk_action"),
     path("views/<str:page>/", saved_views.saved_view_add, name="saved_view_add"),
     path("views/<str:page>/<int:pk>/delete/", saved_views.saved_view_remove, name="saved_view_delete"),
     *crud("accounts", accounts, "account"),

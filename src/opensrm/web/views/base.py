@@ -24,8 +24,9 @@ from opensrm.core.errors import DomainError, VersionMismatch
 from opensrm.core.services import record_create, record_delete, record_update
 from opensrm.core.visibility import can_write, visible
 from opensrm.people.models import User
+from opensrm.web.bulk import bulk_context
 from opensrm.web.forms import RecordForm
-from opensrm.web.listing import ListSpec, apply_filters, paginate, table_rows
+from opensrm.web.listing import ListSpec, apply_filters, capped_count, paginate, table_rows
 from opensrm.web.models import SavedView
 from opensrm.web.selectors import get_visible
 
@@ -106,6 +107,7 @@ def list_page(
         qs = qs.select_related(*res.select_related)
     qs = apply_filters(qs, spec, request.GET, user=user)
     page = paginate(qs, spec, request.GET)
+    total, more = capped_count(qs)
     context = {
         "res": res,
         "spec": spec,
@@ -116,12 +118,15 @@ def list_page(
         "can_create": res.creatable and can_write(user, res.model),
         "new_url": res.url("create") if res.creatable else "",
         "breadcrumbs": crumbs((res.plural, "")),
+        "total": total,
+        "total_more": more,
+        "bulk": bulk_context(user, res.key, res.model),
+        "current_qs": request.GET.urlencode(),
         **res.extra_list_context,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "list-results":
         return render(request, "web/partials/list_results.html", context)
     context["saved_views"] = list(SavedView.objects.filter(user=user, page=res.key))
-    context["current_qs"] = request.GET.urlencode()
     return render(request, "web/list.html", context)
 
 
