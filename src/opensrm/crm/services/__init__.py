@@ -1,6 +1,7 @@
 """Writes for CRM records. Thin rules on top of :mod:`opensrm.core.services`, one module per
 kind of record; every public service is importable from here."""
 
+from opensrm.crm.services.activities import activity_reschedule
 from opensrm.crm.services.children import (
     account_team_member_add,
     account_team_member_remove,
@@ -16,6 +17,7 @@ from opensrm.crm.services.territories import territory_create, territory_update
 __all__ = [
     "account_team_member_add",
     "account_team_member_remove",
+    "activity_reschedule",
     "lead_convert",
     "lead_create",
     "opportunity_create",
