@@ -259,7 +259,7 @@ def quote_decline(request: HttpRequest, id: int, response: HttpResponse) -> Any:
     tags=["quotes"],
     operation_id="quote_pdf",
     summary="The quote as a PDF in its document language",
-    openapi_extra={"responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}}},
+    openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}},
 )
 def quote_pdf_get(request: HttpRequest, id: int) -> HttpResponse:
     quote = get_visible(actor(request), Quote.objects.select_related("account", "opportunity", "contact"), id)
