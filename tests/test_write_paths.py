@@ -465,6 +465,19 @@ def _purge(via: str) -> Callable[[dict[str, Any]], None]:
     return case
 
 
+def _bulk_page(w: dict[str, Any]) -> None:
+    """A bulk action from a list page writes each selected record through its service."""
+    from django.test import Client
+
+    org, account = w["org"], w["account"]
+    before = account.version
+    client = Client()
+    client.force_login(org.rep_a)
+    response = client.post("/bulk/account/", {"ids": [account.pk], "action": "tier", "tier": "B"})
+    assert response.status_code == 302, response.content[:400]
+    assert_written(account, before=before, actor=org.rep_a)
+
+
 def _demo_load(w: dict[str, Any]) -> None:
     """The demo loader writes version 1 and a creation history row for every record it loads."""
     from opensrm.crm.models import Account
@@ -519,6 +532,7 @@ CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "job recycle_bin_purge_job": _purge_job,
     "api DELETE /recycle-bin/{type}/{id}": _purge("api"),
     "page web:purge": _purge("page"),
+    "page web:bulk_action": _bulk_page,
     "demo load_company": _demo_load,
     "cli allocate": _allocate_cli,
     "cli createuser": _createuser_cli,

@@ -1,0 +1,98 @@
+"""The bulk bar of the list pages: who sees it, and a POST mixing own and another team's ids."""
+
+from __future__ import annotations
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import reverse
+
+from opensrm.crm.models import Account, Opportunity
+from tests.factories import make_account, make_opportunity
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(model, pks):
+    return {o.pk: model_to_dict(o) | {"version": o.version} for o in model.all_objects.filter(pk__in=pks)}
+
+
+@pytest.mark.parametrize("key", ["account", "contact", "lead", "opportunity", "activity"])
+def test_rep_sees_bulk_controls_and_a_count_viewer_does_not(key, client, org):
+    make_account(org.rep_a)
+    client.force_login(org.rep_a)
+    html = client.get(reverse(f"web:{key}_list")).content.decode()
+    assert 'id="bulk-form"' in html and "bulk.js" in html
+    assert "data-total" in html
+    client.force_login(org.viewer)
+    html = client.get(reverse(f"web:{key}_list")).content.decode()
+    assert 'id="bulk-form"' not in html and 'name="ids"' not in html
+
+
+def test_account_rows_have_checkboxes_and_the_count(client, org):
+    accounts = [make_account(org.rep_a, name=f"Row {i}") for i in range(3)]
+    client.force_login(org.rep_a)
+    html = client.get(reverse("web:account_list")).content.decode()
+    for a in accounts:
+        assert f'name="ids" value="{a.pk}"' in html
+    assert "3 match" in html
+
+
+def test_bulk_post_with_team_b_ids_changes_only_own_rows(client, org):
+    mine = [make_account(org.rep_a, name=f"Mine {i}") for i in range(2)]
+    theirs = [make_account(org.rep_b, name=f"Theirs {i}") for i in range(2)]
+    before_b = _rows(Account, [a.pk for a in theirs])
+    client.force_login(org.rep_a)
+    response = client.post(
+        reverse("web:bulk_action", args=["account"]),
+        {"ids": [a.pk for a in mine + theirs], "action": "tier", "tier": "B", "querystring": "q=Mine&after=x"},
+        follow=True,
+    )
+    assert response.redirect_chain[0] == (reverse("web:account_list") + "?q=Mine", 302)
+    html = response.content.decode()
+    assert "2 records changed." in html
+    assert "were not found" in html and f"#{theirs[0].pk}" in html
+    assert "Theirs" not in html
+    for a in mine:
+        stored = Account.objects.get(pk=a.pk)
+        assert stored.tier == "B" and stored.version == a.version + 1
+    assert _rows(Account, [a.pk for a in theirs]) == before_b
+
+
+def test_bulk_stage_in_chinese(client, org, pipeline):
+    account = make_account(org.rep_a)
+    opp = make_opportunity(account, org.rep_a, pipeline)
+    stage = pipeline.stages.get(name="Negotiate")
+    client.force_login(org.rep_a)
+    response = client.post(
+        reverse("web:bulk_action", args=["opportunity"]),
+        {"ids": [opp.pk], "action": "stage", "stage": stage.pk},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        headers={"Accept-Language": "zh-hans"},
+    )
+    assert response.status_code == 200
+    assert Opportunity.objects.get(pk=opp.pk).stage_id == stage.pk
+
+
+def test_bad_bulk_input_is_a_422_naming_the_problem(client, org):
+    a = make_account(org.rep_a)
+    client.force_login(org.rep_a)
+    response = client.post(reverse("web:bulk_action", args=["account"]), {"ids": [a.pk], "action": "tier", "tier": "Z"})
+    assert response.status_code == 422
+    assert "Select a valid tier." in response.content.decode()
+    response = client.post(reverse("web:bulk_action", args=["account"]), {"action": "tier", "tier": "A"})
+    assert response.status_code == 422 and "Select at least one row." in response.content.decode()
+    assert Account.objects.get(pk=a.pk).version == a.version
+
+
+def test_viewer_bulk_post_is_forbidden(client, org):
+    a = make_account(org.rep_a)
+    client.force_login(org.viewer)
+    response = client.post(reverse("web:bulk_action", args=["account"]), {"ids": [a.pk], "action": "delete"})
+    assert response.status_code == 403
+    assert Account.objects.get(pk=a.pk).deleted_at is None
+
+
+def test_unknown_list_is_404(client, org):
+    client.force_login(org.rep_a)
+    assert client.post(reverse("web:bulk_action", args=["quote"]), {"ids": [1], "action": "delete"}).status_code == 404
