@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 ## assets: front-end packages from the npm registry (pinned by package-lock.json), copied into static/
 assets: setup
 	@if [ -f package-lock.json ]; then \
-	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi; \
+	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; fi; \
 	  $(PY) scripts/build_assets.py; \
 	fi
 
