@@ -54,6 +54,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/move/", board.opportunity_move, name="opportunity_move"),
     *crud("activities", activities, "activity"),
     path("activities/<int:pk>/done/", activities.activity_toggle_done, name="activity_done"),
+    path("activities/<int:pk>/reschedule/", activities.activity_reschedule_view, name="activity_reschedule"),
     path("calendar/", activities.calendar, name="calendar"),
     *crud("quotes", quotes, "quote"),
     path("quotes/<int:pk>/pdf/", quotes.quote_pdf_download, name="quote_pdf"),
