@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from opensrm.core.api.schemas import DateTime, Id, RecordOut
+from opensrm.core.api.schemas import Bool, DateTime, Float, Id, IdIn, InputSchema, Int, RecordOut
 from opensrm.people.models import Role
 from opensrm.people.selectors import request_personal_scope
 
@@ -30,16 +30,16 @@ class TeamOut(RecordOut):
     path: str
 
 
-class TeamIn(Schema):
+class TeamIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
-    parent_id: Id | None = None
-    manager_id: Id | None = None
+    parent_id: IdIn | None = None
+    manager_id: IdIn | None = None
 
 
-class TeamPatch(Schema):
+class TeamPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=120)
-    parent_id: Id | None = None
-    manager_id: Id | None = None
+    parent_id: IdIn | None = None
+    manager_id: IdIn | None = None
 
 
 class TeamFilters(FilterSchema):
@@ -62,20 +62,20 @@ class UserOut(Schema):
     resolve_email = _personal("email", of_user=True)
 
 
-class UserIn(Schema):
+class UserIn(InputSchema):
     username: str = Field(..., min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str | None = Field(None, min_length=8)
     role: Role = Role.REP
-    team_id: Id | None = None
+    team_id: IdIn | None = None
     email: str = Field("", max_length=254)
     display_name: str = Field("", max_length=120)
 
 
-class UserPatch(Schema):
+class UserPatch(InputSchema):
     role: Role = None  # type: ignore[assignment]
-    team_id: Id | None = None
+    team_id: IdIn | None = None
     display_name: str = Field(None, max_length=120)
-    is_active: bool = None  # type: ignore[assignment]
+    is_active: Bool = None  # type: ignore[assignment]
     language: str = Field(None, max_length=10, description="zh-hans, en, or empty for the browser's")
     time_zone: str = Field(
         None, max_length=64, description="An IANA name such as Asia/Shanghai; empty: the server's"
@@ -109,24 +109,24 @@ class RepProfileOut(RecordOut):
     resolve_max_accounts = _personal("max_accounts", of_user=False)
 
 
-class RepProfileIn(Schema):
-    user_id: Id
+class RepProfileIn(InputSchema):
+    user_id: IdIn
     home_city: str = Field("", max_length=80)
-    home_lat: float | None = Field(None, ge=-90, le=90)
-    home_lon: float | None = Field(None, ge=-180, le=180)
+    home_lat: Float | None = Field(None, ge=-90, le=90)
+    home_lon: Float | None = Field(None, ge=-180, le=180)
     weekly_capacity_hours: Decimal = Field(Decimal("40"), ge=0, le=168, max_digits=6, decimal_places=1)
-    max_accounts: int | None = Field(None, ge=0, le=2147483647)
+    max_accounts: Int | None = Field(None, ge=0, le=2147483647)
     industries: list[str] = []
     languages: list[str] = []
     product_lines: list[str] = []
 
 
-class RepProfilePatch(Schema):
+class RepProfilePatch(InputSchema):
     home_city: str = Field(None, max_length=80)
-    home_lat: float | None = Field(None, ge=-90, le=90)
-    home_lon: float | None = Field(None, ge=-180, le=180)
+    home_lat: Float | None = Field(None, ge=-90, le=90)
+    home_lon: Float | None = Field(None, ge=-180, le=180)
     weekly_capacity_hours: Decimal = Field(None, ge=0, le=168, max_digits=6, decimal_places=1)
-    max_accounts: int | None = Field(None, ge=0, le=2147483647)
+    max_accounts: Int | None = Field(None, ge=0, le=2147483647)
     industries: list[str] = None  # type: ignore[assignment]
     languages: list[str] = None  # type: ignore[assignment]
     product_lines: list[str] = None  # type: ignore[assignment]
