@@ -52,6 +52,20 @@ def test_open_a_deleted_record_read_only_with_what_a_restore_brings_back(client,
     assert 'id="recycle-dialog"' in body and "web/recycle.js" in body and "data-confirm" not in body
 
 
+def test_the_api_reads_one_deleted_record_with_its_label_and_batch(org, records):
+    account = _delete_account(records, "a", org.rep_a)
+    response = ApiClient(org.rep_a).get(f"/recycle-bin/account/{account.pk}")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["label"] == account.name and body["id"] == account.pk
+    assert {(b["type"], b["count"]) for b in body["batch"]} == {
+        ("account", 1),
+        ("activity", 3),
+        ("contact", 1),
+        ("opportunity", 1),
+    }
+
+
 def test_restoring_a_child_from_the_page_brings_back_the_batch_and_says_what_came_back(client, org, records):
     _delete_account(records, "a", org.rep_a)
     activity = records["a"].activity

@@ -64,11 +64,12 @@ class BinParams(PageParams):
     type: RecordType  # type: ignore[valid-type]
 
 
-def _item(kind: str, obj: Any) -> dict[str, Any]:
+def _item(kind: str, obj: Any, label: Any = None) -> dict[str, Any]:
+    """One bin row; ``label`` defaults to the ``bin_label`` the list query annotates."""
     return {
         "type": kind,
         "id": obj.pk,
-        "label": str(obj.bin_label),
+        "label": str(obj.bin_label if label is None else label),
         "deleted_at": obj.deleted_at,
         "deleted_by_id": obj.deleted_by_id,
         "version": obj.version,
@@ -131,8 +132,7 @@ def recycle_bin_read(request: HttpRequest, type: RecordType, id: int) -> Any:  #
     obj = recycle_bin_record(model=model, pk=id, actor=actor(request))
     shown = model.all_objects.filter(pk=obj.pk).values_list(label, flat=True).first()
     return {
-        **_item(type.value, obj),
-        "label": str(shown),
+        **_item(type.value, obj, label=shown),
         "fields": {name: value for name, _verbose, value in record_fields(obj)},
         "batch": _counts(recycle_bin_batch(record=obj)),
     }
