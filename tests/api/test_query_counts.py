@@ -9,8 +9,9 @@ import pytest
 from opensrm.config.api import api
 from opensrm.core.api.tokens import api_token_create
 from opensrm.core.services import record_create, record_delete
-from opensrm.crm.models import Account, Pipeline, Product, Stage
+from opensrm.crm.models import Account, Pipeline, PriceList, PriceListItem, Product, Stage
 from opensrm.crm.services import territory_create
+from opensrm.crm.services.quotes import quote_create
 from opensrm.people.models import RepProfile, Role
 from opensrm.people.services import team_create, user_create
 from tests.api.conftest import make_side
@@ -36,6 +37,8 @@ LISTS = {
     "/recycle-bin": ({"type": "account"}, 3),
     "/search": ({"q": "Side"}, 6),
     "/tokens": ({}, 3),
+    "/quotes": ({}, 4),
+    "/price-lists": ({}, 4),
 }
 
 
@@ -43,11 +46,14 @@ LISTS = {
 def many(org, pipeline):
     for i in range(N):
         side = make_side(org.rep_a, pipeline, f"Side {i}")
-        record_create(
+        product = record_create(
             model=Product,
             actor=org.ops,
             data={"code": f"P-{i + 100}", "name": f"Product {i}", "unit_price": Decimal("1")},
         )
+        quote_create(actor=org.rep_a, opportunity=side["opportunity"], lines=[{"product": product, "quantity": 1}])
+        price_list = PriceList.objects.create(name=f"Price list {i}")
+        PriceListItem.objects.create(price_list=price_list, product=product, unit_price=Decimal("2"))
         territory_create(actor=org.ops, data={"name": f"Territory {i}", "code": f"T{i}"})
         extra = Pipeline.objects.create(name=f"Pipeline {i}")
         Stage.objects.create(pipeline=extra, name="Open", order=1)
