@@ -52,6 +52,8 @@ PAGES: dict[str, Any] = {
     "web:calendar": READ,
     "web:opportunity_move": 404,
     "web:activity_done": 404,
+    # A drop in the calendar on team B's activity: not found.
+    "web:activity_reschedule": 404,
     "web:lead_convert": 404,
     "web:quote_pdf": 404,
     "web:quote_action": 404,
@@ -60,6 +62,15 @@ PAGES: dict[str, Any] = {
     "web:order_list": READ,
     "web:order_detail": 404,
     "web:order_cancel": 404,
+    # People and teams are managed by administrators and sales ops only: a rep or a manager is
+    # refused every settings page, reading or writing.
+    "web:settings_users": 403,
+    "web:settings_invite": 403,
+    "web:settings_user": 403,
+    "web:settings_reinvite": 403,
+    "web:settings_teams": 403,
+    "web:settings_team_create": 403,
+    "web:settings_team": 403,
     "territories:scenario_list": READ,
     # A rep may not plan: the form page sends them back to the list with the reason. A manager
     # gets the form again, refusing team B as the scope.
@@ -104,6 +115,8 @@ PREFIX_KEYS = {
     "allocation": "scenario",
     "recycle-bin": "deleted",
     "views": "saved_view",
+    "settings/people": "user",
+    "settings/teams": "team",
 }
 
 
@@ -166,6 +179,8 @@ def team_b(org, pipeline) -> dict[str, Any]:
         "quote": quote,
         "saved_view": saved,
         "scenario": scenario,
+        "user": org.rep_b,
+        "team": org.team_b,
     }
 
 
@@ -197,13 +212,23 @@ def _body(org: Any, b: dict[str, Any], pipeline: Any, target: Any) -> dict[str, 
         "action": "tier",
         "tier": "A",
         "to": "someone@example.com",
+        "username": "taken",
+        "email": "taken@example.com",
+        "role": "admin",
+        "team": org.team_b.pk,
+        "manager": org.rep_a.pk,
+        "parent": org.team_a.pk,
+        "is_active": "",
+        "date": "2027-01-01",
+        "due_at": "2027-01-01T10:00",
         "version": getattr(target, "version", 1),
         "next": "/",
     }
 
 
 def _values(route: str, b: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    key = PREFIX_KEYS.get(route.split("/")[0])
+    segments = route.split("/")
+    key = PREFIX_KEYS.get("/".join(segments[:2])) or PREFIX_KEYS.get(segments[0])
     target = b.get(key) if key else None
     values = {
         "pk": getattr(target, "pk", 0),
