@@ -478,6 +478,20 @@ def _bulk_page(w: dict[str, Any]) -> None:
     assert_written(account, before=before, actor=org.rep_a)
 
 
+def _reschedule_page(w: dict[str, Any]) -> None:
+    """Dropping an activity on another calendar day writes it through activity_reschedule."""
+    from django.test import Client
+
+    org, activity = w["org"], w["activity"]
+    before = activity.version
+    client = Client()
+    client.force_login(org.rep_a)
+    url = f"/activities/{activity.pk}/reschedule/"
+    response = client.post(url, {"date": "2027-01-08", "version": before}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.content[:400]
+    assert_written(activity, before=before, actor=org.rep_a)
+
+
 def _demo_load(w: dict[str, Any]) -> None:
     """The demo loader writes version 1 and a creation history row for every record it loads."""
     from opensrm.crm.models import Account
@@ -533,6 +547,7 @@ CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "api DELETE /recycle-bin/{type}/{id}": _purge("api"),
     "page web:purge": _purge("page"),
     "page web:bulk_action": _bulk_page,
+    "page web:activity_reschedule": _reschedule_page,
     "demo load_company": _demo_load,
     "cli allocate": _allocate_cli,
     "cli createuser": _createuser_cli,
