@@ -65,3 +65,12 @@ def test_api_refuses_a_negative_annual_revenue_on_update(org):
     assert "annual_revenue" in response.content.decode()
     account.refresh_from_db()
     assert account.annual_revenue == Decimal("1000")
+
+
+def test_a_leads_converted_records_are_named_in_the_interface_language():
+    from django.utils import translation
+
+    fields = ("converted_account", "converted_contact", "converted_opportunity")
+    with translation.override("zh-hans"):
+        names = {str(Lead._meta.get_field(f).verbose_name) for f in fields}
+    assert names == {"转化后的客户", "转化后的联系人", "转化后的商机"}

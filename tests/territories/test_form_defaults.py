@@ -72,3 +72,14 @@ def test_the_trade_off_of_the_demo_plan_returns_its_front_within_a_minute(demo_c
     # more moves balance better (how much better in the time depends on the machine's load)
     assert deviations == sorted(deviations, reverse=True) and deviations[-1] < deviations[0] / 2
     assert all(p["moves"] <= p["max_moves"] for p in points)
+
+
+@pytest.mark.django_db
+def test_the_examples_of_a_company_without_cities_are_in_the_interface_language(org):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        form = ScenarioForm(user=org.ops)
+        texts = str(form.fields["locked_units"].help_text) + str(form.fields["pinned_centres"].help_text)
+    assert "杭州" in texts and "上海" in texts
+    assert "Hangzhou" not in texts and "Shanghai" not in texts

@@ -211,3 +211,12 @@ def test_account_no_rep_may_take_is_reported_unassigned(alloc):
     line = scenario.lines.get(account=retail)
     assert scenario.status == ScenarioStatus.SOLVED
     assert line.proposed_owner is None and line.unassigned_reason
+
+
+def test_a_failed_solve_says_so_in_its_progress_message(alloc):
+    RepProfile.objects.update(weekly_capacity_hours=Decimal("0.5"))
+
+    scenario = solved(alloc)
+
+    assert scenario.status == ScenarioStatus.FAILED
+    assert scenario.progress == 100 and scenario.progress_message

@@ -171,3 +171,20 @@ def test_a_saved_view_stores_each_filter_once(client, org):
     assert response["Location"].endswith("?q=Wu&status=prospect&sort=name")
     rows = client.get(response["Location"]).context["active_filters"]
     assert rows["status"] == "prospect"
+
+
+def test_boolean_cells_show_yes_or_no_in_the_users_language(client, org):
+    from opensrm.crm.models import Product
+
+    Product.objects.create(code="GW-1", name="网关", unit_price=Decimal("10"), active=True)
+    Product.objects.create(code="GW-2", name="旧网关", unit_price=Decimal("10"), active=False)
+    org.ops.language = "zh-hans"
+    org.ops.save(update_fields=["language"])
+    client.force_login(org.ops)
+
+    response = client.get("/products/")
+
+    assert response.status_code == 200
+    cells = [html.unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", response.content.decode(), re.S)]
+    assert "是" in cells and "否" in cells
+    assert not {"True", "False"} & set(cells)

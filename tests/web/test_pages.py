@@ -150,3 +150,18 @@ def test_home_dashboard_for_rep_and_manager(client, org, records, order_for):
     assert manager.team_view is True
     assert {r.user.username for r in manager.reps} == {"manager_a", "rep_a", "rep_a1"}
     assert manager.bookings_total == 300  # team B's bookings stay out
+
+
+def test_a_viewer_is_shown_the_stage_path_without_a_form_to_post(client, org, pipeline):
+    import re
+
+    from tests.factories import make_account, make_opportunity
+
+    opp = make_opportunity(make_account(org.rep_a), org.rep_a, pipeline)
+    client.force_login(org.viewer)
+
+    page = client.get(reverse("web:opportunity_detail", args=[opp.pk])).content.decode()
+
+    path = re.search(r'<div class="stage-path".*?</div>', page, re.S).group(0)
+    assert "<button" in path
+    assert 'method="post"' not in path  # it posted back to the detail page and answered a CSRF 403

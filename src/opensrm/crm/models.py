@@ -261,13 +261,28 @@ class Lead(BaseModel):
     )
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
     converted_account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("converted account"),
     )
     converted_contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("converted contact"),
     )
     converted_opportunity = models.ForeignKey(
-        "crm.Opportunity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "crm.Opportunity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("converted opportunity"),
     )
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     history = HistoricalRecords()

@@ -378,7 +378,8 @@ def _store(
         for key in ("objective", "bound", "gap", "seconds", "moves", "infeasibility"):
             setattr(current, key, diagnostics.get(key))
         current.progress = 100
-        current.progress_message = ""
+        # a failed solve must say so where the user watches the progress, not end blank
+        current.progress_message = "" if status != ScenarioStatus.FAILED else _("failed: no plan within the limits")
         current.solved_at = timezone.now()
         current.version += 1
         current._history_user = actor  # type: ignore[attr-defined]

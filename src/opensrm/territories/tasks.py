@@ -34,7 +34,11 @@ def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> 
             exc.message if isinstance(exc, DomainError) else _("The solve failed: %(error)s") % {"error": exc}
         )
         AllocationScenario.objects.filter(pk=scenario_id).update(
-            status=ScenarioStatus.FAILED, result_status="error", message=str(message)[:2000], progress=100
+            status=ScenarioStatus.FAILED,
+            result_status="error",
+            message=str(message)[:2000],
+            progress=100,
+            progress_message=_("failed: the solve stopped with an error"),
         )
         return "failed"
     return str(scenario.status)

@@ -195,6 +195,8 @@ def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
         value = labels.get(value, value)
     if value is None or value == "":
         return Cell("—", css="muted")
+    if isinstance(value, bool):  # str(True) would show Python's "True" in every language
+        return Cell(str(_("Yes") if value else _("No")))
     if isinstance(value, dt.datetime):
         return Cell(formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT"), css="muted")
     if isinstance(value, dt.date):
