@@ -21,6 +21,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "pw-Strong-123"
+# Images and web fonts change no text, link or status the tests judge; not loading them saves
+# a good part of every page load on a busy machine.
+HEAVY_RESOURCES = "**/*.{png,jpg,jpeg,gif,webp,ico,woff,woff2,ttf,otf}"
+
+
+def block_heavy_resources(context) -> None:
+    context.route(HEAVY_RESOURCES, lambda route: route.abort())
 
 
 @pytest.fixture(scope="session")

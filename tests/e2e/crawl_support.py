@@ -276,6 +276,9 @@ class Crawl:
     planned: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     shown_at: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
+    # False: pages, links, filters, text and console only. Forms behave the same in every
+    # language, so one language submits them and the other only reads the pages.
+    submit: bool = True
 
     # --- plumbing ------------------------------------------------------------------------
     def __post_init__(self) -> None:
@@ -297,6 +300,9 @@ class Crawl:
         path = urlsplit(response.url).path
         if status >= 500:
             self.add(response.url, f"HTTP {status}", f"{response.request.method} while on {self.current}")
+        elif status == 403 and response.request.method == "POST":
+            # a form the user is shown must not answer "forbidden" (a CSRF page, a missing right)
+            self.add(response.url, "form answered 403", f"POST while on {self.current}")
         elif status == 404 and path.startswith("/static/"):
             self.add(response.url, "missing static file", f"while on {self.current}")
         elif status >= 400 and response.request.resource_type in ("fetch", "xhr"):
@@ -393,7 +399,7 @@ class Crawl:
                 self.check_link(path)
         for form in self.evaluate(JS_GET_FORMS):
             self.filter_urls(form)
-        for form in self.evaluate(JS_POST_FORMS):
+        for form in self.evaluate(JS_POST_FORMS) if self.submit else ():
             action = form["action"]
             if action in SKIP_FORM or action.startswith(SKIP_FORM_PREFIX) or not form["submit"]:
                 continue
@@ -568,12 +574,47 @@ def seed_company():
     from opensrm.crm.services.orders import order_create
     from opensrm.crm.services.quotes import quote_create
     from opensrm.crm.services.territories import territory_create
+    from opensrm.people.services import rep_profile_upsert
     from opensrm.territories import services as planning
     from tests.factories import make_account, make_opportunity, make_pipeline
-    from tests.territories.conftest import build_alloc_org
+    from tests.territories.conftest import BEIJING, HANGZHOU, SHANGHAI, build_alloc_org
 
     world = build_alloc_org()
     org = world.org
+    # build_alloc_org is a deliberately unbalanced puzzle (only rep_a takes every industry, 1.3
+    # hours a week each), which the form's defaults cannot balance. The crawl needs a company as
+    # users have one: every rep with a week's room, overlapping specialisations, a few dozen
+    # accounts spread over owners, cities and tiers.
+    for user, home, industries in (
+        (org.rep_a, SHANGHAI, []),
+        (org.rep_a1, HANGZHOU, ["manufacturing", "retail", "technology", "energy"]),
+        (org.rep_b, BEIJING, ["finance", "energy", "technology"]),
+    ):
+        rep_profile_upsert(
+            user=user,
+            actor=org.admin,
+            data={
+                "home_lat": home[0],
+                "home_lon": home[1],
+                "weekly_capacity_hours": Decimal("8"),
+                "industries": industries,
+            },
+        )
+    places = (("Shanghai", SHANGHAI), ("Hangzhou", HANGZHOU), ("Beijing", BEIJING))
+    industries = ("finance", "manufacturing", "retail", "technology", "energy")
+    reps = (org.rep_a, org.rep_a1, org.rep_b)
+    for k in range(24):
+        city, (lat, lon) = places[k % 3]
+        make_account(
+            reps[(k // 3) % 3],
+            name=f"Customer {k + 1:02d}",
+            city=city,
+            industry=industries[k % 5],
+            tier="BCDC"[k % 4],
+            lat=lat + 0.03 * (k % 4),
+            lon=lon + 0.03 * (k % 5),
+            annual_revenue=Decimal(800_000 + 60_000 * k),
+        )
     pipeline = make_pipeline()
     territory = territory_create(actor=org.admin, data={"name": "华东大区", "code": "EAST-1"})
     gateway = Product.objects.create(code="GW-100", name="智能网关", unit_price=Decimal("1000.00"))
