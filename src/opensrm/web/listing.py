@@ -1,9 +1,12 @@
 """List pages: search, filters, sorting and keyset pagination that stays fast on big tables.
 
 Pages are addressed by a cursor (the sort value and id of the row at the edge), never by an
-offset, so page 2,000 costs what page 1 costs. There is no total: counting what a rep may see
-means testing the visibility rule on every row of the table, which is exactly the work the
-cursor avoids (measured: it dominated the page time at 100,000 rows).
+offset, so page 2,000 costs what page 1 costs. An exact total would mean testing the visibility
+rule on every row of the table, which is exactly the work the cursor avoids (measured: it
+dominated the page time at 100,000 rows). The list shows a count capped at :data:`COUNT_CAP`
+instead ("more than 1,000"): the database stops at the cap. Measured on SQLite with 100,000
+accounts: at most about 100 ms (a manager's search matching nothing, where the page query itself
+takes about as long), 1 to 15 ms in the common cases.
 """
 
 from __future__ import annotations
