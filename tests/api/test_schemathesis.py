@@ -372,7 +372,13 @@ def _set_if_match(case: Any, data: Any) -> str | None:
 def test_api_conforms_to_its_schema(case, data, fuzz_world):
     _point_at_records(case, data)
     if_match = _set_if_match(case, data)
-    response = case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_world['secret']}"}, checks=CHECKS)
+    checks = CHECKS
+    if _negative_at(case, ParameterLocation.HEADER):
+        # The call sends the fuzz user's valid token, which undoes an invalid Authorization the case
+        # drew; whatever invalid data the case also drew elsewhere may not survive serialisation
+        # (an optional query value that encodes to nothing), so the request can be valid after all.
+        checks = [check for check in CHECKS if check.__name__ != "negative_data_rejection"]
+    response = case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_world['secret']}"}, checks=checks)
     _restore_caller(case, fuzz_world)
     if if_match in {"stale", "none"}:
         assert not 200 <= response.status_code < 300, f"{case.method} {case.formatted_path} with {if_match} If-Match"
