@@ -96,3 +96,31 @@ def test_viewer_bulk_post_is_forbidden(client, org):
 def test_unknown_list_is_404(client, org):
     client.force_login(org.rep_a)
     assert client.post(reverse("web:bulk_action", args=["quote"]), {"ids": [1], "action": "delete"}).status_code == 404
+
+
+def _head(html: str) -> str:
+    return html[html.index("<thead>"):html.index("</thead>")]
+
+
+def test_column_chooser_shows_only_the_picked_columns_and_keeps_the_name(client, org):
+    make_account(org.rep_a, name="Chooser Co")
+    client.force_login(org.rep_a)
+    html = client.get(reverse("web:account_list"), {"cols": ["city"]}).content.decode()
+    head = _head(html)
+    assert "sort=city" in head or "sort=-city" in head
+    assert "name" in head and "industry" not in head and "created_at" not in head
+    assert "Chooser Co" in html and "Shanghai" in html
+    head = _head(client.get(reverse("web:account_list")).content.decode())
+    assert "industry" in head and "created_at" in head
+    # An unknown column name falls back to the default columns rather than an empty table.
+    assert "industry" in _head(client.get(reverse("web:account_list"), {"cols": ["nope"]}).content.decode())
+
+
+def test_tag_filter_matches_whole_tags_in_both_scripts(client, org):
+    make_account(org.rep_a, name="Tagged VIP", tags=["vip", "重点客户"])
+    make_account(org.rep_a, name="Tagged VIPER", tags=["viper"])
+    client.force_login(org.rep_a)
+    html = client.get(reverse("web:account_list"), {"tag": "VIP"}).content.decode()
+    assert "Tagged VIP<" in html and "Tagged VIPER" not in html
+    html = client.get(reverse("web:account_list"), {"tag": "重点客户"}).content.decode()
+    assert "Tagged VIP<" in html and "Tagged VIPER" not in html

@@ -74,6 +74,24 @@ def _after(field_name: str, descending: bool, value: Any, pk: int) -> Q:
     return Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"pk__{op}": pk})
 
 
+def has_tags(model: type[Model]) -> bool:
+    return any(f.name == "tags" for f in model._meta.concrete_fields)
+
+
+def chosen_columns(spec: ListSpec, params: QueryDict) -> ListSpec:
+    """The spec with only the columns named in ``cols`` (in the spec's order); all when none is.
+
+    The linked column always stays: it is the way to the record.
+    """
+    wanted = set(params.getlist("cols"))
+    if not wanted:
+        return spec
+    columns = [c for c in spec.columns if c.path in wanted or c.link]
+    if not any(c.path in wanted for c in spec.columns):
+        return spec
+    return ListSpec(columns=columns, filters=spec.filters, search=spec.search, default_sort=spec.default_sort)
+
+
 def sortable_fields(spec: ListSpec) -> set[str]:
     fields = {c.sort for c in spec.columns if c.sort}
     fields.add(spec.default_sort.lstrip("-"))
@@ -95,6 +113,13 @@ def apply_filters(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, user:
             qs = qs.filter(pk__in=qs.model._default_manager.filter(cond).values("pk"))
         else:
             qs = qs.filter(cond)
+    tag = params.get("tag", "").strip()
+    if tag and has_tags(qs.model):
+        # Matched as a whole quoted element of the stored JSON text; SQLite keeps non-ASCII
+        # escaped (\uXXXX), PostgreSQL as written, so both spellings are tried.
+        qs = qs.filter(
+            Q(tags__icontains=json.dumps(tag)) | Q(tags__icontains=json.dumps(tag, ensure_ascii=False))
+        )
     for f in spec.filters:
         value = params.get(f.param, "")
         if not value:

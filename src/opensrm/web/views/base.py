@@ -26,7 +26,15 @@ from opensrm.core.visibility import can_write, visible
 from opensrm.people.models import User
 from opensrm.web.bulk import bulk_context
 from opensrm.web.forms import RecordForm
-from opensrm.web.listing import ListSpec, apply_filters, capped_count, paginate, table_rows
+from opensrm.web.listing import (
+    ListSpec,
+    apply_filters,
+    capped_count,
+    chosen_columns,
+    has_tags,
+    paginate,
+    table_rows,
+)
 from opensrm.web.models import SavedView
 from opensrm.web.selectors import get_visible
 
@@ -100,13 +108,15 @@ def visible_or_404(user: User, res: Resource, pk: Any) -> Any:
 def list_page(
     request: HttpRequest, res: Resource, *, spec: ListSpec | None = None, base_qs: Any = None
 ) -> HttpResponse:
-    spec = spec or res.list_spec
+    full_spec = spec or res.list_spec
+    spec = chosen_columns(full_spec, request.GET)
     user = request.user
     qs = visible(user, base_qs if base_qs is not None else res.model.objects.all())
     if res.select_related:
         qs = qs.select_related(*res.select_related)
     qs = apply_filters(qs, spec, request.GET, user=user)
-    page = paginate(qs, spec, request.GET)
+    # Sorting by a hidden column still works: the cursor keys come from the full spec.
+    page = paginate(qs, full_spec, request.GET)
     total, more = capped_count(qs)
     context = {
         "res": res,
@@ -118,6 +128,10 @@ def list_page(
         "can_create": res.creatable and can_write(user, res.model),
         "new_url": res.url("create") if res.creatable else "",
         "breadcrumbs": crumbs((res.plural, "")),
+        "all_columns": full_spec.columns,
+        "shown_columns": {c.path for c in spec.columns},
+        "tag_filter": has_tags(res.model),
+        "tag": request.GET.get("tag", ""),
         "total": total,
         "total_more": more,
         "bulk": bulk_context(user, res.key, res.model),
