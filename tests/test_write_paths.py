@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -342,6 +344,7 @@ def _form_fields(html: str) -> dict[str, Any]:
             super().__init__()
             self.data: dict[str, Any] = {}
             self.select: str | None = None
+            self.multiple = False
             self.textarea: str | None = None
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -355,9 +358,14 @@ def _form_fields(html: str) -> dict[str, Any]:
                     self.data[name] = a.get("value") or ""
             elif tag == "select" and name:
                 self.select = name
-                self.data.setdefault(name, "")
+                self.multiple = "multiple" in a
+                # A multiple select with nothing chosen submits nothing; a single one its empty choice.
+                self.data.setdefault(name, [] if self.multiple else "")
             elif tag == "option" and self.select and "selected" in a:
-                self.data[self.select] = a.get("value") or ""
+                if self.multiple:
+                    self.data[self.select].append(a.get("value") or "")
+                else:
+                    self.data[self.select] = a.get("value") or ""
             elif tag == "textarea" and name:
                 self.textarea = name
                 self.data[name] = ""
@@ -534,6 +542,157 @@ def _createuser_cli(w: dict[str, Any]) -> None:
     assert user.history.exists() if hasattr(user, "history") else True
 
 
+# --- quotes, price lists, users ------------------------------------------------------------------
+def _quote(w: dict[str, Any], status: str | None = None) -> BaseModel:
+    """A draft quote of the rep's opportunity (its lines copied), put straight into ``status``."""
+    from opensrm.crm.models import Quote
+    from opensrm.crm.services.quotes import quote_create
+
+    quote = quote_create(actor=w["org"].rep_a, opportunity=w["opportunity"], data={"notes": "Path"})
+    if status is not None:
+        Quote.all_objects.filter(pk=quote.pk).update(status=status)
+        quote.refresh_from_db()
+    return quote
+
+
+def _price_list(w: dict[str, Any]) -> BaseModel:
+    from opensrm.crm.models import PriceList
+    from opensrm.crm.services.catalog import price_list_item_set
+
+    price_list = record_create(model=PriceList, actor=w["org"].ops, data={"name": "Path list"})
+    price_list_item_set(price_list=price_list, product=w["product"], unit_price=Decimal("1"), actor=w["org"].ops)
+    price_list.refresh_from_db()
+    return price_list
+
+
+def _api_write(
+    method: str,
+    url: str,
+    target: Callable[[dict[str, Any]], BaseModel],
+    actor: str,
+    body: Callable[[dict[str, Any]], Any] | None = None,
+    status: int = 200,
+    reason: str | None = None,
+) -> Callable[[dict[str, Any]], None]:
+    """``method url`` (``{id}``, ``{product_id}`` filled) by ``actor`` on the record ``target`` makes."""
+
+    def case(w: dict[str, Any]) -> None:
+        obj, who = target(w), getattr(w["org"], actor)
+        before = type(obj).all_objects.get(pk=obj.pk).version
+        path = url.format(id=obj.pk, product_id=w["product"].pk)
+        send = getattr(_api(who), method)
+        args = () if method == "delete" else ((body(w) if body else None),)
+        response = send(path, *args, **_if_match(obj))
+        assert response.status_code == status, response.content[:400]
+        assert_written(obj, before=before, actor=who, reason=reason)
+
+    return case
+
+
+def _quote_create(w: dict[str, Any]) -> None:
+    from opensrm.crm.models import Quote
+
+    rep = w["org"].rep_a
+    response = _api(rep).post("/quotes", {"opportunity_id": w["opportunity"].pk})
+    assert response.status_code == 201, response.content[:400]
+    assert_written(Quote.all_objects.get(pk=response.json()["id"]), before=None, actor=rep)
+
+
+def _price_list_create(w: dict[str, Any]) -> None:
+    from opensrm.crm.models import PriceList
+
+    ops = w["org"].ops
+    response = _api(ops).post("/price-lists", {"name": "New list"})
+    assert response.status_code == 201, response.content[:400]
+    assert_written(PriceList.all_objects.get(pk=response.json()["id"]), before=None, actor=ops)
+
+
+def assert_user_written(user: Any, *, actor: Any, history_type: str = "~") -> None:
+    """People carry no version: their newest history row names who changed them."""
+    latest = type(user).history.filter(id=user.pk).order_by("-history_date", "-history_id").first()
+    assert latest is not None and latest.history_type == history_type, latest
+    assert latest.history_user_id == actor.pk, f"newest history row by {latest.history_user_id}, expected {actor}"
+
+
+def _user_create(w: dict[str, Any]) -> None:
+    from opensrm.people.models import User
+
+    ops = w["org"].ops
+    response = _api(ops).post("/users", {"username": "path_new", "team_id": w["org"].team_a.pk})
+    assert response.status_code == 201, response.content[:400]
+    assert_user_written(User.objects.get(pk=response.json()["id"]), actor=ops, history_type="+")
+
+
+def _user_patch(w: dict[str, Any]) -> None:
+    org = w["org"]
+    response = _api(org.ops).patch(f"/users/{org.rep_a1.pk}", {"display_name": "Changed"})
+    assert response.status_code == 200, response.content[:400]
+    assert_user_written(org.rep_a1, actor=org.ops)
+
+
+def _admin_user(action: str) -> Callable[[dict[str, Any]], None]:
+    def case(w: dict[str, Any]) -> None:
+        from django.test import Client
+
+        from opensrm.people.models import User
+
+        org = w["org"]
+        person = User.objects.create_user(username="admin_path", password="pw-Strong-123456", team=org.team_a)
+        client = Client()
+        client.force_login(org.admin)
+        url = f"/admin/people/user/{person.pk}/{action}/"
+        if action == "delete":
+            response = client.post(url, {"post": "yes"})
+            assert response.status_code == 302, response.content[:1500]
+            assert not User.objects.filter(pk=person.pk).exists()
+            assert_user_written(person, actor=org.admin, history_type="-")
+            return
+        data = _form_fields(client.get(url).content.decode())
+        data["first_name"] = "Changed"
+        response = client.post(url, data)
+        errors = re.findall(r'class="errorlist[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+        assert response.status_code == 302, errors
+        assert_user_written(person, actor=org.admin)
+
+    return case
+
+
+API_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "api POST /quotes": _quote_create,
+    "api PATCH /quotes/{id}": _api_write("patch", "/quotes/{id}", _quote, "rep_a", lambda w: {"notes": "Changed"}),
+    "api DELETE /quotes/{id}": _api_write("delete", "/quotes/{id}", _quote, "rep_a", status=204, reason="deleted"),
+    "api POST /quotes/{id}/submit": _api_write("post", "/quotes/{id}/submit", _quote, "rep_a"),
+    "api POST /quotes/{id}/approve": _api_write("post", "/quotes/{id}/approve", lambda w: _quote(w, "pending"), "ops"),
+    "api POST /quotes/{id}/refuse": _api_write("post", "/quotes/{id}/refuse", lambda w: _quote(w, "pending"), "ops"),
+    "api POST /quotes/{id}/send": _api_write(
+        "post", "/quotes/{id}/send", lambda w: _quote(w, "approved"), "rep_a", lambda w: {"to": "buyer@example.com"}
+    ),
+    "api POST /quotes/{id}/accept": _api_write("post", "/quotes/{id}/accept", lambda w: _quote(w, "sent"), "rep_a"),
+    "api POST /quotes/{id}/decline": _api_write("post", "/quotes/{id}/decline", lambda w: _quote(w, "sent"), "rep_a"),
+    "api POST /price-lists": _price_list_create,
+    "api PATCH /price-lists/{id}": _api_write(
+        "patch", "/price-lists/{id}", _price_list, "ops", lambda w: {"name": "Changed"}
+    ),
+    "api DELETE /price-lists/{id}": _api_write(
+        "delete", "/price-lists/{id}", _price_list, "ops", status=204, reason="deleted"
+    ),
+    "api PUT /price-lists/{id}/items": _api_write(
+        "put",
+        "/price-lists/{id}/items",
+        _price_list,
+        "ops",
+        lambda w: {"product_id": w["product"].pk, "unit_price": "7"},
+    ),
+    "api DELETE /price-lists/{id}/items/{product_id}": _api_write(
+        "delete", "/price-lists/{id}/items/{product_id}", _price_list, "ops", status=204
+    ),
+    "api POST /users": _user_create,
+    "api PATCH /users/{id}": _user_patch,
+    "admin change people.User": _admin_user("change"),
+    "admin delete people.User": _admin_user("delete"),
+}
+
+
 CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "api POST /recycle-bin/{type}/{id}/restore": _restore,
     "api POST /opportunities/{id}/move-stage": _move_stage,
@@ -551,6 +710,7 @@ CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "demo load_company": _demo_load,
     "cli allocate": _allocate_cli,
     "cli createuser": _createuser_cli,
+    **API_CASES,
 }
 for _res in PRIVATE:
     CASES |= {
