@@ -105,3 +105,20 @@ def test_locks_are_checked_when_the_draft_is_saved_with_the_error_beside_the_fie
     response = ops.post("/allocation/new/", fields)
     assert response.status_code == 302
     assert AllocationScenario.objects.get().parameters["locked_units"] == {"City 0-0": "T2"}
+
+
+def test_a_chinese_plan_page_shows_no_english_engine_text_in_its_tooltips(alloc):
+    from opensrm.territories import services
+
+    alloc.org.ops.language = "zh-hans"
+    alloc.org.ops.save(update_fields=["language"])
+    scenario = services.scenario_create(
+        actor=alloc.org.ops, data={"name": "Plan", "parameters": {"tolerance": None, "time_limit": 20}}
+    )
+    scenario = services.assignment_plan_create(scenario=scenario, actor=alloc.org.ops)
+    assert scenario.status == ScenarioStatus.SOLVED
+
+    page = signed_in(alloc.org.ops).get(f"/allocation/{scenario.pk}/").content.decode()
+
+    assert "技能符合" in page  # the explanation cells are there, translated
+    assert 'title="account ' not in page
