@@ -34,7 +34,7 @@ def test_account_rows_have_checkboxes_and_the_count(client, org):
     html = client.get(reverse("web:account_list")).content.decode()
     for a in accounts:
         assert f'name="ids" value="{a.pk}"' in html
-    assert "3 match" in html
+    assert "3 条符合" in html
 
 
 def test_bulk_post_with_team_b_ids_changes_only_own_rows(client, org):
@@ -49,8 +49,8 @@ def test_bulk_post_with_team_b_ids_changes_only_own_rows(client, org):
     )
     assert response.redirect_chain[0] == (reverse("web:account_list") + "?q=Mine", 302)
     html = response.content.decode()
-    assert "2 records changed." in html
-    assert "were not found" in html and f"#{theirs[0].pk}" in html
+    assert "2 条记录已更改。" in html
+    assert "2 条所选记录未找到" in html and f"#{theirs[0].pk}" in html
     assert "Theirs" not in html
     for a in mine:
         stored = Account.objects.get(pk=a.pk)
@@ -79,9 +79,9 @@ def test_bad_bulk_input_is_a_422_naming_the_problem(client, org):
     client.force_login(org.rep_a)
     response = client.post(reverse("web:bulk_action", args=["account"]), {"ids": [a.pk], "action": "tier", "tier": "Z"})
     assert response.status_code == 422
-    assert "Select a valid tier." in response.content.decode()
+    assert "请选择有效的等级。" in response.content.decode()
     response = client.post(reverse("web:bulk_action", args=["account"]), {"action": "tier", "tier": "A"})
-    assert response.status_code == 422 and "Select at least one row." in response.content.decode()
+    assert response.status_code == 422 and "请至少选择一行。" in response.content.decode()
     assert Account.objects.get(pk=a.pk).version == a.version
 
 
