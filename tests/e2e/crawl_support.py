@@ -501,12 +501,28 @@ class Crawl:
         for wrong in language_findings(self.evaluate(JS_TEXT), self.language, self.vocab):
             self.add(path, "untranslated text", wrong)
 
+    def _index_now(self, form: dict) -> int | None:
+        """The form's index on the page as it is now: an earlier form (a removed line) may have
+        changed how many forms come before it."""
+        for now in self.evaluate(JS_POST_FORMS):
+            if now["action"] == form["action"] and now["id"] == form["id"]:
+                return now["index"]
+        return None
+
     def submit_forms(self, here: str, form: dict) -> None:
         """Submitted unchanged, then (when it has a text field) with a changed text field."""
+        index = self._index_now(form)
+        if index is None:
+            return  # gone since the page was read (its record was removed by an earlier form)
+        form = {**form, "index": index}
         self._submit(here, form["index"], f"form {form['action']} submitted unchanged")
         if not form["texts"]:
             return
         self.page.goto(here)
+        index = self._index_now(form)
+        if index is None:
+            return
+        form = {**form, "index": index}
         self.typed += 1
         value = f"Crawl {self.role} {self.typed}" if self.language == "en" else f"巡检 {self.role} {self.typed}"
         self.vocab.add(value)
