@@ -153,3 +153,21 @@ def test_the_bell_ignores_a_foreign_current_url(client, org):
     client.force_login(org.rep_a)
     response = client.get(reverse("web:notifications"), HTTP_HX_CURRENT_URL="https://evil.example/x")
     assert "evil.example" not in response.content.decode()
+
+
+def test_week_view_has_hour_slots_and_a_slot_drop_sets_that_time_in_the_users_zone(client, org):
+    User.objects.filter(pk=org.rep_a.pk).update(time_zone="America/New_York")
+    early = _activity(org.rep_a, "Early call", dt.datetime(2026, 12, 15, 6, 45, tzinfo=NEW_YORK))
+    client.force_login(org.rep_a)
+    response = client.get(reverse("web:calendar"), {"view": "week", "date": "2026-12-16"})
+    tuesday = response.context["days"][1]
+    assert tuesday["date"] == dt.date(2026, 12, 15)
+    assert [s["hour"] for s in tuesday["slots"]] == [6, *range(8, 19)]
+    assert [a.pk for a in tuesday["slots"][0]["items"]] == [early.pk]
+    assert all(not s["items"] for s in response.context["days"][2]["slots"])
+    url = reverse("web:activity_reschedule", args=[early.pk])
+    moved = client.post(url, {"due_at": "2026-12-18T16:45", "version": "1"}, HTTP_HX_REQUEST="true")
+    assert moved.status_code == 200
+    stored = Activity.objects.get(pk=early.pk)
+    assert stored.due_at == dt.datetime(2026, 12, 18, 16, 45, tzinfo=NEW_YORK)
+    assert stored.version == 2

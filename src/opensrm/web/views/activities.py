@@ -139,6 +139,15 @@ def activity_toggle_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 CALENDAR_VIEWS = ("day", "week", "month")
 MONTH_ITEMS_SHOWN = 3  # the rest of a busy day is one click away in its day view
+WORKING_HOURS = range(8, 19)  # the hour slots a week or day always shows; others appear when used
+
+
+def _hour_slots(day_items: list[Activity]) -> list[dict[str, Any]]:
+    hours = {timezone.localtime(a.due_at).hour for a in day_items}
+    slots: dict[int, list[Activity]] = {h: [] for h in sorted(set(WORKING_HOURS) | hours)}
+    for a in day_items:
+        slots[timezone.localtime(a.due_at).hour].append(a)
+    return [{"hour": h, "items": items} for h, items in slots.items()]
 
 
 def _first_of_week(day: dt.date) -> dt.date:
@@ -190,6 +199,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 "more": len(day_items) - len(shown),
                 "is_today": day == today,
                 "in_month": view != "month" or day.month == anchor.month,
+                "slots": [] if view == "month" else _hour_slots(day_items),
             }
         )
     context = {

@@ -1,5 +1,5 @@
-/* Calendar: drag an activity to another day; the move is an HTMX POST to its reschedule URL.
-   The day keeps the activity's time of day. A refused move (a stale version, another team's
+/* Calendar: drag an activity to another day (month view, keeping its time of day) or hour slot
+   (week and day views); the move is an HTMX POST to its reschedule URL. A refused move (a stale version, another team's
    record) puts the item back and says why. Without JavaScript, the pencil link opens the form. */
 (function () {
   "use strict";
@@ -36,22 +36,28 @@
         }
       };
       item.addEventListener("htmx:afterRequest", handler);
+      var values = { version: item.dataset.version, mine: cal.dataset.mine };
+      if (move.to.dataset.hour) {
+        // A time slot of the week or day view: that hour, the same minutes past it.
+        var hour = ("0" + move.to.dataset.hour).slice(-2);
+        values.due_at = move.to.dataset.date + "T" + hour + ":" + (item.dataset.minute || "00");
+      } else {
+        values.date = move.to.dataset.date;
+      }
       htmx.ajax("POST", item.dataset.rescheduleUrl, {
         source: item, target: item, swap: "outerHTML",
-        values: { date: move.to.dataset.date, version: item.dataset.version, mine: cal.dataset.mine },
+        values: values,
         headers: { "X-CSRFToken": window.opensrm.csrfToken() }
       });
     }
 
-    cal.querySelectorAll(".cal-day-body").forEach(function (list) {
+    cal.querySelectorAll(".cal-day-body:not(.slots), .cal-slot").forEach(function (list) {
       Sortable.create(list, {
         // Pointer-event mode works the same with a mouse, a tablet and browser automation.
         group: "calendar", animation: 150, ghostClass: "sortable-ghost", forceFallback: true,
         draggable: ".cal-item[data-reschedule-url]", filter: "form, button", preventOnFilter: false,
         onEnd: function (evt) {
           if (evt.to === evt.from) { return; }
-          var empty = evt.to.querySelector(".empty");
-          if (empty) { empty.remove(); }
           send({ item: evt.item, from: evt.from, to: evt.to, oldIndex: evt.oldIndex });
         }
       });
