@@ -51,6 +51,9 @@ def web_page(chromium_browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # the first page a fresh live server renders (static files, a cold cache) takes longer on
+    # a machine shared with other test runs
+    page.set_default_navigation_timeout(30_000)
     yield page
     context.close()
 

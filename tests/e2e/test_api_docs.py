@@ -41,10 +41,8 @@ def test_api_docs_show_the_operations(web_page, live_server):
     assert response is not None and response.status == 200
     assert "cdn" not in response.text().lower()
     # The document takes a few seconds to build on a busy machine.
-    page.wait_for_function(
-        "document.querySelector('.opblock') || document.querySelector('.errors-wrapper, .loading-container .errors')",
-        timeout=30_000,
-    )
+    # A selector wait, not wait_for_function: the page's CSP forbids the eval that one needs.
+    page.wait_for_selector(".opblock, .errors-wrapper, .loading-container .errors", timeout=30_000)
     operations = page.locator(".opblock").count()
     assert operations >= 10, f"only {operations} operation blocks; {problems}"
     assert page.locator(".opblock .opblock-summary-path").first.inner_text().startswith("/api/v1/")
