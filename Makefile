@@ -74,7 +74,7 @@ test-postgres: setup pg-up
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
 
 test-e2e: setup assets system-deps
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m e2e
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m e2e -n 2 --dist load
 
 ## test: every test: lint, unit/service/API on SQLite and PostgreSQL, browser tests in Chromium
 test: setup assets system-deps lint test-sqlite test-postgres test-e2e
