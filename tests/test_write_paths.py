@@ -610,7 +610,7 @@ def _price_list_create(w: dict[str, Any]) -> None:
 def assert_user_written(user: Any, *, actor: Any, history_type: str = "~") -> None:
     """People carry no version: their newest history row names who changed them."""
     latest = type(user).history.filter(id=user.pk).order_by("-history_date", "-history_id").first()
-    assert latest is not None and latest.history_type == history_type, latest
+    assert latest is not None and latest.history_type == history_type, (latest.history_type, latest.history_user_id)
     assert latest.history_user_id == actor.pk, f"newest history row by {latest.history_user_id}, expected {actor}"
 
 
@@ -693,6 +693,217 @@ API_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 
+# --- pages -----------------------------------------------------------------------------------------
+def _browser(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _page_form(
+    url: Callable[[dict[str, Any]], str],
+    actor: str,
+    changes: Callable[[dict[str, Any]], dict[str, Any]],
+    target: Callable[[dict[str, Any]], Any] | None = None,
+    created: str | None = None,
+) -> Callable[[dict[str, Any]], None]:
+    """Submit the page's form as rendered, with ``changes``: ``target`` is changed, or a new
+    ``created`` record (a model label) is written at version 1."""
+
+    def case(w: dict[str, Any]) -> None:
+        who = getattr(w["org"], actor)
+        obj = target(w) if target else None
+        before = type(obj).all_objects.get(pk=obj.pk).version if isinstance(obj, BaseModel) else None
+        model = apps.get_model(created) if created else None
+        newest = model.all_objects.order_by("-pk").values_list("pk", flat=True).first() if model else None
+        client, path = _browser(who), url(w)
+        page = client.get(path)
+        assert page.status_code == 200, page.status_code
+        data = {**_form_fields(page.content.decode()), **changes(w)}
+        response = client.post(path, data)
+        errors = re.findall(r'class="errorlist[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+        assert response.status_code == 302, (response.status_code, errors)
+        if model is not None:
+            obj = model.all_objects.filter(pk__gt=newest or 0).order_by("-pk").first()
+            assert obj is not None, f"no new {created}"
+        if isinstance(obj, BaseModel):
+            assert_written(obj, before=before, actor=who)
+        else:
+            assert_user_written(obj, actor=who, history_type="+" if created else "~")
+
+    return case
+
+
+def _page_post(
+    url: Callable[[dict[str, Any], Any], str],
+    target: Callable[[dict[str, Any]], BaseModel],
+    actor: str,
+    body: Callable[[dict[str, Any]], dict[str, Any]] = lambda w: {},
+    reason: str | None = None,
+) -> Callable[[dict[str, Any]], None]:
+    """POST ``body`` (with the record's version) as the page's button does."""
+
+    def case(w: dict[str, Any]) -> None:
+        obj, who = target(w), getattr(w["org"], actor)
+        before = type(obj).all_objects.get(pk=obj.pk).version
+        response = _browser(who).post(url(w, obj), {"version": before, **body(w)})
+        assert response.status_code in (200, 302), (response.status_code, response.content[:400])
+        assert_written(obj, before=before, actor=who, reason=reason)
+
+    return case
+
+
+def _deleted_account(w: dict[str, Any]) -> BaseModel:
+    account = w["account"]
+    record_delete(instance=account, actor=w["org"].rep_a, expected_version=account.version)
+    return account
+
+
+def _spare_activity(w: dict[str, Any]) -> BaseModel:
+    return w["activity"]
+
+
+CREATE_FORMS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "account": ("crm.Account", lambda w: {"name": "Page new", "owner": w["org"].rep_a.pk}),
+    "contact": ("crm.Contact", lambda w: {"name": "Page new", "account": w["account"].pk}),
+    "lead": ("crm.Lead", lambda w: {"name": "Page new", "company": "Page Co", "owner": w["org"].rep_a.pk}),
+    "opportunity": (
+        "crm.Opportunity",
+        lambda w: {
+            "name": "Page new",
+            "account": w["account"].pk,
+            "pipeline": w["pipeline"].pk,
+            "stage": w["pipeline"].stages.order_by("order").first().pk,
+            "expected_close_date": "2027-01-01",
+            "owner": w["org"].rep_a.pk,
+        },
+    ),
+    "activity": ("crm.Activity", lambda w: {"subject": "Page new", "account": w["account"].pk, "kind": "task"}),
+}
+PATHS = {
+    "account": "accounts",
+    "contact": "contacts",
+    "lead": "leads",
+    "opportunity": "opportunities",
+    "activity": "activities",
+}
+TEXT = {"activity": "subject"}
+
+PAGE_CASES: dict[str, Callable[[dict[str, Any]], None]] = {}
+for _key, (_label, _data) in CREATE_FORMS.items():
+    _prefix = PATHS[_key]
+    PAGE_CASES |= {
+        f"page web:{_key}_create": _page_form(lambda w, p=_prefix: f"/{p}/new/", "rep_a", _data, created=_label),
+        f"page web:{_key}_edit": _page_form(
+            lambda w, p=_prefix, k=_key: f"/{p}/{w[k].pk}/edit/",
+            "rep_a",
+            lambda w, k=_key: {TEXT.get(k, "name"): "Page changed"},
+            target=lambda w, k=_key: w[k],
+        ),
+        f"page web:{_key}_delete": _page_post(
+            lambda w, obj, p=_prefix: f"/{p}/{obj.pk}/delete/", lambda w, k=_key: w[k], "rep_a", reason="deleted"
+        ),
+    }
+for _key, _prefix, _make in (
+    ("product", "products", lambda w: _fresh_reference("products", w)),
+    ("pricelist", "price-lists", _price_list),
+):
+    PAGE_CASES |= {
+        f"page web:{_key}_edit": _page_form(
+            lambda w, p=_prefix: f"/{p}/{w['_page'].pk}/edit/",
+            "ops",
+            lambda w: {"name": "Page changed"},
+            target=lambda w, m=_make: w.setdefault("_page", m(w)),
+        ),
+        f"page web:{_key}_delete": _page_post(
+            lambda w, obj, p=_prefix: f"/{p}/{obj.pk}/delete/", _make, "ops", reason="deleted"
+        ),
+    }
+PAGE_CASES |= {
+    "page web:product_create": _page_form(
+        lambda w: "/products/new/", "ops", lambda w: {"code": "PAGE-1", "name": "Page new"}, created="crm.Product"
+    ),
+    "page web:pricelist_create": _page_form(
+        lambda w: "/price-lists/new/", "ops", lambda w: {"name": "Page new"}, created="crm.PriceList"
+    ),
+    "page web:pricelist_item_set": _page_post(
+        lambda w, obj: f"/price-lists/{obj.pk}/items/",
+        _price_list,
+        "ops",
+        lambda w: {"product": w["product"].pk, "unit_price": "3.00"},
+    ),
+    "page web:pricelist_item_remove": _page_post(
+        lambda w, obj: f"/price-lists/{obj.pk}/items/{w['product'].pk}/remove/", _price_list, "ops"
+    ),
+    "page web:quote_create": _page_form(
+        lambda w: f"/quotes/new/?opportunity={w['opportunity'].pk}", "rep_a", lambda w: {}, created="crm.Quote"
+    ),
+    "page web:quote_edit": _page_form(
+        lambda w: f"/quotes/{w['_page'].pk}/edit/",
+        "rep_a",
+        lambda w: {"notes": "Page changed"},
+        target=lambda w: w.setdefault("_page", _quote(w)),
+    ),
+    "page web:quote_delete": _page_post(lambda w, obj: f"/quotes/{obj.pk}/delete/", _quote, "rep_a", reason="deleted"),
+    "page web:quote_action": _page_post(lambda w, obj: f"/quotes/{obj.pk}/submit/", _quote, "rep_a"),
+    "page web:order_cancel": _page_post(lambda w, obj: f"/orders/{obj.pk}/cancel/", lambda w: w["order"], "rep_a"),
+    "page web:lead_convert": _page_form(
+        lambda w: f"/leads/{w['lead'].pk}/convert/", "rep_a", lambda w: {}, target=lambda w: w["lead"]
+    ),
+    "page web:opportunity_move": _page_post(
+        lambda w, obj: f"/opportunities/{obj.pk}/move/",
+        lambda w: w["opportunity"],
+        "rep_a",
+        lambda w: {"stage": w["pipeline"].stages.order_by("order")[1].pk},
+    ),
+    "page web:activity_done": _page_post(lambda w, obj: f"/activities/{obj.pk}/done/", _spare_activity, "rep_a"),
+    "page web:activity_reschedule": _page_post(
+        lambda w, obj: f"/activities/{obj.pk}/reschedule/", _spare_activity, "rep_a", lambda w: {"date": "2027-02-01"}
+    ),
+    "page web:restore": _page_post(
+        lambda w, obj: f"/recycle-bin/account/{obj.pk}/restore/", _deleted_account, "rep_a", reason="restored"
+    ),
+    "page web:settings_user": _page_form(
+        lambda w: f"/settings/people/{w['org'].rep_a1.pk}/",
+        "ops",
+        # The page holds the person's form and their rep profile's: this is the person's.
+        lambda w: {"display_name": "Page changed", "form": "user"},
+        target=lambda w: w["org"].rep_a1,
+    ),
+    "page web:settings_team_create": _page_form(
+        lambda w: "/settings/teams/new/", "ops", lambda w: {"name": "Page team"}, created="people.Team"
+    ),
+    "page web:settings_team": _page_form(
+        lambda w: f"/settings/teams/{w['org'].team_a1.pk}/",
+        "ops",
+        lambda w: {"name": "Page changed"},
+        target=lambda w: w["org"].team_a1,
+    ),
+}
+
+
+def _invite(w: dict[str, Any]) -> None:
+    from opensrm.people.models import User
+
+    ops = w["org"].ops
+    client = _browser(ops)
+    data = {
+        **_form_fields(client.get("/settings/people/invite/").content.decode()),
+        "username": "invited",
+        "email": "invited@example.com",
+        "role": "rep",
+        "team": w["org"].team_a.pk,
+    }
+    response = client.post("/settings/people/invite/", data)
+    assert response.status_code == 302, re.findall(r'class="errorlist[^>]*>(.*?)</ul>', response.content.decode())
+    assert_user_written(User.objects.get(username="invited"), actor=ops, history_type="+")
+
+
+PAGE_CASES["page web:settings_invite"] = _invite
+
+
 CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "api POST /recycle-bin/{type}/{id}/restore": _restore,
     "api POST /opportunities/{id}/move-stage": _move_stage,
@@ -711,6 +922,7 @@ CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "cli allocate": _allocate_cli,
     "cli createuser": _createuser_cli,
     **API_CASES,
+    **PAGE_CASES,
 }
 for _res in PRIVATE:
     CASES |= {
@@ -757,6 +969,17 @@ NO_RECORD_WRITE: dict[str, str] = {
     "admin change core.SecurityEvent": "the security log is written by sign-ins only, read-only in the admin",
     "admin delete core.SecurityEvent": "the security log is written by sign-ins only, read-only in the admin",
     "page web:recycle_detail": "shows a deleted record, writes nothing",
+    "page web:account_detail": "shows the record, writes nothing",
+    "page web:contact_detail": "shows the record, writes nothing",
+    "page web:lead_detail": "shows the record, writes nothing",
+    "page web:opportunity_detail": "shows the record, writes nothing",
+    "page web:activity_detail": "shows the record, writes nothing",
+    "page web:quote_detail": "shows the record, writes nothing",
+    "page web:order_detail": "shows the record, writes nothing",
+    "page web:quote_pdf": "a PDF download of the quote, writes nothing",
+    "page web:settings_users": "the list of people, writes nothing",
+    "page web:settings_teams": "the list of teams, writes nothing",
+    "page web:settings_reinvite": "sends the invitation e-mail again; the person is not changed",
     "admin delete territories.AllocationNotice": "a notice to a rep, not a versioned record",
     "cli migrate": "schema only",
     "cli manage": "Django's commands; their writes are the paths listed here",
