@@ -693,6 +693,32 @@ API_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 
+def _scenario(w: dict[str, Any]) -> BaseModel:
+    from opensrm.territories.services import scenario_create
+
+    return scenario_create(actor=w["org"].ops, data={"name": "Path plan", "parameters": {}})
+
+
+def _scenario_create(w: dict[str, Any]) -> None:
+    from opensrm.territories.models import AllocationScenario
+
+    ops = w["org"].ops
+    response = _api(ops).post("/allocation/scenarios", {"name": "New plan"})
+    assert response.status_code == 201, response.content[:400]
+    assert_written(AllocationScenario.all_objects.get(pk=response.json()["id"]), before=None, actor=ops)
+
+
+API_CASES |= {
+    "api POST /allocation/scenarios": _scenario_create,
+    "api PATCH /allocation/scenarios/{id}": _api_write(
+        "patch", "/allocation/scenarios/{id}", _scenario, "ops", lambda w: {"name": "Changed"}
+    ),
+    "api DELETE /allocation/scenarios/{id}": _api_write(
+        "delete", "/allocation/scenarios/{id}", _scenario, "ops", status=204, reason="deleted"
+    ),
+}
+
+
 # --- pages -----------------------------------------------------------------------------------------
 def _browser(user: Any) -> Any:
     from django.test import Client
@@ -977,6 +1003,7 @@ NO_RECORD_WRITE: dict[str, str] = {
     "page web:quote_detail": "shows the record, writes nothing",
     "page web:order_detail": "shows the record, writes nothing",
     "page web:quote_pdf": "a PDF download of the quote, writes nothing",
+    "page territories:scenario_detail": "shows the scenario, writes nothing",
     "page web:settings_users": "the list of people, writes nothing",
     "page web:settings_teams": "the list of teams, writes nothing",
     "page web:settings_reinvite": "sends the invitation e-mail again; the person is not changed",
