@@ -356,6 +356,12 @@ class Crawl:
         try:
             response = self.page.goto(path, wait_until="load")
         except Exception as exc:
+            if "interrupted by another navigation" in str(exc):
+                # the page reloads itself (a plan page polling a job that just finished): read
+                # it where it landed
+                self.page.wait_for_load_state("load")
+                self.inspect()
+                return True
             if "Download is starting" in str(exc) or "ERR_ABORTED" in str(exc):
                 self.check_link(path, force=True)  # a file, not a page: its status is what counts
             else:  # a navigation that never finishes is a finding, not a crash
@@ -489,8 +495,12 @@ class Crawl:
             self.page.wait_for_load_state("load")
             self.page.wait_for_timeout(150)
         except Exception as exc:
-            self.add(here, "form could not be submitted", f"{what}: {str(exc).splitlines()[0][:200]}")
-            return
+            if "context was destroyed" not in str(exc) and "interrupted by another navigation" not in str(exc):
+                self.add(here, "form could not be submitted", f"{what}: {str(exc).splitlines()[0][:200]}")
+                return
+            # the submit navigated while the call returned: the answer is judged like any other
+            with contextlib.suppress(Exception):
+                self.page.wait_for_load_state("load")
         self.inspect_after_submit(here, what)
 
     def inspect_after_submit(self, here: str, what: str) -> None:
