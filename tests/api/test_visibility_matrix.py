@@ -47,6 +47,8 @@ EXPECTED: dict[str, tuple[int, Any]] = {
     "GET /search": (200, None),
     "GET /recycle-bin": (200, None),
     "POST /recycle-bin/{type}/{id}/restore": (404, None),
+    "GET /recycle-bin/{type}/{id}": (404, None),
+    "DELETE /recycle-bin/{type}/{id}": (404, None),
     "GET /tokens": (200, None),
     "POST /tokens": (201, {"name": "mine"}),
     "DELETE /tokens/{id}": (404, None),
