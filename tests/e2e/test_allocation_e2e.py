@@ -59,7 +59,8 @@ def test_draft_compare_apply(web_page, alloc_world):
     moves = AllocationScenario.objects.get(pk=scenario.pk).lines.filter(moved=True).count()
     page.click("#apply-button")  # asks first, in the page, how many accounts and reps change
     text = page.locator("#apply-confirm-text").inner_text()
-    assert f"{moves} accounts change owner" in text and "reps" in text
+    # The page speaks the browser's language (Chinese here): the count of accounts that change owner.
+    assert f"{moves} 个客户将更换负责人" in text and "名销售代表" in text
     assert page.locator("#scenario-status").get_attribute("data-status") == "solved"
     page.click("#apply-confirm-button")
     page.wait_for_selector("#rollback-button")
