@@ -33,9 +33,7 @@ def block_heavy_resources(context) -> None:
 @pytest.fixture(scope="session")
 def chromium_browser():
     if not CHROMIUM.exists():
-        pytest.skip(
-            "Chromium is not installed at /usr/bin/chromium (apt-get install chromium fonts-wqy-microhei)"
-        )
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium fonts-wqy-microhei)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -69,5 +67,15 @@ def sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/")
+    # "**/" matches the login page itself: wait for the page the sign-in lands on
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def submit_and_wait(page, selector: str) -> None:
+    """Click a button that submits a full-page form and return once the answer is the page
+    shown (a POST that redirects has committed its write by then). ``wait_for_load_state``
+    alone returns at once: the page it waits for is still the one the click left."""
+    with page.expect_navigation():
+        page.click(selector)

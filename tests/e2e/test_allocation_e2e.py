@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +33,8 @@ def test_draft_compare_apply(web_page, alloc_world):
     page.fill("#id_name", "Browser plan")
     page.fill("#id_tolerance", "")
     page.fill("#id_time_limit", "20")
-    page.click("#scenario-form button[type=submit]")
-    page.wait_for_url("**/allocation/*/")
+    submit_and_wait(page, "#scenario-form button[type=submit]")  # "**/allocation/*/" matches new/
+    page.wait_for_url(lambda url: "/allocation/new/" not in url)
     scenario = AllocationScenario.objects.get(name="Browser plan")
     assert scenario.status == ScenarioStatus.DRAFT
 
@@ -101,8 +101,8 @@ def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
     page.fill("#id_territories", "4")
     page.fill("#id_time_limit", "20")
     page.check("#id_contiguity")
-    page.click("#scenario-form button[type=submit]")
-    page.wait_for_url("**/allocation/*/")
+    submit_and_wait(page, "#scenario-form button[type=submit]")  # "**/allocation/*/" matches new/
+    page.wait_for_url(lambda url: "/allocation/new/" not in url)
     scenario = AllocationScenario.objects.get(name="Grid territories")
     assert scenario.kind == "territory" and scenario.status == ScenarioStatus.DRAFT
 

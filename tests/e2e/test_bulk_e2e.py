@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit_and_wait
 from tests.factories import make_account
 
 pytestmark = pytest.mark.e2e
@@ -29,8 +29,7 @@ def test_select_rows_and_change_their_tier(web_page, e2e_org):
     assert page.locator("#bulk-form select[name=tier]").is_visible()
     assert not page.locator("#bulk-form select[name=owner]").is_visible()
     page.select_option("#bulk-form select[name=tier]", "B")
-    page.click("#bulk-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "#bulk-form button[type=submit]")
     assert "2 条记录已更改" in page.locator(".messages").inner_text()
     tiers = dict(Account.objects.filter(pk__in=[a.pk for a in accounts]).values_list("pk", "tier"))
     assert tiers[accounts[0].pk] == "B" and tiers[accounts[1].pk] == "B"

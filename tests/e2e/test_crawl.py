@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD, block_heavy_resources
+from tests.e2e.conftest import PASSWORD, block_heavy_resources, submit_and_wait
 from tests.e2e.crawl_support import Crawl, Vocabulary, report, seed_company
 
 pytestmark = pytest.mark.e2e
@@ -80,8 +80,8 @@ def test_allocation_draft_from_the_form_defaults_solves_and_its_pages_crawl(
         if not page.input_value("#id_name"):
             page.fill("#id_name", "Defaults" if language == "en" else "默认参数")
             crawl.vocab.add(page.input_value("#id_name"))
-        page.click("#scenario-form button[type=submit]")
-        page.wait_for_url("**/allocation/*/")
+        submit_and_wait(page, "#scenario-form button[type=submit]")  # "**/allocation/*/" matches new/
+        page.wait_for_url(lambda url: "/allocation/new/" not in url)
         scenario = AllocationScenario.objects.exclude(pk__in=before).get()
         assert scenario.status == ScenarioStatus.DRAFT
         page.click("#solve-button")

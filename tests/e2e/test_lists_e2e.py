@@ -58,8 +58,12 @@ def test_the_address_bar_follows_each_filter_and_a_saved_view_stores_it_once(web
     assert all(len(v) == 1 for k, v in query.items() if k != "cols"), page.url
     page.locator("form.toolbar details.menu:has(#saved-view-name) > summary").click()  # not the Columns menu
     page.fill("#saved-view-name", "Wu prospects")
-    page.click("button[form=save-view-form]")
-    page.wait_for_load_state("networkidle")
+    # the POST's answer (a redirect) is sent after the view is stored; the page it leads to
+    # shows the view's name
+    with page.expect_response(lambda r: r.request.method == "POST" and "/views/account/" in r.url) as posted:
+        page.click("button[form=save-view-form]")
+    assert posted.value.status == 302
+    page.wait_for_selector(".chip a >> text=Wu prospects")
     from opensrm.web.models import SavedView
 
     view = SavedView.objects.get(user=org.rep_a)

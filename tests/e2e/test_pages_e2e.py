@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from opensrm.core.services import record_create, record_update
 from opensrm.crm.models import Account, Activity, ActivityKind, Lead, LeadStatus, Opportunity, Stage
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit_and_wait
 from tests.factories import make_account, make_opportunity
 
 pytestmark = pytest.mark.e2e
@@ -24,15 +24,15 @@ def test_sign_in_then_create_an_account_after_a_validation_error(web_page, e2e_o
     page.goto("/accounts/new/")
     page.fill("#id_name", "")
     page.fill("#id_city", "Shanghai")
-    page.click("form.panel button[type=submit]")
+    submit_and_wait(page, "form.panel button[type=submit]")
     errors = page.locator(".field.has-error .error")
     assert errors.count() == 1
     assert page.locator(".field.has-error #id_name").count() == 1
     assert page.input_value("#id_city") == "Shanghai"
     assert Account.objects.count() == 0
     page.fill("#id_name", "Shanghai Precision Tools")
-    page.click("form.panel button[type=submit]")
-    page.wait_for_url("**/accounts/*/")
+    submit_and_wait(page, "form.panel button[type=submit]")  # "**/accounts/*/" matches /accounts/new/
+    page.wait_for_url(lambda url: "/accounts/new/" not in url)
     assert page.locator("h1").inner_text().startswith("Shanghai Precision Tools")
     account = Account.objects.get()
     assert account.owner == org.rep_a
@@ -83,9 +83,7 @@ def test_drag_an_opportunity_to_the_next_stage_and_a_refused_move(web_page, e2e_
     org, pipeline = e2e_org
     account = make_account(org.rep_a, name="Suzhou Electric")
     opp = make_opportunity(account, org.rep_a, pipeline, amount="120000")
-    qualify, propose, lost = (
-        Stage.objects.get(pipeline=pipeline, name=n) for n in ("Qualify", "Propose", "Lost")
-    )
+    qualify, propose, lost = (Stage.objects.get(pipeline=pipeline, name=n) for n in ("Qualify", "Propose", "Lost"))
     page = web_page
     sign_in(page, "rep_a")
     page.goto("/opportunities/board/")
@@ -129,11 +127,9 @@ def test_a_stale_edit_is_refused_and_not_saved(web_page, e2e_org):
     sign_in(page, "rep_a")
     page.goto(f"/accounts/{account.pk}/edit/")
     # Someone else saves first.
-    record_update(
-        instance=account, actor=org.manager_a, data={"phone": "021-5555"}, expected_version=account.version
-    )
+    record_update(instance=account, actor=org.manager_a, data={"phone": "021-5555"}, expected_version=account.version)
     page.fill("#id_name", "Ningbo Port Logistics (renamed)")
-    page.click("form.panel button[type=submit]")
+    submit_and_wait(page, "form.panel button[type=submit]")
     alert = page.locator(".alert")
     alert.wait_for()
     assert "version" in alert.inner_text().lower() or "版本" in alert.inner_text()
@@ -145,9 +141,7 @@ def test_a_stale_edit_is_refused_and_not_saved(web_page, e2e_org):
 def test_screenshots_of_the_main_pages(web_page, e2e_org, tmp_path_factory):
     """Not an assertion of looks: it leaves screenshots in a temp dir for a person to review."""
     org, pipeline = e2e_org
-    for i, name in enumerate(
-        ["Shanghai Precision Tools", "Hangzhou Bright Foods", "Suzhou Electric", "Ningbo Port"]
-    ):
+    for i, name in enumerate(["Shanghai Precision Tools", "Hangzhou Bright Foods", "Suzhou Electric", "Ningbo Port"]):
         account = make_account(org.rep_a, name=name, tier="AB"[i % 2])
         for j in range(2):
             make_opportunity(account, org.rep_a, pipeline, amount=str(50000 * (i + 1) * (j + 1)))
