@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -35,6 +35,23 @@ class Industry(models.TextChoices):
     CONSTRUCTION = "construction", _("Construction")
     FOOD = "food", _("Food and beverage")
     OTHER = "other", _("Other")
+
+
+class TaggedCustomRecord:
+    """A record with ``tags`` (a list of strings) and ``custom`` (free-form values by key).
+
+    Cleaning normalises the tags and checks the values of the keys an administrator defined
+    (:class:`CustomFieldDefinition`); keys nobody defined are kept as they are (the allocation
+    reads ``custom.language``, ``custom.product_lines``, ``custom.allocation_locked``).
+    """
+
+    custom_object_type = ""
+
+    def clean(self) -> None:
+        super().clean()  # type: ignore[misc]
+        from opensrm.crm.services.customfields import clean_record
+
+        clean_record(self)
 
 
 class Territory(BaseModel):
@@ -81,9 +98,10 @@ class Tier(models.TextChoices):
     D = "D", "D"
 
 
-class Account(BaseModel):
+class Account(TaggedCustomRecord, BaseModel):
     visibility_owner = "owner"
     visibility_account = ""
+    custom_object_type = "account"
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
     industry = models.CharField(
@@ -163,9 +181,10 @@ class AccountTeamMember(models.Model):
         return f"{self.user} @ {self.account}"
 
 
-class Contact(BaseModel):
+class Contact(TaggedCustomRecord, BaseModel):
     visibility_owner = "owner"
     visibility_account = "account"
+    custom_object_type = "contact"
 
     account = models.ForeignKey(
         Account,
@@ -190,6 +209,7 @@ class Contact(BaseModel):
         related_name="owned_contacts",
         verbose_name=_("owner"),
     )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     history = HistoricalRecords()
 
@@ -227,9 +247,10 @@ def source_label(value: str) -> str:
     return str(LeadSource(value).label) if value in LeadSource.values else value
 
 
-class Lead(BaseModel):
+class Lead(TaggedCustomRecord, BaseModel):
     visibility_owner = "owner"
     visibility_account = None
+    custom_object_type = "lead"
     # Fields whose known values have translated labels (pages show them; the API keeps the codes).
     value_labels = {"source": LeadSource}
 
@@ -284,6 +305,7 @@ class Lead(BaseModel):
         related_name="+",
         verbose_name=_("converted opportunity"),
     )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     history = HistoricalRecords()
 
@@ -400,9 +422,10 @@ class Currency(models.TextChoices):
     JPY = "JPY", _("Japanese yen")
 
 
-class Opportunity(BaseModel):
+class Opportunity(TaggedCustomRecord, BaseModel):
     visibility_owner = "owner"
     visibility_account = "account"
+    custom_object_type = "opportunity"
     value_labels = {"source": LeadSource}
 
     account = models.ForeignKey(
@@ -430,6 +453,7 @@ class Opportunity(BaseModel):
     source = models.CharField(_("source"), max_length=60, blank=True)
     lost_reason = models.CharField(_("lost reason"), max_length=255, blank=True)
     competitors = models.CharField(_("competitors"), max_length=255, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     history = HistoricalRecords()
 
@@ -781,10 +805,16 @@ class Quote(BaseModel):
     def is_editable(self) -> bool:
         return self.status in (QuoteStatus.DRAFT, QuoteStatus.PENDING, QuoteStatus.APPROVED)
 
+    @staticmethod
+    def approval_threshold() -> Decimal:
+        """The largest line discount (per cent) a rep may send without approval: the one place
+        ``OPENSRM_QUOTE_APPROVAL_DISCOUNT`` is read."""
+        return Decimal(str(settings.OPENSRM["QUOTE_APPROVAL_DISCOUNT"]))
+
     @property
     def needs_approval(self) -> bool:
-        """A line discount above ``OPENSRM_QUOTE_APPROVAL_DISCOUNT`` per cent needs approval."""
-        return self.max_discount_pct > Decimal(str(settings.OPENSRM["QUOTE_APPROVAL_DISCOUNT"]))
+        """A line discount above the approval threshold needs approval."""
+        return self.max_discount_pct > self.approval_threshold()
 
 
 class QuoteLine(models.Model):
@@ -821,3 +851,89 @@ class QuoteLine(models.Model):
     @property
     def gross(self) -> Decimal:
         return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+
+class CustomFieldObject(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    CONTACT = "contact", _("Contact")
+    LEAD = "lead", _("Lead")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+
+
+class CustomFieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    BOOLEAN = "boolean", _("Yes/no")
+    CHOICE = "choice", _("Choice")
+
+
+CUSTOM_KEY_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+
+
+class CustomFieldDefinition(BaseModel):
+    """A field an administrator adds to accounts, contacts, leads or opportunities.
+
+    The value lives in the record's ``custom`` under ``key``. ``choices`` (choice fields only) is
+    a list of ``{"value": code, "en": label, "zh-hans": label}``. The key and the object type
+    cannot change once created: stored values and saved list filters refer to them.
+    """
+
+    # A reference record: everyone reads the definitions, admin and sales ops change them.
+    visibility_owner = None
+    visibility_account = None
+
+    object_type = models.CharField(_("record type"), max_length=16, choices=CustomFieldObject.choices)
+    key = models.CharField(
+        _("key"),
+        max_length=40,
+        validators=[
+            RegexValidator(
+                CUSTOM_KEY_PATTERN,
+                _("Use lower-case letters, digits and single underscores, starting with a letter."),
+                code="invalid_key",
+            )
+        ],
+        help_text=_("e.g. contract_type; cannot be changed later"),
+    )
+    label_en = models.CharField(_("label (English)"), max_length=80)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=80, blank=True)
+    field_type = models.CharField(_("type"), max_length=16, choices=CustomFieldType.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        ordering = ["object_type", "order", "key"]
+        constraints = [models.UniqueConstraint(fields=["object_type", "key"], name="uniq_custom_field_key")]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        lang = (language or get_language() or "").lower()
+        return (self.label_zh if lang.startswith("zh") else "") or self.label_en
+
+    def choice_options(self, language: str | None = None) -> list[tuple[str, str]]:
+        from django.utils.translation import get_language
+
+        lang = (language or get_language() or "").lower()
+        zh = lang.startswith("zh")
+        out = []
+        for c in self.choices or []:
+            if isinstance(c, dict) and "value" in c:
+                text = (c.get("zh-hans") if zh else "") or c.get("en") or c["value"]
+                out.append((str(c["value"]), str(text)))
+        return out
+
+    def clean(self) -> None:
+        super().clean()
+        from opensrm.crm.services.customfields import clean_definition
+
+        clean_definition(self)

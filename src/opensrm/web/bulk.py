@@ -30,6 +30,7 @@ def _action_labels() -> dict[str, str]:
         "tier": _("Change tier"),
         "status": _("Change status"),
         "tag": _("Add a tag"),
+        "untag": _("Remove a tag"),
         "delete": _("Move to the recycle bin"),
     }
 

@@ -8,7 +8,7 @@ from ninja import Field, FilterLookup, FilterSchema, Schema
 
 from opensrm.core.api.schemas import Bool, Float, Id, IdIn, InputSchema, Int, RecordOut
 from opensrm.crm.models import AccountStatus, Industry, Tier
-from opensrm.crm.schemas.common import Money, Since
+from opensrm.crm.schemas.common import Money, Since, TaggedFilters
 
 
 # --- territories ----------------------------------------------------------------------------
@@ -104,7 +104,7 @@ class AccountPatch(InputSchema):
     custom: dict[str, Any] = None  # type: ignore[assignment]
 
 
-class AccountFilters(FilterSchema):
+class AccountFilters(TaggedFilters):
     owner: Annotated[Id | None, FilterLookup("owner_id")] = None
     status: Annotated[AccountStatus | None, FilterLookup("status")] = None
     industry: Annotated[Industry | None, FilterLookup("industry")] = None
@@ -137,6 +137,7 @@ class ContactOut(RecordOut):
     language: str
     is_primary: bool
     owner_id: Id | None
+    tags: list[Any]
     custom: dict[str, Any]
 
 
@@ -150,6 +151,7 @@ class ContactIn(InputSchema):
     language: str = Field("", max_length=10)
     is_primary: Bool = False
     owner_id: IdIn | None = None
+    tags: list[str] = []
     custom: dict[str, Any] = {}
 
 
@@ -163,10 +165,11 @@ class ContactPatch(InputSchema):
     language: str = Field(None, max_length=10)
     is_primary: Bool = None  # type: ignore[assignment]
     owner_id: IdIn | None = None
+    tags: list[str] = None  # type: ignore[assignment]
     custom: dict[str, Any] = None  # type: ignore[assignment]
 
 
-class ContactFilters(FilterSchema):
+class ContactFilters(TaggedFilters):
     account: Annotated[Id | None, FilterLookup("account_id")] = None
     owner: Annotated[Id | None, FilterLookup("owner_id")] = None
     is_primary: Annotated[bool | None, FilterLookup("is_primary")] = None

@@ -9,7 +9,7 @@ from ninja import Field, FilterLookup, FilterSchema, Schema
 
 from opensrm.core.api.schemas import Bool, Date, Float, Id, IdIn, InputSchema, RecordOut
 from opensrm.crm.models import Industry, LeadStatus
-from opensrm.crm.schemas.common import Money, Since
+from opensrm.crm.schemas.common import Money, Since, TaggedFilters
 
 
 class OpenLeadStatus(StrEnum):
@@ -41,6 +41,7 @@ class LeadOut(RecordOut):
     converted_account_id: Id | None
     converted_contact_id: Id | None
     converted_opportunity_id: Id | None
+    tags: list[Any]
     custom: dict[str, Any]
 
 
@@ -60,6 +61,7 @@ class LeadIn(InputSchema):
     estimated_value: Money | None = None
     status: OpenLeadStatus = OpenLeadStatus.NEW
     owner_id: IdIn | None = None
+    tags: list[str] = []
     custom: dict[str, Any] = {}
 
 
@@ -79,10 +81,11 @@ class LeadPatch(InputSchema):
     estimated_value: Money | None = None
     status: OpenLeadStatus = None  # type: ignore[assignment]
     owner_id: IdIn | None = None
+    tags: list[str] = None  # type: ignore[assignment]
     custom: dict[str, Any] = None  # type: ignore[assignment]
 
 
-class LeadFilters(FilterSchema):
+class LeadFilters(TaggedFilters):
     owner: Annotated[Id | None, FilterLookup("owner_id")] = None
     status: Annotated[LeadStatus | None, FilterLookup("status")] = None
     industry: Annotated[Industry | None, FilterLookup("industry")] = None

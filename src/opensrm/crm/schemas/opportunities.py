@@ -8,7 +8,7 @@ from ninja import Field, FilterLookup, FilterSchema, Schema
 
 from opensrm.core.api.schemas import Bool, Date, Id, IdIn, InputSchema, Int, RecordOut
 from opensrm.crm.models import Currency, ForecastCategory
-from opensrm.crm.schemas.common import Money, Since
+from opensrm.crm.schemas.common import Money, Since, TaggedFilters
 
 # --- pipelines and stages -------------------------------------------------------------------
 NAMES_DOC = (
@@ -107,6 +107,7 @@ class OpportunityOut(RecordOut):
     source: str
     lost_reason: str
     competitors: str
+    tags: list[Any]
     custom: dict[str, Any]
 
 
@@ -124,6 +125,7 @@ class OpportunityIn(InputSchema):
     source: str = Field("", max_length=60)
     lost_reason: str = Field("", max_length=255)
     competitors: str = Field("", max_length=255)
+    tags: list[str] = []
     custom: dict[str, Any] = {}
 
 
@@ -137,10 +139,11 @@ class OpportunityPatch(InputSchema):
     source: str = Field(None, max_length=60)
     lost_reason: str = Field(None, max_length=255)
     competitors: str = Field(None, max_length=255)
+    tags: list[str] = None  # type: ignore[assignment]
     custom: dict[str, Any] = None  # type: ignore[assignment]
 
 
-class OpportunityFilters(FilterSchema):
+class OpportunityFilters(TaggedFilters):
     owner: Annotated[Id | None, FilterLookup("owner_id")] = None
     account: Annotated[Id | None, FilterLookup("account_id")] = None
     pipeline: Annotated[Id | None, FilterLookup("pipeline_id")] = None

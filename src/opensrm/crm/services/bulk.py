@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from opensrm.core.errors import DomainError, ValidationFailed
 from opensrm.core.services import check_write, may_assign_owner, record_delete, record_update
 from opensrm.core.visibility import visible
-from opensrm.crm.models import Account, Lead, LeadStatus, Opportunity, Stage, Tier
+from opensrm.crm.models import Account, Contact, Lead, LeadStatus, Opportunity, Stage, Tier
+from opensrm.crm.services.customfields import MAX_TAG_LENGTH, normalise_tag, with_tag, without_tag
 from opensrm.crm.services.opportunities import opportunity_move_stage
 from opensrm.people.models import User
 
 MAX_IDS = 500
-MAX_TAG_LENGTH = 40
+TAGGED = (Account, Contact, Lead, Opportunity)
 
 # action -> the models it applies to (None: every model with an owner and the recycle bin).
 ACTIONS: dict[str, tuple[type[Model], ...] | None] = {
@@ -32,7 +33,8 @@ ACTIONS: dict[str, tuple[type[Model], ...] | None] = {
     "stage": (Opportunity,),
     "tier": (Account,),
     "status": (Lead,),
-    "tag": (Account,),
+    "tag": TAGGED,
+    "untag": TAGGED,
     "delete": None,
 }
 
@@ -95,11 +97,12 @@ def _resolve_value(actor: User, model: type[Model], action: str, value: str) -> 
         if value not in LeadStatus.values or value == LeadStatus.CONVERTED:
             raise _invalid("status", _("Select a valid status."))
         return value
-    if action == "tag":
-        tag = " ".join(str(value).split())
-        if not tag or len(tag) > MAX_TAG_LENGTH or "," in tag:
+    if action in ("tag", "untag"):
+        raw = " ".join(str(value).split())
+        tag = normalise_tag(raw)
+        if not tag or len(raw) > MAX_TAG_LENGTH or "," in tag:
             raise _invalid(
-                "tag", _("Enter a tag of 1 to %(n)s characters, without commas.") % {"n": MAX_TAG_LENGTH}
+                action, _("Enter a tag of 1 to %(n)s characters, without commas.") % {"n": MAX_TAG_LENGTH}
             )
         return tag
     return None
@@ -115,10 +118,11 @@ def _apply_one(actor: User, obj: Any, action: str, target: Any) -> None:
             opportunity_move_stage(opportunity=obj, stage=target, actor=actor, expected_version=None)
     elif action in ("tier", "status"):
         record_update(instance=obj, actor=actor, data={action: target}, expected_version=None)
-    elif action == "tag":
+    elif action in ("tag", "untag"):
         tags = list(obj.tags or [])
-        if target not in tags:
-            record_update(instance=obj, actor=actor, data={"tags": [*tags, target]}, expected_version=None)
+        new = with_tag(tags, target) if action == "tag" else without_tag(tags, target)
+        if new != tags:
+            record_update(instance=obj, actor=actor, data={"tags": new}, expected_version=None)
     elif action == "delete":
         record_delete(instance=obj, actor=actor, expected_version=None)
 
