@@ -34,14 +34,15 @@ def alloc(db) -> AllocOrg:
     return build_alloc_org()
 
 
-def build_alloc_org() -> AllocOrg:
+def build_alloc_org(org: Org | None = None) -> AllocOrg:
     """Three reps with profiles and twelve accounts, all owned by rep_a today (unbalanced).
 
     rep_a (East) takes every industry; rep_a1 (East / Shanghai) manufacturing and retail only;
     rep_b (North) finance only. Every rep has 1.3 hours a week: together about 1.6 times the
-    twelve accounts' 2.48 hours (tier hours A 0.5, B 0.2, C 0.08, D 0.03).
+    twelve accounts' 2.48 hours (tier hours A 0.5, B 0.2, C 0.08, D 0.03). ``org``: build on this
+    organisation instead of a new one.
     """
-    org = make_org()
+    org = org or make_org()
     for user, home, industries in (
         (org.rep_a, SHANGHAI, []),
         (org.rep_a1, HANGZHOU, ["manufacturing", "retail"]),

@@ -1,8 +1,9 @@
 """The balance-vs-moves trade-off of a scenario: compute the Pareto front as a job, and turn one
 of its points into a new draft scenario with that cap on moves.
 
-The front is derived data (recomputed on demand, never applied), so it is written beside the
-scenario outside its history and version, like solve progress.
+The front is derived data (recomputed on demand, never applied): its points are kept out of the
+scenario's history rows, but asking for it and storing it are writes of the scenario like any
+other (version bumped, the history row names who asked).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import Conflict, ValidationFailed
+from opensrm.core.services import lock_for_update
 from opensrm.people.models import User
 from opensrm.territories import engine_adapter, selectors
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
@@ -32,13 +34,26 @@ def pareto_request(*, scenario: AllocationScenario, actor: User) -> AllocationSc
     check_planner(actor, scenario.scope_team)
     if scenario.kind != ScenarioKind.ASSIGNMENT:
         raise Conflict(_("Only a rep ↔ account plan has a balance-vs-moves trade-off."))
-    if scenario.status == ScenarioStatus.SOLVING or scenario.pareto_status == ParetoStatus.COMPUTING:
-        raise Conflict(_("This scenario is busy; try again when it has finished."))
     with transaction.atomic():
-        AllocationScenario.objects.filter(pk=scenario.pk).update(pareto_status=ParetoStatus.COMPUTING, pareto=None)
-        transaction.on_commit(lambda: pareto_job(scenario.pk, actor.pk))
-    scenario.pareto_status, scenario.pareto = ParetoStatus.COMPUTING, None
-    return scenario
+        locked = lock_for_update(scenario)
+        if locked.status == ScenarioStatus.SOLVING or locked.pareto_status == ParetoStatus.COMPUTING:
+            raise Conflict(_("This scenario is busy; try again when it has finished."))
+        current = _pareto_store(locked, actor, ParetoStatus.COMPUTING, None)
+        transaction.on_commit(lambda: pareto_job(current.pk, actor.pk))
+    return current
+
+
+def _pareto_store(
+    scenario: AllocationScenario, actor: User, status: str, data: dict[str, Any] | None
+) -> AllocationScenario:
+    """Write the trade-off's status and points onto the scenario: version bumped, actor recorded."""
+    with transaction.atomic():
+        current = lock_for_update(scenario)
+        current.pareto_status, current.pareto = status, data
+        current.version += 1
+        current._history_user = actor  # type: ignore[attr-defined]
+        current.save(update_fields=["pareto_status", "pareto", "version", "updated_at"])
+    return current
 
 
 def pareto_compute(*, scenario: AllocationScenario, actor: User) -> AllocationScenario:
@@ -52,10 +67,7 @@ def pareto_compute(*, scenario: AllocationScenario, actor: User) -> AllocationSc
         gathered.input, time_limit=float(params["time_limit"]), seed=int(params["seed"])
     )
     data = {"accounts": len(gathered.account_ids), "points": points}
-    status = ParetoStatus.DONE if points else ParetoStatus.FAILED
-    AllocationScenario.objects.filter(pk=scenario.pk).update(pareto_status=status, pareto=data)
-    scenario.pareto_status, scenario.pareto = status, data
-    return scenario
+    return _pareto_store(scenario, actor, ParetoStatus.DONE if points else ParetoStatus.FAILED, data)
 
 
 def pareto_failed(*, scenario_id: int) -> None:
