@@ -9,22 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import NotFound, ValidationFailed
-from opensrm.core.services import check_version, check_write, lock_for_update
+from opensrm.core.services import check_write
 from opensrm.crm.models import PriceList, PriceListItem, Product
+from opensrm.crm.services.children import parent_changed
 from opensrm.people.models import User
 
 ITEM_SET = "item_set"
 ITEM_REMOVED = "item_removed"
-
-
-def _list_changed(price_list: PriceList, *, actor: User, reason: str, expected_version: int | None) -> None:
-    current = lock_for_update(price_list)
-    check_version(current, expected_version)
-    current.version = current.version + 1
-    current._history_user = actor  # type: ignore[attr-defined]
-    current._change_reason = reason  # type: ignore[attr-defined]
-    current.save(update_fields=["version", "updated_at"])
-    price_list.version = current.version
 
 
 def price_list_item_set(
@@ -42,7 +33,7 @@ def price_list_item_set(
             _("Some fields are not valid."), field_errors={"unit_price": [_("Enter a price of zero or more.")]}
         )
     with transaction.atomic():
-        _list_changed(price_list, actor=actor, reason=ITEM_SET, expected_version=expected_version)
+        parent_changed(price_list, actor=actor, reason=ITEM_SET, expected_version=expected_version)
         item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
         if item is None:
             item = PriceListItem(price_list=price_list, product=product)
@@ -57,7 +48,7 @@ def price_list_item_remove(
 ) -> None:
     check_write(actor, PriceList)
     with transaction.atomic():
-        _list_changed(price_list, actor=actor, reason=ITEM_REMOVED, expected_version=expected_version)
+        parent_changed(price_list, actor=actor, reason=ITEM_REMOVED, expected_version=expected_version)
         item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
         if item is None:
             raise NotFound(_("The product is not on this price list."))

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import Conflict, NotFound, ValidationFailed
-from opensrm.core.services import check_write, lock_for_update
+from opensrm.core.models import BaseModel
+from opensrm.core.services import check_version, check_write, lock_for_update
 from opensrm.crm.models import (
     Account,
     AccountTeamMember,
@@ -26,7 +27,7 @@ def account_team_member_add(*, account: Account, user: User, actor: User, role: 
     if not user.is_active:
         raise ValidationFailed(_("Some fields are not valid."), field_errors={"user": [_("This user is not active.")]})
     with transaction.atomic():
-        _parent_changed(account, actor=actor, reason=TEAM_MEMBER_ADDED)
+        parent_changed(account, actor=actor, reason=TEAM_MEMBER_ADDED)
         if AccountTeamMember.objects.filter(account=account, user=user).exists():
             raise Conflict(_("This user is already on the account team."))
         member = AccountTeamMember(account=account, user=user, role=role)
@@ -38,7 +39,7 @@ def account_team_member_add(*, account: Account, user: User, actor: User, role: 
 def account_team_member_remove(*, account: Account, user: User, actor: User) -> None:
     check_write(actor, Account)
     with transaction.atomic():
-        _parent_changed(account, actor=actor, reason=TEAM_MEMBER_REMOVED)
+        parent_changed(account, actor=actor, reason=TEAM_MEMBER_REMOVED)
         member = AccountTeamMember.objects.filter(account=account, user=user).first()
         if member is None:
             raise NotFound(_("This user is not on the account team."))
@@ -49,7 +50,7 @@ def account_team_member_remove(*, account: Account, user: User, actor: User) -> 
 def opportunity_line_remove(*, line: OpportunityLine, actor: User) -> None:
     check_write(actor, Opportunity)
     with transaction.atomic():
-        _parent_changed(line.opportunity, actor=actor, reason=LINE_REMOVED)
+        parent_changed(line.opportunity, actor=actor, reason=LINE_REMOVED)
         line._history_user = actor  # type: ignore[attr-defined]
         line.delete()
 
@@ -70,7 +71,7 @@ def opportunity_line_add(
             _("Some fields are not valid."), field_errors={"quantity": [_("Must be greater than zero.")]}
         )
     with transaction.atomic():
-        _parent_changed(opportunity, actor=actor, reason=LINE_ADDED)
+        parent_changed(opportunity, actor=actor, reason=LINE_ADDED)
         line = OpportunityLine(
             opportunity=opportunity,
             product=product,
@@ -91,14 +92,17 @@ TEAM_MEMBER_ADDED = "team_member_added"
 TEAM_MEMBER_REMOVED = "team_member_removed"
 
 
-def _parent_changed(parent: Account | Opportunity, *, actor: User, reason: str) -> None:
-    """Lines and team members are part of their parent: changing them is changing it.
+def parent_changed(parent: BaseModel, *, actor: User, reason: str, expected_version: int | None = None) -> None:
+    """Lines, team members and price-list items are part of their parent: changing them is
+    changing it.
 
     The parent is locked first (so the change serialises with a concurrent PATCH of it), its
-    version moves on (so an ETag read before no longer matches) and it gets a history row with
-    the actor. ``parent`` itself is refreshed, so a caller holding it can go on using it.
+    version is checked when the caller holds one (``expected_version``), moves on (so an ETag
+    read before no longer matches) and it gets a history row with the actor. ``parent`` itself
+    is refreshed, so a caller holding it can go on using it.
     """
     current = lock_for_update(parent)
+    check_version(current, expected_version)
     current.version = current.version + 1
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = reason  # type: ignore[attr-defined]

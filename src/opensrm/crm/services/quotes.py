@@ -45,11 +45,6 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 
-def approval_threshold() -> Decimal:
-    """The largest discount (per cent, on any line) a rep may send without approval."""
-    return Decimal(str(settings.OPENSRM["QUOTE_APPROVAL_DISCOUNT"]))
-
-
 @dataclass(frozen=True)
 class LineSpec:
     product: Product
@@ -82,9 +77,7 @@ def list_price(product: Product, price_list: PriceList | None) -> Decimal:
     return product.unit_price
 
 
-def parse_lines(
-    raw: Sequence[Mapping[str, Any]], *, price_list: PriceList | None = None
-) -> list[LineSpec]:
+def parse_lines(raw: Sequence[Mapping[str, Any]], *, price_list: PriceList | None = None) -> list[LineSpec]:
     """Check line input (product, quantity, unit price, discount); errors name ``lines[i].field``."""
     errors: dict[str, list[str]] = {}
     specs: list[LineSpec] = []
@@ -289,8 +282,10 @@ def quote_update(
                 if value is None:
                     errors["contact"] = [_("Select a valid choice: the record does not exist.")]
                     continue
-            if name == "contact" and value is not None and (
-                value.account_id != current.account_id or not can_see(actor, value)
+            if (
+                name == "contact"
+                and value is not None
+                and (value.account_id != current.account_id or not can_see(actor, value))
             ):
                 errors["contact"] = [_("Choose a contact of the quote's account.")]
                 continue
@@ -308,10 +303,6 @@ def quote_update(
             current.approved_at = None
             fields += ["status", "approved_by", "approved_at"]
         return _save(current, actor, "updated", fields)
-
-
-def needs_approval(quote: Quote) -> bool:
-    return quote.needs_approval
 
 
 def may_approve(actor: User, quote: Quote) -> bool:
@@ -337,7 +328,7 @@ def quote_submit(*, quote: Quote, actor: User, expected_version: int | None) -> 
             raise ValidationFailed(
                 _("A quote needs at least one line."), field_errors={"lines": [_("Add at least one line.")]}
             )
-        if needs_approval(current):
+        if current.needs_approval:
             current.status = QuoteStatus.PENDING
         else:
             current.status = QuoteStatus.APPROVED
@@ -364,9 +355,7 @@ def quote_decide(*, quote: Quote, actor: User, approve: bool, expected_version: 
         return _save(current, actor, reason, ["status", "approved_by", "approved_at"])
 
 
-def quote_send(
-    *, quote: Quote, actor: User, to: str, expected_version: int | None, message: str = ""
-) -> Quote:
+def quote_send(*, quote: Quote, actor: User, to: str, expected_version: int | None, message: str = "") -> Quote:
     """E-mail the quote's PDF to ``to`` and record the e-mail on the account's timeline."""
     to = (to or "").strip()
     try:

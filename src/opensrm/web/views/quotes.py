@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -134,8 +135,8 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": quote.status == QuoteStatus.PENDING and services.may_approve(user, quote),
             "can_send": writable and quote.status in (QuoteStatus.APPROVED, QuoteStatus.SENT),
             "can_close": writable and quote.status == QuoteStatus.SENT,
-            "threshold": services.approval_threshold(),
-            "needs_approval": services.needs_approval(quote),
+            "threshold": Quote.approval_threshold(),
+            "needs_approval": quote.needs_approval,
             "send_to": quote.sent_to or (quote.contact.email if quote.contact else ""),
             "timeline": selectors.timeline(selectors.history_entries(quote)),
         }
@@ -218,8 +219,8 @@ def quote_create(request: HttpRequest) -> HttpResponse:
         "opportunity": opportunity,
         "lines": list(opportunity.lines.select_related("product")),
         "breadcrumbs": crumbs(
-            (str(Opportunity._meta.verbose_name_plural), "/opportunities/"),
-            (str(opportunity), f"/opportunities/{opportunity.pk}/"),
+            (str(Opportunity._meta.verbose_name_plural), reverse("web:opportunity_list")),
+            (str(opportunity), reverse("web:opportunity_detail", args=[opportunity.pk])),
             (title, ""),
         ),
     }
