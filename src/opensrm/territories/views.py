@@ -19,7 +19,7 @@ from opensrm.core.errors import DomainError, NotFound, PermissionDenied
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, Territory
 from opensrm.people.models import Team
-from opensrm.territories import alignment_selectors, engine_text, selectors, services, tradeoff
+from opensrm.territories import alignment_selectors, basemap, engine_text, selectors, services, tradeoff
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
 
 LINES_SHOWN = 200
@@ -349,7 +349,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "apply_reps": sum(1 for r in compare["reps"] if r.moves_in or r.moves_out),
             "lines": lines,
             "lines_shown": LINES_SHOWN,
-            "map": selectors.scenario_map_data(scenario=scenario),
+            **_map_context(selectors.scenario_map_data(scenario=scenario)),
             "map_labels": {
                 "unassigned": _("Unassigned"),
                 "moved": _("moved"),
@@ -376,6 +376,11 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _map_context(data: dict[str, Any]) -> dict[str, Any]:
+    """The map's points and which base map they sit on (the page loads only that one)."""
+    return {"map": {**data, "base_map": basemap.base_map(data["points"])}}
+
+
 def _alignment_detail(request: HttpRequest, scenario: AllocationScenario, can_plan: bool) -> HttpResponse:
     moved = alignment_selectors.territory_lines(scenario=scenario, moved_only=True).order_by("id")
     return render(
@@ -391,7 +396,7 @@ def _alignment_detail(request: HttpRequest, scenario: AllocationScenario, can_pl
             "message_summary": engine_text.message_summary(scenario.message),
             "unit_lines": moved[:LINES_SHOWN],
             "lines_shown": LINES_SHOWN,
-            "map": alignment_selectors.alignment_map_data(scenario=scenario),
+            **_map_context(alignment_selectors.alignment_map_data(scenario=scenario)),
             "map_labels": {
                 "unassigned": _("Unassigned"),
                 "moved": _("changes territory"),

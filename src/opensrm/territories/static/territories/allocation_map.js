@@ -19,13 +19,10 @@
       (p[2] >= 0 ? groups[p[2]] : unassigned).push({ value: [p[0], p[1]], name: p[3], moved: p[4],
         accounts: p.length > 5 ? p[5] : null, symbol: p[4] ? "diamond" : "circle", symbolSize: size });
     });
-    // A base map of China's provinces when every point is in or near China, else the world's
-    // countries; without either (a missing file) the points keep their plain axes.
-    var lons = data.points.map(function (p) { return p[0]; });
-    var lats = data.points.map(function (p) { return p[1]; });
-    var inChina = lons.length && Math.min.apply(null, lons) > 72 && Math.max.apply(null, lons) < 136 &&
-      Math.min.apply(null, lats) > 17 && Math.max.apply(null, lats) < 54;
-    var mapName = inChina ? "china" : "world";
+    // The page chose the base map (China's provinces when every point is in China, else the
+    // world's countries) and loaded only that one; without it (a missing file) the points keep
+    // their plain axes.
+    var mapName = data.base_map === "china" ? "china" : "world";
     var geo = echarts.getMap && echarts.getMap(mapName) ? mapName : null;
     var on = geo ? { coordinateSystem: "geo" } : {};
     var series = data.reps.map(function (name, i) {
