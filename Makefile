@@ -57,8 +57,9 @@ test-sqlite: setup
 	$(BIN)/pytest -q -n 2 -m "not e2e" --dist loadfile
 
 # PostgreSQL is part of `make test`: started here when it is installed but not running; with
-# CI=true an unreachable server fails the run instead of skipping it. The engine tests touch no
-# database, so they run once, in the SQLite run.
+# CI=true an unreachable server fails the run instead of skipping it. On PostgreSQL only the
+# tests that use the database run (tests/conftest.py deselects the others, which ran on SQLite;
+# docs/decisions/0004-test-settings.md).
 PG_PING = $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.replace('/opensrm','/postgres'), connect_timeout=3).close()" 2>/dev/null
 
 pg-up: setup
@@ -69,7 +70,7 @@ pg-up: setup
 
 test-postgres: setup pg-up
 	@if $(PG_PING); then \
-	  echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -m "not e2e" --dist loadfile --ignore=tests/engines; \
+	  echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -m "not e2e" --dist loadfile; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL not reachable at $(PG_URL) and CI=true: the PostgreSQL tests cannot be skipped"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
 

@@ -1,6 +1,57 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# The fixtures through which a test reaches the database (directly, or through a module or
+# session fixture that builds records once). Not django_db_blocker: pytest-django's autouse
+# fixtures request it for every test.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """A test uses the database when it is marked ``django_db`` or any fixture in its closure
+    is one of pytest-django's database fixtures."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def split_by_database(items: list[pytest.Item]) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """(the tests that use the database, the others), each in collection order."""
+    keep: list[pytest.Item] = []
+    pure: list[pytest.Item] = []
+    for item in items:
+        (keep if uses_database(item) else pure).append(item)
+    return keep, pure
+
+
+def _on_postgresql() -> bool:
+    from django.conf import settings
+
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL run runs only the tests that use the database: a test that never opens
+    it (an engine, a parser, a template filter) behaves the same on either and has run on
+    SQLite. OPENSRM_PG_ALL_TESTS=1 runs them anyway (docs/decisions/0004-test-settings.md)."""
+    if not _on_postgresql() or os.environ.get("OPENSRM_PG_ALL_TESTS") == "1":
+        return
+    keep, pure = split_by_database(items)
+    if pure:
+        config.hook.pytest_deselected(items=pure)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
