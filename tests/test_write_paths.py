@@ -1251,6 +1251,7 @@ NO_RECORD_WRITE: dict[str, str] = {
     "page web:profile": "the user's own settings",
     "page web:saved_view_add": "a saved filter of the user's own",
     "page web:saved_view_delete": "a saved filter of the user's own",
+    "page web:list_columns_reset": "forgets the user's own column choice on a list",
 }
 
 

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 # Session, user, the user's team (header), then the page's own reads. Pinned so a regression
 # shows up as a diff. Each test warms up once: the first request after sign-in also writes the
 # session's last-seen time.
-# session, user, team, rows, capped match count, owners for the bulk bar, saved views
-LIST_QUERIES = 7
+# session, user, team, the kept column choice, rows, capped match count, owners for the bulk bar,
+# saved views
+LIST_QUERIES = 8
 EXPECTED = {
     "account_list": LIST_QUERIES,
     "contact_list": LIST_QUERIES,

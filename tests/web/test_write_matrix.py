@@ -46,6 +46,8 @@ PAGES: dict[str, Any] = {
     "web:purge": 404,
     "web:saved_view_add": OWN,
     "web:saved_view_delete": 404,
+    # Forgets the signed-in user's own column choice; nothing of anyone else's to name.
+    "web:list_columns_reset": OWN,
     # Team B's ids in a bulk action are not found: back to the list, nothing changed.
     "web:bulk_action": 302,
     "web:board": READ,

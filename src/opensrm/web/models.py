@@ -24,3 +24,20 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ListPreference(models.Model):
+    """The columns a user chose on one list page, applied when they open it without ``cols=``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_preferences")
+    page = models.CharField(_("page"), max_length=40)
+    columns = models.JSONField(_("columns"), default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("list preference")
+        verbose_name_plural = _("list preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "page"], name="uniq_list_preference")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.page}"

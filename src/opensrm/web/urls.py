@@ -45,6 +45,7 @@ urlpatterns = [
     path("bulk/<str:kind>/", bulk.bulk_action, name="bulk_action"),
     path("views/<str:page>/", saved_views.saved_view_add, name="saved_view_add"),
     path("views/<str:page>/<int:pk>/delete/", saved_views.saved_view_remove, name="saved_view_delete"),
+    path("views/<str:page>/columns/reset/", saved_views.list_columns_reset_view, name="list_columns_reset"),
     *crud("accounts", accounts, "account"),
     *crud("contacts", contacts, "contact"),
     *crud("leads", leads, "lead"),

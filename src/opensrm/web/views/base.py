@@ -37,6 +37,7 @@ from opensrm.web.listing import (
 )
 from opensrm.web.models import SavedView
 from opensrm.web.selectors import get_visible
+from opensrm.web.services import list_column_params
 
 
 def _default_create(*, model: type[Model], actor: User, data: dict[str, Any]) -> Model:
@@ -109,8 +110,11 @@ def list_page(
     request: HttpRequest, res: Resource, *, spec: ListSpec | None = None, base_qs: Any = None
 ) -> HttpResponse:
     full_spec = spec or res.list_spec
-    spec = chosen_columns(full_spec, request.GET)
     user = request.user
+    column_params, column_pref = list_column_params(
+        user=user, page=res.key, params=request.GET, spec=full_spec
+    )
+    spec = chosen_columns(full_spec, column_params)
     qs = visible(user, base_qs if base_qs is not None else res.model.objects.all())
     if res.select_related:
         qs = qs.select_related(*res.select_related)
@@ -130,12 +134,14 @@ def list_page(
         "breadcrumbs": crumbs((res.plural, "")),
         "all_columns": full_spec.columns,
         "shown_columns": {c.path for c in spec.columns},
+        "column_pref": column_pref,
         "tag_filter": has_tags(res.model),
         "tag": request.GET.get("tag", ""),
         "total": total,
         "total_more": more,
         "bulk": bulk_context(user, res.key, res.model),
-        "current_qs": request.GET.urlencode(),
+        # A view saved now keeps the columns shown, whether chosen in the address or kept.
+        "current_qs": column_params.urlencode(),
         **res.extra_list_context,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "list-results":
