@@ -17,7 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.errors import DomainError
 from opensrm.core.visibility import manager_subtree_users, visible
-from opensrm.crm.models import Account, Activity, Contact, Lead, Opportunity, Pipeline, Stage
+from opensrm.crm.models import (
+    Account,
+    Activity,
+    Contact,
+    CustomFieldDefinition,
+    CustomFieldType,
+    Lead,
+    Opportunity,
+    Pipeline,
+    Stage,
+)
+from opensrm.crm.services.customfields import MAX_TEXT_LENGTH, NUMBER_LIMIT, definitions, parse_tags
 from opensrm.people.models import User
 
 
@@ -193,6 +204,79 @@ def add_human_checks(form: forms.BaseForm) -> None:
         )
 
 
+class TagsInput(forms.TextInput):
+    """One text box for all tags, the current ones shown as chips beside it."""
+
+    template_name = "web/widgets/tags.html"
+
+    def __init__(self, tags: list[str], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.tags = tags
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        text = value if isinstance(value, str) else ""
+        # The stored tags as they are (one may hold a space); what was typed, as it will be split.
+        context["widget"]["chips"] = self.tags if text == ", ".join(self.tags) else parse_tags(text)
+        return context
+
+
+def tags_field(tags: list[str] | None) -> forms.CharField:
+    tags = list(tags or [])
+    return forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("Tags"),
+        initial=", ".join(tags),
+        help_text=_("Separate tags with commas, spaces or 、"),
+        widget=TagsInput(tags, attrs={"autocomplete": "off"}),
+    )
+
+
+YES_NO = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
+
+
+def custom_form_field(definition: CustomFieldDefinition) -> forms.Field:
+    """The form field for one custom field definition, labelled in the active language."""
+    common: dict[str, Any] = {"required": definition.required, "label": definition.label()}
+    kind = definition.field_type
+    if kind == CustomFieldType.NUMBER:
+        limit = NUMBER_LIMIT - 1
+        return forms.FloatField(min_value=-limit, max_value=limit, **common)
+    if kind == CustomFieldType.DATE:
+        return forms.DateField(widget=IsoDateInput(), **common)
+    if kind == CustomFieldType.BOOLEAN:
+        return forms.ChoiceField(choices=YES_NO, **common)
+    if kind == CustomFieldType.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *definition.choice_options()], **common)
+    return forms.CharField(max_length=MAX_TEXT_LENGTH, **common)
+
+
+def custom_initial(definition: CustomFieldDefinition, value: Any) -> Any:
+    if value is None:
+        return None
+    if definition.field_type == CustomFieldType.BOOLEAN:
+        return "true" if value is True else "false" if value is False else None
+    return value
+
+
+def custom_stored(definition: CustomFieldDefinition, value: Any) -> Any:
+    """A form value as it is kept in ``custom`` (JSON); None for empty."""
+    if value in (None, ""):
+        return None
+    kind = definition.field_type
+    if kind == CustomFieldType.NUMBER:
+        return int(value) if float(value).is_integer() else float(value)
+    if kind == CustomFieldType.DATE:
+        return value.isoformat()
+    if kind == CustomFieldType.BOOLEAN:
+        return value == "true"
+    return value
+
+
+CUSTOM_PREFIX = "cf_"
+
+
 def owner_queryset(user: User) -> Any:
     return manager_subtree_users(user).order_by("display_name", "username")
 
@@ -214,6 +298,16 @@ class RecordForm(forms.ModelForm):
                 self.fields[name] = LookupField(
                     visible(user, model.objects.all()), lookup, required=old.required, label=old.label
                 )
+        self.custom_definitions: list[CustomFieldDefinition] = []
+        object_type = getattr(self._meta.model, "custom_object_type", "")
+        if object_type:
+            stored = self.instance.custom or {}
+            self.custom_definitions = definitions(object_type)
+            for definition in self.custom_definitions:
+                field = custom_form_field(definition)
+                field.initial = custom_initial(definition, stored.get(definition.key))
+                self.fields[CUSTOM_PREFIX + definition.key] = field
+            self.fields["tags"] = tags_field(self.instance.tags)
         add_human_checks(self)
         use_browser_widgets(self)
         if "owner" in self.fields:
@@ -222,6 +316,17 @@ class RecordForm(forms.ModelForm):
             self.fields["owner"].required = True
             if not self.instance.pk:
                 self.fields["owner"].initial = user.pk
+
+    def _update_errors(self, errors: DjangoValidationError) -> None:
+        # The model's check of tags and custom values sees the stored ones here (the form's own
+        # fields check what was typed); the service checks the values the form sends.
+        if hasattr(errors, "error_dict"):
+            kept = {k: v for k, v in errors.error_dict.items() if k not in ("tags", "custom")}
+            kept = {k: v for k, v in kept.items() if not k.startswith("custom.")}
+            if not kept:
+                return
+            errors = DjangoValidationError(kept)
+        super()._update_errors(errors)
 
     def clean_country(self) -> str:
         text = self.cleaned_data.get("country", "")
@@ -238,7 +343,24 @@ class RecordForm(forms.ModelForm):
         return clean_phone(self.cleaned_data.get("phone", ""))
 
     def service_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "confirm_past_close")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("version", "confirm_past_close", "tags") and not k.startswith(CUSTOM_PREFIX)
+        }
+        if "tags" in self.fields and (not self.instance.pk or "tags" in self.changed_data):
+            data["tags"] = parse_tags(self.cleaned_data.get("tags", ""))
+        if self.custom_definitions:
+            # Keys no active definition names (the allocation's own, deactivated fields) stay.
+            custom = dict(self.instance.custom or {})
+            for definition in self.custom_definitions:
+                value = custom_stored(definition, self.cleaned_data.get(CUSTOM_PREFIX + definition.key))
+                if value is None:
+                    custom.pop(definition.key, None)
+                else:
+                    custom[definition.key] = value
+            data["custom"] = custom
+        return data
 
     def expected_version(self) -> int | None:
         return self.cleaned_data.get("version")
@@ -248,6 +370,8 @@ class RecordForm(forms.ModelForm):
         if not exc.field_errors:
             self.add_error(None, exc.message)
         for name, messages in exc.field_errors.items():
+            if name.startswith("custom."):
+                name = CUSTOM_PREFIX + name.removeprefix("custom.")
             target = name if name in self.fields and name != "version" else None
             for message in messages:
                 self.add_error(target, message if target else f"{name}: {message}" if name != "__all__" else message)

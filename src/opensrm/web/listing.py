@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
@@ -29,6 +29,8 @@ class Column:
     label: Any
     sort: str = ""  # model field to sort by; empty when the column is not sortable
     link: bool = False  # link to the row's detail page
+    optional: bool = False  # shown only when chosen in ``cols`` (tags, custom fields)
+    definition: Any = None  # the custom field definition of a ``custom.<key>`` column
 
 
 @dataclass
@@ -45,6 +47,7 @@ class ListSpec:
     filters: list[Filter]
     search: list[str]
     default_sort: str = "-created_at"
+    custom: list[Any] = field(default_factory=list)  # active custom field definitions: cf_<key>= filters
 
 
 @dataclass
@@ -84,12 +87,89 @@ def chosen_columns(spec: ListSpec, params: QueryDict) -> ListSpec:
     The linked column always stays: it is the way to the record.
     """
     wanted = set(params.getlist("cols"))
-    if not wanted:
-        return spec
-    columns = [c for c in spec.columns if c.path in wanted or c.link]
     if not any(c.path in wanted for c in spec.columns):
+        columns = [c for c in spec.columns if not c.optional]
+    else:
+        columns = [c for c in spec.columns if c.path in wanted or c.link]
+    if len(columns) == len(spec.columns):
         return spec
-    return ListSpec(columns=columns, filters=spec.filters, search=spec.search, default_sort=spec.default_sort)
+    return replace(spec, columns=columns)
+
+
+def with_custom_fields(spec: ListSpec, model: type[Model]) -> ListSpec:
+    """``spec`` plus the optional tag and custom field columns and the ``cf_<key>`` filters."""
+    from opensrm.crm.services.customfields import definitions
+
+    object_type = getattr(model, "custom_object_type", "")
+    if not object_type:
+        return spec
+    defs = definitions(object_type)
+    extra = [Column("tags", _("Tags"), optional=True)] if has_tags(model) else []
+    extra += [Column(f"custom.{d.key}", d.label(), optional=True, definition=d) for d in defs]
+    return replace(spec, columns=[*spec.columns, *extra], custom=defs)
+
+
+def custom_filter_params(spec: ListSpec, params: QueryDict) -> list[dict[str, Any]]:
+    """The custom field filters the toolbar shows, with their current values."""
+    from opensrm.crm.models import CustomFieldType
+    from opensrm.web.forms import YES_NO
+
+    out = []
+    for d in spec.custom:
+        param = f"cf_{d.key}"
+        ranged = d.field_type in (CustomFieldType.NUMBER, CustomFieldType.DATE)
+        options = (
+            d.choice_options()
+            if d.field_type == CustomFieldType.CHOICE
+            else YES_NO[1:]
+            if d.field_type == CustomFieldType.BOOLEAN
+            else []
+        )
+        out.append(
+            {
+                "param": param,
+                "label": d.label(),
+                "kind": d.field_type,
+                "ranged": ranged,
+                "options": [(str(v), str(label)) for v, label in options],
+                "value": params.get(param, ""),
+                "min": params.get(f"{param}_min", ""),
+                "max": params.get(f"{param}_max", ""),
+            }
+        )
+    return out
+
+
+def _custom_filter(qs: QuerySet[Any], definition: Any, params: QueryDict) -> QuerySet[Any]:
+    """``cf_<key>=`` equality (text, choice, yes/no); ``cf_<key>_min``/``_max`` for numbers and dates."""
+    import datetime as dt
+
+    from django.db.models.fields.json import KeyTextTransform, KeyTransform
+
+    from opensrm.crm.models import CustomFieldType
+
+    param = f"cf_{definition.key}"
+    kind = definition.field_type
+    alias = f"_cf_{definition.key}"
+    value = params.get(param, "").strip()
+    if kind in (CustomFieldType.TEXT, CustomFieldType.CHOICE) and value:
+        qs = qs.alias(**{alias: KeyTextTransform(definition.key, "custom")}).filter(**{f"{alias}__iexact": value})
+    elif kind == CustomFieldType.BOOLEAN and value in ("true", "false"):
+        qs = qs.alias(**{alias: KeyTransform(definition.key, "custom")}).filter(**{alias: value == "true"})
+    elif kind in (CustomFieldType.NUMBER, CustomFieldType.DATE):
+        bounds: list[tuple[str, Any]] = []
+        for suffix, op in (("_min", "gte"), ("_max", "lte")):
+            raw = params.get(param + suffix, "").strip()
+            try:
+                bound: Any = float(raw) if kind == CustomFieldType.NUMBER else dt.date.fromisoformat(raw).isoformat()
+            except ValueError:
+                continue
+            bounds.append((op, bound))
+        if bounds:
+            qs = qs.alias(**{alias: KeyTransform(definition.key, "custom")})
+            for op, bound in bounds:
+                qs = qs.filter(**{f"{alias}__{op}": bound})
+    return qs
 
 
 def sortable_fields(spec: ListSpec) -> set[str]:
@@ -115,11 +195,11 @@ def apply_filters(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, user:
             qs = qs.filter(cond)
     tag = params.get("tag", "").strip()
     if tag and has_tags(qs.model):
-        # Matched as a whole quoted element of the stored JSON text; SQLite keeps non-ASCII
-        # escaped (\uXXXX), PostgreSQL as written, so both spellings are tried.
-        qs = qs.filter(
-            Q(tags__icontains=json.dumps(tag)) | Q(tags__icontains=json.dumps(tag, ensure_ascii=False))
-        )
+        from opensrm.crm.services.customfields import tag_q
+
+        qs = qs.filter(tag_q(tag))
+    for definition in spec.custom:
+        qs = _custom_filter(qs, definition, params)
     for f in spec.filters:
         value = params.get(f.param, "")
         if not value:
@@ -214,6 +294,14 @@ def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
 
     from django.utils import formats, timezone
 
+    if col.definition is not None:
+        from opensrm.crm.services.customfields import display_value
+
+        shown = display_value(col.definition, (getattr(row, "custom", None) or {}).get(col.definition.key))
+        return Cell(shown, css="muted") if shown == "—" else Cell(shown)
+    if col.path == "tags":
+        tags = getattr(row, "tags", None) or []
+        return Cell(", ".join(tags)) if tags else Cell("—", css="muted")
     obj: Any = row
     parts = col.path.split(".")
     for part in parts[:-1]:

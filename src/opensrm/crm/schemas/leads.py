@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from ninja import Field, FilterLookup, FilterSchema, Schema
+from ninja import Field, FilterLookup, Schema
 
 from opensrm.core.api.schemas import Bool, Date, Float, Id, IdIn, InputSchema, RecordOut
 from opensrm.crm.models import Industry, LeadStatus

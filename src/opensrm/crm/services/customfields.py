@@ -97,9 +97,7 @@ def clean_value(definition: CustomFieldDefinition, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValidationError(_("Enter text."), code="invalid")
         if len(value) > MAX_TEXT_LENGTH:
-            raise ValidationError(
-                _("Enter at most %(n)s characters.") % {"n": MAX_TEXT_LENGTH}, code="max_length"
-            )
+            raise ValidationError(_("Enter at most %(n)s characters.") % {"n": MAX_TEXT_LENGTH}, code="max_length")
         return value
     if kind == CustomFieldType.NUMBER:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -146,9 +144,7 @@ def clean_record(obj: Model) -> None:
         else:
             obj.tags = normalise_tags(tags)
             if len(obj.tags) > MAX_TAGS:
-                errors["tags"] = [
-                    ValidationError(_("Give at most %(n)s tags.") % {"n": MAX_TAGS}, code="max_tags")
-                ]
+                errors["tags"] = [ValidationError(_("Give at most %(n)s tags.") % {"n": MAX_TAGS}, code="max_tags")]
     custom = getattr(obj, "custom", None)
     if custom is None:
         custom = obj.custom = {}  # type: ignore[attr-defined]
@@ -238,3 +234,32 @@ def definition_set_active(
     return record_update(
         instance=definition, actor=actor, data={"is_active": active}, expected_version=expected_version
     )
+
+
+def display_value(definition: CustomFieldDefinition, value: Any) -> str:
+    """A stored value as the pages show it, in the active language ("—" when empty)."""
+    from django.utils import formats
+
+    if is_empty(value):
+        return "—"
+    kind = definition.field_type
+    if kind == CustomFieldType.BOOLEAN and isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if kind == CustomFieldType.CHOICE:
+        return dict(definition.choice_options()).get(str(value), str(value))
+    if kind == CustomFieldType.DATE and isinstance(value, str):
+        try:
+            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    if kind == CustomFieldType.NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def displayed_values(obj: Model, defs: list[CustomFieldDefinition] | None = None) -> list[tuple[str, str]]:
+    """(label, shown value) of each active custom field of ``obj``, in the definitions' order."""
+    custom = getattr(obj, "custom", None) or {}
+    if defs is None:
+        defs = definitions(type(obj).custom_object_type)  # type: ignore[attr-defined]
+    return [(d.label(), display_value(d, custom.get(d.key))) for d in defs]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from opensrm.core.errors import DomainError, VersionMismatch
 from opensrm.core.services import record_create, record_delete, record_update
 from opensrm.core.visibility import can_write, visible
+from opensrm.crm.services.customfields import displayed_values
 from opensrm.people.models import User
 from opensrm.web.bulk import bulk_context
 from opensrm.web.forms import RecordForm
@@ -31,9 +32,11 @@ from opensrm.web.listing import (
     apply_filters,
     capped_count,
     chosen_columns,
+    custom_filter_params,
     has_tags,
     paginate,
     table_rows,
+    with_custom_fields,
 )
 from opensrm.web.models import SavedView
 from opensrm.web.selectors import get_visible
@@ -109,7 +112,7 @@ def visible_or_404(user: User, res: Resource, pk: Any) -> Any:
 def list_page(
     request: HttpRequest, res: Resource, *, spec: ListSpec | None = None, base_qs: Any = None
 ) -> HttpResponse:
-    full_spec = spec or res.list_spec
+    full_spec = with_custom_fields(spec or res.list_spec, res.model)
     user = request.user
     column_params, column_pref = list_column_params(
         user=user, page=res.key, params=request.GET, spec=full_spec
@@ -137,6 +140,7 @@ def list_page(
         "column_pref": column_pref,
         "tag_filter": has_tags(res.model),
         "tag": request.GET.get("tag", ""),
+        "custom_filters": custom_filter_params(full_spec, request.GET),
         "total": total,
         "total_more": more,
         "bulk": bulk_context(user, res.key, res.model),
@@ -151,11 +155,14 @@ def list_page(
 
 
 def detail_context(request: HttpRequest, res: Resource, obj: Any) -> dict[str, Any]:
+    tagged = getattr(res.model, "custom_object_type", "")
     return {
         "res": res,
         "obj": obj,
         "can_write": can_write(request.user, res.model),
         "fields": [(obj._meta.get_field(n).verbose_name, n) for n in res.detail_fields],
+        "tagged": bool(tagged),
+        "custom_values": displayed_values(obj) if tagged else [],
         "breadcrumbs": crumbs((res.plural, res.url("list")), (str(obj), "")),
     }
 
