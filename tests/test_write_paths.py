@@ -910,6 +910,36 @@ PAGE_CASES |= {
 }
 
 
+def _custom_field(w: dict[str, Any]) -> BaseModel:
+    from opensrm.crm.services.customfields import definition_create
+
+    if "_custom_field" not in w:
+        w["_custom_field"] = definition_create(
+            actor=w["org"].ops,
+            data={"object_type": "account", "key": "page_field", "label_en": "Page field", "field_type": "text"},
+        )
+    return w["_custom_field"]
+
+
+PAGE_CASES |= {
+    "page web:customfield_create": _page_form(
+        lambda w: "/settings/custom-fields/new/",
+        "ops",
+        lambda w: {"object_type": "lead", "key": "page_new", "label_en": "Page new", "field_type": "number"},
+        created="crm.CustomFieldDefinition",
+    ),
+    "page web:customfield_edit": _page_form(
+        lambda w: f"/settings/custom-fields/{_custom_field(w).pk}/",
+        "ops",
+        lambda w: {"label_en": "Page changed"},
+        target=_custom_field,
+    ),
+    "page web:customfield_toggle": _page_post(
+        lambda w, obj: f"/settings/custom-fields/{obj.pk}/active/", _custom_field, "ops"
+    ),
+}
+
+
 def _invite(w: dict[str, Any]) -> None:
     from opensrm.people.models import User
 
@@ -1238,6 +1268,7 @@ NO_RECORD_WRITE: dict[str, str] = {
     "page territories:scenario_detail": "shows the scenario, writes nothing",
     "page web:settings_users": "the list of people, writes nothing",
     "page web:settings_teams": "the list of teams, writes nothing",
+    "page web:customfield_list": "the list of custom fields, writes nothing",
     "page web:settings_reinvite": "sends the invitation e-mail again; the person is not changed",
     "admin delete territories.AllocationNotice": "a notice to a rep, not a versioned record",
     "cli migrate": "schema only",

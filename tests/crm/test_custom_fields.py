@@ -106,8 +106,9 @@ def test_bad_definitions_are_refused_naming_the_field(org, data, field):
 def test_key_is_unique_per_record_type(org):
     define(org.ops, key="region")
     define(org.ops, object_type="lead", key="region")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as exc:
         define(org.ops, key="region")
+    assert list(exc.value.field_errors) == ["key"]
 
 
 # --- values --------------------------------------------------------------------------------------

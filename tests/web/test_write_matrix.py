@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from opensrm.core.services import record_create, record_delete
 from opensrm.crm.models import Account, PriceList
+from opensrm.crm.services.customfields import definition_create
 from opensrm.web.services import saved_view_create
 from tests.api.conftest import SECRET, make_side
 from tests.write_matrix_support import changed_tables, db_state, url_routes
@@ -73,6 +74,11 @@ PAGES: dict[str, Any] = {
     "web:settings_teams": 403,
     "web:settings_team_create": 403,
     "web:settings_team": 403,
+    # Custom fields are defined by administrators and sales ops only.
+    "web:customfield_list": 403,
+    "web:customfield_create": 403,
+    "web:customfield_edit": 403,
+    "web:customfield_toggle": 403,
     "territories:scenario_list": READ,
     # A rep may not plan: the form page sends them back to the list with the reason. A manager
     # gets the form again, refusing team B as the scope.
@@ -119,6 +125,7 @@ PREFIX_KEYS = {
     "views": "saved_view",
     "settings/people": "user",
     "settings/teams": "team",
+    "settings/custom-fields": "custom_field",
 }
 
 
@@ -172,6 +179,9 @@ def team_b(org, pipeline) -> dict[str, Any]:
     pricelist = record_create(model=PriceList, actor=org.ops, data={"name": "Export"})
     quote = quote_create(actor=org.rep_b, opportunity=b["opportunity"], data={"notes": f"{SECRET} quote"})
     saved = saved_view_create(user=org.rep_b, page="account", name=f"{SECRET} view", querystring="q=x")
+    custom_field = definition_create(
+        actor=org.ops, data={"object_type": "account", "key": "region", "label_en": "Region", "field_type": "text"}
+    )
     world = {"b": b}
     scenario = api_visibility.targets(org, world, pipeline)["/allocation/scenarios"]
     return {
@@ -183,6 +193,7 @@ def team_b(org, pipeline) -> dict[str, Any]:
         "scenario": scenario,
         "user": org.rep_b,
         "team": org.team_b,
+        "custom_field": custom_field,
     }
 
 
@@ -225,6 +236,14 @@ def _body(org: Any, b: dict[str, Any], pipeline: Any, target: Any) -> dict[str, 
         "due_at": "2027-01-01T10:00",
         "version": getattr(target, "version", 1),
         "next": "/",
+        "tags": "Taken",
+        "cf_region": "Taken",
+        "untag": "VIP",
+        "object_type": "account",
+        "key": "taken",
+        "label_en": "Taken",
+        "field_type": "text",
+        "order": "0",
     }
 
 

@@ -203,6 +203,12 @@ def clean_definition(definition: CustomFieldDefinition) -> None:
         definition.choices = []
     if definition.key and not re.match(CUSTOM_KEY_PATTERN, definition.key):
         errors["key"] = [_("Use lower-case letters, digits and single underscores, starting with a letter.")]
+    elif (
+        CustomFieldDefinition.objects.filter(object_type=definition.object_type, key=definition.key)
+        .exclude(pk=definition.pk)
+        .exists()
+    ):
+        errors["key"] = [_("This record type already has a field with this key.")]
     if errors:
         raise ValidationError(errors)
 
