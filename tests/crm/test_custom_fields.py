@@ -222,3 +222,19 @@ def test_api_definitions_for_other_records_do_not_apply(org):
     r = c.post("/leads", {"name": "L", "company": "Co", "custom": {"budget": "lots"}})
     assert r.status_code == 422 and list(r.json()["errors"]) == ["custom.budget"]
     assert CustomFieldDefinition.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["rep_a", "manager_a"])
+def test_another_team_cannot_change_tags_or_custom_values(org, who):
+    define(org.ops, key="segment", field_type="text")
+    contact = record_create(model=Contact, actor=org.rep_b, data={"name": "B", "tags": ["VIP"], "custom": {"x": 1}})
+    c = ApiClient(getattr(org, who))
+    r = c.patch(f"/contacts/{contact.pk}", {"tags": [], "custom": {"segment": "a"}}, **{"If-Match": '"1"'})
+    assert r.status_code == 404
+    assert c.get("/contacts", {"tag": "VIP"}).json()["items"] == []
+    with pytest.raises(ValidationFailed):
+        bulk_apply(actor=getattr(org, who), model=Contact, ids=["x"], action="untag", value="VIP")
+    result = bulk_apply(actor=getattr(org, who), model=Contact, ids=[contact.pk], action="untag", value="VIP")
+    assert result.not_found == [contact.pk]
+    contact.refresh_from_db()
+    assert (contact.tags, contact.custom, contact.version) == (["VIP"], {"x": 1}, 1)
