@@ -145,9 +145,7 @@ def scenario_update(request: HttpRequest, id: int, payload: ScenarioPatch, respo
 def scenario_delete(request: HttpRequest, id: int) -> Any:
     scenario = _scenario(request, id)
     services.check_planner(actor(request), scenario.scope_team)
-    services.scenario_delete(
-        scenario=scenario, actor=actor(request), expected_version=required_version(request)
-    )
+    services.scenario_delete(scenario=scenario, actor=actor(request), expected_version=required_version(request))
     return Status(204, None)
 
 
@@ -225,7 +223,9 @@ def scenario_pareto_use(request: HttpRequest, id: int, payload: ParetoUseIn, res
 def scenario_lines(request: HttpRequest, id: int, params: Query[LineParams]) -> Any:
     scenario = _scenario(request, id)
     qs = selectors.scenario_lines(scenario=scenario, moved_only=params.moved_only)
-    return paginate(request, qs, ordering="id", allowed=("id",), page=params)
+    page = paginate(request, qs, ordering="id", allowed=("id",), page=params)
+    selectors.lines_for_viewer(page["items"], actor(request))
+    return page
 
 
 @router.get(

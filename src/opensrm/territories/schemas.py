@@ -155,9 +155,13 @@ class ResultOut(Schema):
     unassigned: int
     potential_spread_before: float | None
     potential_spread_after: float | None
-    travel_km_before: float
-    travel_km_after: float
-    max_utilisation_before: float | None
+    travel_km_before: float | None = Field(
+        description="Total travel of the reps in the plan; null when it would give away one rep's travel."
+    )
+    travel_km_after: float | None
+    max_utilisation_before: float | None = Field(
+        description="Largest workload / capacity; null unless the reader sees every rep's capacity."
+    )
     max_utilisation_after: float | None
     alignment: AlignmentOut | None = Field(None, description="Territory alignment: per-territory summary.")
 
@@ -199,8 +203,12 @@ class LineOut(Schema):
     locked: bool
     workload: float
     potential: float
-    distance_km: float | None
-    explanation: dict[str, Any]
+    distance_km: float | None = Field(
+        description="Distance to the proposed owner's home; null unless the reader sees that rep's personal data."
+    )
+    explanation: dict[str, Any] = Field(
+        description="Why this rep; distances and costs only for reps whose personal data the reader sees."
+    )
     unassigned_reason: str
 
     @staticmethod

@@ -135,37 +135,27 @@ def assignment_problem_for(*, scenario: AllocationScenario, actor: User | None =
     reps = list(scope_reps(team=scenario.scope_team))
     rep_index = {r.pk: i for i, r in enumerate(reps)}
     accounts = [
-        a
-        for a in scope_accounts(scenario=scenario, actor=actor)
-        if not (_is_locked(a) and a.owner_id not in rep_index)
+        a for a in scope_accounts(scenario=scenario, actor=actor) if not (_is_locked(a) and a.owner_id not in rep_index)
     ]  # locked elsewhere: out of reach
     ids = [a.pk for a in accounts]
     hours = _activity_hours(ids) if params["workload_source"] == "activities" else {}
     warnings: list[str] = []
-    workload = np.array([hours.get(a.pk) or TIER_HOURS.get(a.tier, TIER_HOURS['']) for a in accounts], dtype=float)
+    workload = np.array([hours.get(a.pk) or TIER_HOURS.get(a.tier, TIER_HOURS[""]) for a in accounts], dtype=float)
     potential = np.array(
         [_non_negative(a.annual_revenue, a, _("annual revenue"), warnings) for a in accounts],
         dtype=float,
     )
-    latlon = np.array(
-        [_latlon(a.lat, a.lon, a, warnings) for a in accounts], dtype=float
-    ).reshape(-1, 2)
+    latlon = np.array([_latlon(a.lat, a.lon, a, warnings) for a in accounts], dtype=float).reshape(-1, 2)
     rep_latlon = np.array(
         [_latlon(r.rep_profile.home_lat, r.rep_profile.home_lon, r, warnings) for r in reps],
         dtype=float,
     ).reshape(-1, 2)
     full_capacity = np.array(
-        [
-            _non_negative(r.rep_profile.weekly_capacity_hours, r, _("weekly capacity"), warnings)
-            for r in reps
-        ],
+        [_non_negative(r.rep_profile.weekly_capacity_hours, r, _("weekly capacity"), warnings) for r in reps],
         dtype=float,
     )
     max_accounts = np.array(
-        [
-            float(r.rep_profile.max_accounts) if r.rep_profile.max_accounts is not None else np.inf
-            for r in reps
-        ],
+        [float(r.rep_profile.max_accounts) if r.rep_profile.max_accounts is not None else np.inf for r in reps],
         dtype=float,
     )
     used_hours, used_count = _load_outside(reps, ids)
@@ -187,15 +177,11 @@ def assignment_problem_for(*, scenario: AllocationScenario, actor: User | None =
         max_accounts=np.maximum(max_accounts - used_count, 0.0),
         eligible=fit > 0,
         skill_fit=fit,
-        current=np.array(
-            [rep_index.get(a.owner_id, -1) if a.owner_id else -1 for a in accounts], dtype=np.int64
-        ),
+        current=np.array([rep_index.get(a.owner_id, -1) if a.owner_id else -1 for a in accounts], dtype=np.int64),
         locked=np.array([_is_locked(a) for a in accounts], dtype=bool),
         tolerance=None if tolerance is None else float(tolerance),
         max_moves=None if params["max_moves"] is None else int(params["max_moves"]),
-        weights=Weights(
-            distance=float(w["distance"]), skill=float(w["skill"]), continuity=float(w["continuity"])
-        ),
+        weights=Weights(distance=float(w["distance"]), skill=float(w["skill"]), continuity=float(w["continuity"])),
     )
     return GatheredProblem(
         inp, ids, [r.pk for r in reps], [a.owner_id for a in accounts], latlon, full_capacity, _capped(warnings)
@@ -269,9 +255,7 @@ def _load_outside(reps: list[User], in_scope: list[int]) -> tuple[np.ndarray, np
 OPEN_LEAD = (LeadStatus.NEW, LeadStatus.WORKING)
 
 
-def routing_problem_for(
-    *, leads: list[Lead], team: Team | None, max_open_leads: int
-) -> tuple[RoutingInput, list[int]]:
+def routing_problem_for(*, leads: list[Lead], team: Team | None, max_open_leads: int) -> tuple[RoutingInput, list[int]]:
     reps = list(
         scope_reps(team=team).annotate(
             open_leads=Count(
@@ -281,10 +265,7 @@ def routing_problem_for(
         )
     )
     eligible = np.array(
-        [
-            [not r.rep_profile.industries or lead.industry in r.rep_profile.industries for lead in leads]
-            for r in reps
-        ],
+        [[not r.rep_profile.industries or lead.industry in r.rep_profile.industries for lead in leads] for r in reps],
         dtype=bool,
     ).reshape(len(reps), len(leads))
     inp = RoutingInput(
@@ -320,14 +301,49 @@ def unassigned_leads(*, actor: User, team: Team | None = None) -> QuerySet[Lead]
 
 # --- reading plans back -----------------------------------------------------------------------
 def scenario_list(*, actor: User) -> QuerySet[AllocationScenario]:
-    return visible(
-        actor, AllocationScenario.objects.select_related("created_by", "scope_team", "scope_territory")
-    )
+    return visible(actor, AllocationScenario.objects.select_related("created_by", "scope_team", "scope_territory"))
 
 
 def scenario_lines(*, scenario: AllocationScenario, moved_only: bool = False) -> QuerySet[AssignmentLine]:
-    qs = scenario.lines.select_related("account", "lead", "current_owner", "proposed_owner")
+    qs = scenario.lines.select_related("account", "lead", "current_owner__team", "proposed_owner__team")
     return qs.filter(moved=True) if moved_only else qs
+
+
+# What an explanation derives from a rep's home: the distance, the cost (whose travel term is the
+# distance) and the engine's sentence (which states both); for the runner-up, its distance and the
+# extra cost against the chosen rep.
+_HOME_DERIVED = ("distance_km", "cost", "detail")
+_RUNNER_UP_HOME_DERIVED = ("distance_km", "extra_cost")
+
+
+def lines_for_viewer(lines: list[AssignmentLine], viewer: User | None) -> list[AssignmentLine]:
+    """Blank, in memory, what a line reveals about where a rep lives (decision 6): the distance to
+    the proposed owner, to the current owner, and the explanation's distances and costs, unless
+    ``viewer`` may read that rep's personal data. The lines are not saved."""
+    scope = personal_scope(viewer)
+    if scope.everyone:
+        return lines
+    runner_ids = {
+        int(second["rep_id"])
+        for line in lines
+        if (second := (line.explanation or {}).get("second_best")) and second.get("rep_id") is not None
+    }
+    runners = User.objects.select_related("team").in_bulk(runner_ids) if runner_ids else {}
+    for line in lines:
+        sees_proposed = scope.covers(line.proposed_owner)
+        if not scope.covers(line.current_owner):
+            line.current_distance_km = None
+        explanation = dict(line.explanation or {})
+        if not sees_proposed:
+            line.distance_km = None
+            for key in _HOME_DERIVED:
+                explanation.pop(key, None)
+        second = explanation.get("second_best")
+        if second and not (sees_proposed and scope.covers(runners.get(second.get("rep_id")))):
+            explanation["second_best"] = {k: v for k, v in second.items() if k not in _RUNNER_UP_HOME_DERIVED}
+            explanation.pop("detail", None)
+        line.explanation = explanation
+    return lines
 
 
 def assignment_plan_compare(*, scenario: AllocationScenario, viewer: User | None = None) -> dict[str, Any]:
@@ -336,9 +352,7 @@ def assignment_plan_compare(*, scenario: AllocationScenario, viewer: User | None
     With ``viewer``, a rep's capacity and travel (which follow from their home) are None unless
     the viewer may read that rep's personal data (decision 6); the totals stay.
     """
-    loads = list(
-        RepLoad.objects.filter(scenario=scenario).select_related("rep__team").order_by("rep__username")
-    )
+    loads = list(RepLoad.objects.filter(scenario=scenario).select_related("rep__team").order_by("rep__username"))
 
     def spread(values: list[float]) -> float | None:
         if not values or sum(values) == 0:
@@ -363,9 +377,16 @@ def assignment_plan_compare(*, scenario: AllocationScenario, viewer: User | None
     }
     if viewer is not None:
         scope = personal_scope(viewer)
-        for r in loads:
-            if not scope.covers(r.rep):
-                r.capacity_hours = r.travel_km_before = r.travel_km_after = None
+        hidden = [r for r in loads if not scope.covers(r.rep)]
+        for r in hidden:
+            r.capacity_hours = r.travel_km_before = r.travel_km_after = None
+        if hidden:
+            # The largest utilisation is one rep's workload over their capacity: shown only to a
+            # reader who sees every capacity. The travel totals less the reps the reader sees are
+            # the hidden reps' travel: with one rep hidden, that rep's own.
+            result["max_utilisation_before"] = result["max_utilisation_after"] = None
+            if len(hidden) == 1:
+                result["travel_km_before"] = result["travel_km_after"] = None
     return result
 
 

@@ -139,9 +139,7 @@ class ScenarioForm(forms.Form):
                 continue
             left, sep, right = line.partition("=")
             if not sep or not left.strip() or not right.strip():
-                raise forms.ValidationError(
-                    _("Line %(n)s: write it as “left = right”.") % {"n": number}, code="pairs"
-                )
+                raise forms.ValidationError(_("Line %(n)s: write it as “left = right”.") % {"n": number}, code="pairs")
             pairs[left.strip()] = right.strip()
         return pairs
 
@@ -332,7 +330,10 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     compare["reps"] = [
         r for r in compare["reps"] if (r.capacity_hours or 0) > 0 or r.accounts_before or r.accounts_after
     ]
-    lines = selectors.scenario_lines(scenario=scenario, moved_only=True).order_by("id")[:LINES_SHOWN]
+    lines = selectors.lines_for_viewer(
+        list(selectors.scenario_lines(scenario=scenario, moved_only=True).order_by("id")[:LINES_SHOWN]),
+        request.user,
+    )
     return render(
         request,
         "territories/scenario_detail.html",
@@ -428,9 +429,7 @@ def _action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
 @login_required
 @require_POST
 def scenario_solve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request, pk, services.assignment_plan_request, _("Solving… this page refreshes until it is done.")
-    )
+    return _action(request, pk, services.assignment_plan_request, _("Solving… this page refreshes until it is done."))
 
 
 @login_required
