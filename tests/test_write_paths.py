@@ -1268,6 +1268,7 @@ NO_RECORD_WRITE: dict[str, str] = {
     "page territories:scenario_detail": "shows the scenario, writes nothing",
     "page web:settings_users": "the list of people, writes nothing",
     "page web:settings_teams": "the list of teams, writes nothing",
+    "page web:security_log": "the security log, read by administrators; writes nothing",
     "page web:customfield_list": "the list of custom fields, writes nothing",
     "page web:settings_reinvite": "sends the invitation e-mail again; the person is not changed",
     "admin delete territories.AllocationNotice": "a notice to a rep, not a versioned record",

@@ -74,6 +74,8 @@ PAGES: dict[str, Any] = {
     "web:settings_teams": 403,
     "web:settings_team_create": 403,
     "web:settings_team": 403,
+    # The security log is read by administrators only.
+    "web:security_log": 403,
     # Custom fields are defined by administrators and sales ops only.
     "web:customfield_list": 403,
     "web:customfield_create": 403,

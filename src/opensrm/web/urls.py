@@ -16,6 +16,7 @@ from opensrm.web.views import (
     recycle,
     saved_views,
     search,
+    security,
     settings,
 )
 
@@ -76,6 +77,7 @@ urlpatterns = [
     path("settings/teams/", settings.team_list, name="settings_teams"),
     path("settings/teams/new/", settings.team_edit, name="settings_team_create"),
     path("settings/teams/<int:pk>/", settings.team_edit, name="settings_team"),
+    path("settings/security-log/", security.security_log, name="security_log"),
     path("settings/custom-fields/", customfields.custom_field_list, name="customfield_list"),
     path("settings/custom-fields/new/", customfields.custom_field_edit, name="customfield_create"),
     path("settings/custom-fields/<int:pk>/", customfields.custom_field_edit, name="customfield_edit"),
