@@ -42,8 +42,36 @@ LISTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def _lists_world(django_db_setup, django_db_blocker):
+    """The organisation and N records of every list, built once for the module (the build was
+    most of each case's time): each test runs in a savepoint of this transaction and rolls back
+    to it, and the transaction is rolled back at the end."""
+    from django.db import transaction
+
+    from tests.factories import make_org, make_pipeline
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        org = make_org()
+        _build_lists(org, make_pipeline())
+        yield org
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def many(org, pipeline):
+def org(db, _lists_world):
+    """Every test of this module uses the module's organisation (a second make_org would clash
+    with its user names)."""
+    return _lists_world
+
+
+@pytest.fixture
+def many(org):
+    """N records in every list of the module's organisation."""
+    return org
+
+
+def _build_lists(org, pipeline) -> None:
     for i in range(N):
         side = make_side(org.rep_a, pipeline, f"Side {i}")
         product = record_create(
