@@ -80,9 +80,10 @@ test-e2e: setup assets system-deps
 ## test: every test: lint, unit/service/API on SQLite and PostgreSQL, browser tests in Chromium
 test: setup assets system-deps lint test-sqlite test-postgres test-e2e
 
-## check: the fast lane for daily work: lint and the tests not marked slow, e2e or postgres, on SQLite
+## check: the fast lane for daily work: lint and the tests not marked slow, e2e or postgres, on SQLite,
+## with a quarter of the property-based examples (hypothesis profile "check", tests/conftest.py)
 check: setup lint
-	$(BIN)/pytest -q -n 2 -m "not e2e and not slow and not postgres" --dist loadfile
+	HYPOTHESIS_PROFILE=check $(BIN)/pytest -q -n 2 -m "not e2e and not slow and not postgres" --dist loadfile
 
 ## bench: reproducible benchmarks; reports in benchmarks/results/
 bench: setup

@@ -3,6 +3,25 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests (hypothesis, schemathesis) by profile, chosen with HYPOTHESIS_PROFILE:
+# "ci" (the default, `make test`) runs the example counts the tests name; "check" (`make
+# check`, the fast lane) a quarter of them, still every operation and every check; "thorough"
+# four times as many, for a run before a release. The examples stay derandomized.
+EXAMPLE_SCALE = {"check": 0.25, "ci": 1.0, "thorough": 4.0}
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+if HYPOTHESIS_PROFILE not in EXAMPLE_SCALE:
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE={HYPOTHESIS_PROFILE!r}: one of {', '.join(EXAMPLE_SCALE)}")
+for _name, _scale in EXAMPLE_SCALE.items():
+    hypothesis_settings.register_profile(_name, max_examples=max(5, round(100 * _scale)), deadline=None)
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(count: int) -> int:
+    """The number of examples a property test runs under the current profile (at least 3)."""
+    return max(3, round(count * EXAMPLE_SCALE[HYPOTHESIS_PROFILE]))
+
 
 # The fixtures through which a test reaches the database (directly, or through a module or
 # session fixture that builds records once). Not django_db_blocker: pytest-django's autouse

@@ -26,11 +26,12 @@ from hypothesis import strategies as st
 
 from opensrm.config.api import api
 from tests.api.conftest import make_side
+from tests.conftest import examples
 
 PREFIX = "/api/v1"
 SCHEMA = api.get_openapi_schema()
 COMPONENTS = SCHEMA.get("components", {}).get("schemas", {})
-EXAMPLES = 12
+EXAMPLES = examples(12)  # per operation, by hypothesis profile (tests/conftest.py)
 
 # Fields a create accepts but does not echo under the same name, because the answer shows them
 # in another form (the order's lines come back as line records with their own ids).

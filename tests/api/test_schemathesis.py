@@ -28,7 +28,8 @@ taking away the sales-ops role), the caller is restored before the next request,
 example runs authenticated. The records are built once per module; each test rolls back to
 them. Examples are derandomized: every run sends the same requests.
 
-Run time: see ``EXAMPLES``; most of it is generating the examples, not answering them.
+Run time: see ``EXAMPLES`` (60 per operation under the ``ci`` profile, 15 under ``check``); most
+of it is generating the examples, not answering them.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
 from opensrm.config.api import api
+from tests.conftest import examples
 
 API = "/api/v1"
 
@@ -67,7 +69,7 @@ schema.app = get_wsgi_application()
 
 SKIPPED_CHECKS = {"positive_data_acceptance", "object_level_authorization"}
 CHECKS = [check for check in REGISTERED_CHECKS.get_all() if check.__name__ not in SKIPPED_CHECKS]
-EXAMPLES = 60  # per operation
+EXAMPLES = examples(60)  # per operation, by hypothesis profile (tests/conftest.py)
 UNSAFE = {"POST", "PATCH", "PUT", "DELETE"}
 
 # The kind of record each path parameter names: by the collection in front of ``{id}``, or by
