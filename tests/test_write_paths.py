@@ -791,6 +791,31 @@ def _spare_activity(w: dict[str, Any]) -> BaseModel:
     return w["activity"]
 
 
+def _rate(w: dict[str, Any]) -> BaseModel:
+    if "rate" not in w:
+        from opensrm.core.currency import currency_rate_create
+
+        w["rate"] = currency_rate_create(
+            actor=w["org"].ops, data={"currency": "EUR", "rate": Decimal("7.8"), "valid_from": dt.date(2026, 1, 1)}
+        )
+    return w["rate"]
+
+
+def _first_stage(w: dict[str, Any]) -> BaseModel:
+    return w["pipeline"].stages.order_by("order", "pk")[0]
+
+
+def _spare_stage(w: dict[str, Any]) -> BaseModel:
+    """A stage no deal has used: the only kind that may be deleted."""
+    if "spare_stage" not in w:
+        w["spare_stage"] = record_create(
+            model=apps.get_model("crm.Stage"),
+            actor=w["org"].ops,
+            data={"pipeline": w["pipeline"], "name": "Spare", "order": 9},
+        )
+    return w["spare_stage"]
+
+
 CREATE_FORMS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "account": ("crm.Account", lambda w: {"name": "Page new", "owner": w["org"].rep_a.pk}),
     "contact": ("crm.Contact", lambda w: {"name": "Page new", "account": w["account"].pk}),
@@ -906,6 +931,33 @@ PAGE_CASES |= {
         "ops",
         lambda w: {"name": "Page changed"},
         target=lambda w: w["org"].team_a1,
+    ),
+    "page web:currency_rate_create": _page_form(
+        lambda w: "/settings/exchange-rates/new/",
+        "ops",
+        lambda w: {"currency": "USD", "rate": "7.1", "valid_from": "2026-01-01"},
+        created="core.CurrencyRate",
+    ),
+    "page web:currency_rate": _page_form(
+        lambda w: f"/settings/exchange-rates/{_rate(w).pk}/", "ops", lambda w: {"rate": "7.2"}, target=_rate
+    ),
+    "page web:pipeline_settings_edit": _page_form(
+        lambda w: f"/settings/pipelines/{w['pipeline'].pk}/",
+        "ops",
+        lambda w: {"name_en": "Renamed", "name_zh": "改名"},
+        target=lambda w: w["pipeline"],
+    ),
+    "page web:stage_settings": _page_form(
+        lambda w: f"/settings/stages/{_first_stage(w).pk}/",
+        "ops",
+        lambda w: {"name_zh": "初步接触", "probability": "15"},
+        target=_first_stage,
+    ),
+    "page web:stage_settings_move": _page_post(
+        lambda w, obj: f"/settings/stages/{obj.pk}/move/", _first_stage, "ops", lambda w: {"direction": "down"}
+    ),
+    "page web:stage_settings_delete": _page_post(
+        lambda w, obj: f"/settings/stages/{obj.pk}/delete/", _spare_stage, "ops", reason="deleted"
     ),
 }
 
@@ -1269,6 +1321,7 @@ NO_RECORD_WRITE: dict[str, str] = {
     "page web:settings_users": "the list of people, writes nothing",
     "page web:settings_teams": "the list of teams, writes nothing",
     "page web:security_log": "the security log, read by administrators; writes nothing",
+    "page web:pipeline_settings": "the pipelines and their stages, writes nothing",
     "page web:customfield_list": "the list of custom fields, writes nothing",
     "page web:settings_reinvite": "sends the invitation e-mail again; the person is not changed",
     "admin delete territories.AllocationNotice": "a notice to a rep, not a versioned record",

@@ -76,6 +76,16 @@ PAGES: dict[str, Any] = {
     "web:settings_team": 403,
     # The security log is read by administrators only.
     "web:security_log": 403,
+    # Pipelines, stages and exchange rates are kept by administrators and sales ops; everyone
+    # reads the rates.
+    "web:pipeline_settings": 403,
+    "web:pipeline_settings_edit": 403,
+    "web:stage_settings": 403,
+    "web:stage_settings_move": 403,
+    "web:stage_settings_delete": 403,
+    "web:currency_rates": READ,
+    "web:currency_rate_create": 403,
+    "web:currency_rate": 403,
     # Custom fields are defined by administrators and sales ops only.
     "web:customfield_list": 403,
     "web:customfield_create": 403,

@@ -8,9 +8,13 @@ Records deleted together share a ``deletion_batch`` so a restore brings the chil
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class LiveQuerySet(models.QuerySet):
@@ -119,3 +123,41 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CurrencyRate(BaseModel):
+    """What one unit of ``currency`` is worth in the company's currency from ``valid_from`` on
+    (until the currency's next rate). Reference data: kept by administrators and sales ops; sums
+    of money across records in several currencies are converted with it."""
+
+    visibility_owner = None
+    visibility_account = None
+
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter currency code, e.g. USD."))],
+    )
+    rate = models.DecimalField(
+        _("rate to the company currency"),
+        max_digits=18,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+    )
+    valid_from = models.DateField(_("valid from"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "valid_from"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="uniq_currency_rate_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} ({self.valid_from:%Y-%m-%d})"

@@ -2,6 +2,10 @@
 
 A rep sees their own figures, a manager those of their team's subtree, sales operations,
 administrators and viewers the whole company. Every query goes through ``visible``.
+
+Amounts are summed per currency and converted to the company's currency at the rates valid
+today (:mod:`opensrm.core.currency`); a currency without a rate is left out of every figure and
+listed with its own total.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opensrm.core.currency import Converter
 from opensrm.core.visibility import manager_subtree_users, visible
 from opensrm.crm.models import Activity, Opportunity, Order, OrderStatus, display_name
 from opensrm.people.models import Role, User
@@ -79,14 +84,15 @@ class Dashboard:
     bookings_total: Decimal
     bookings_last_year_total: Decimal
     reps: list[RepRow] = field(default_factory=list)
+    rates_day: dt.date | None = None
+    # (currency, amount) of the amounts left out of the figures: their currency has no rate.
+    left_out: list[tuple[str, Decimal]] = field(default_factory=list)
 
     @property
     def growth_pct(self) -> float | None:
         if not self.bookings_last_year_total:
             return None
-        return float(
-            (self.bookings_total - self.bookings_last_year_total) / self.bookings_last_year_total * 100
-        )
+        return float((self.bookings_total - self.bookings_last_year_total) / self.bookings_last_year_total * 100)
 
     def chart_options(self) -> dict[str, Any]:
         return {
@@ -122,9 +128,7 @@ def build_dashboard(user: User, *, today: dt.date | None = None) -> Dashboard:
     tz = timezone.get_current_timezone()
     end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     start_of_today = end_of_today - dt.timedelta(days=1)
-    open_tasks = _owned(
-        visible(user, Activity.objects.filter(done_at__isnull=True, due_at__lt=end_of_today)), owners
-    )
+    open_tasks = _owned(visible(user, Activity.objects.filter(done_at__isnull=True, due_at__lt=end_of_today)), owners)
     tasks = list(open_tasks.select_related("account", "owner").order_by("due_at", "id")[:TASK_LIMIT])
 
     key = f"web:dashboard:{user.pk}:{today.isoformat()}:{tz}"
@@ -156,6 +160,8 @@ def build_dashboard(user: User, *, today: dt.date | None = None) -> Dashboard:
         bookings_total=sum(current.values(), Decimal("0")),
         bookings_last_year_total=sum(previous.values(), Decimal("0")),
         reps=figures["reps"],
+        rates_day=figures["rates_day"],
+        left_out=figures["left_out"],
     )
 
 
@@ -171,16 +177,17 @@ def _figures(
     """Each table is read once, grouped by owner (and stage or month); the totals and the per-rep
     table are both summed from those groups: reading 100,000 opportunities a second time for the
     per-rep table doubled the page time for managers and sales operations."""
-    open_opps = _owned(
-        visible(user, Opportunity.objects.filter(stage__is_won=False, stage__is_lost=False)), owners
-    )
+    money = Converter.on(today)
+    open_opps = _owned(visible(user, Opportunity.objects.filter(stage__is_won=False, stage__is_lost=False)), owners)
     pipeline_groups = list(
         open_opps.values(
-            "stage_id", "stage__name", "stage__names", "stage__order", "stage__pipeline_id", "owner_id"
+            "stage_id", "stage__name", "stage__names", "stage__order", "stage__pipeline_id", "owner_id", "currency"
         )
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by()
     )
+    for g in pipeline_groups:
+        g["amount"] = money.convert(g["amount"], g["currency"])
     by_stage: dict[Any, dict[str, Any]] = {}
     for g in sorted(pipeline_groups, key=lambda g: (g["stage__pipeline_id"], g["stage__order"])):
         row = by_stage.setdefault(
@@ -203,14 +210,15 @@ def _figures(
     orders = _owned(visible(user, Order.objects.filter(status=OrderStatus.BOOKED)), owners)
     order_groups = list(
         orders.filter(
-            Q(order_date__gte=q_start, order_date__lte=q_to)
-            | Q(order_date__gte=ly_start, order_date__lte=ly_to)
+            Q(order_date__gte=q_start, order_date__lte=q_to) | Q(order_date__gte=ly_start, order_date__lte=ly_to)
         )
         .annotate(month=ExtractMonth("order_date"))
-        .values("owner_id", "order_date__year", "month")
+        .values("owner_id", "order_date__year", "month", "currency")
         .annotate(total=Sum("total"))
         .order_by()
     )
+    for g in order_groups:
+        g["total"] = money.convert(g["total"], g["currency"])
     months = [q_start.month, q_start.month + 1, q_start.month + 2]
     current = dict.fromkeys(months, Decimal("0"))
     previous = dict.fromkeys(months, Decimal("0"))
@@ -227,9 +235,9 @@ def _figures(
         "months": months,
         "current": current,
         "previous": previous,
-        "reps": (
-            _rep_rows(owners, pipeline_groups, task_groups, order_groups, q_start.year) if team_view else []
-        ),
+        "reps": (_rep_rows(owners, pipeline_groups, task_groups, order_groups, q_start.year) if team_view else []),
+        "rates_day": money.day,
+        "left_out": money.left_out_list(),
     }
 
 
@@ -240,11 +248,7 @@ def _rep_rows(
     order_groups: list[dict[str, Any]],
     current_year: int,
 ) -> list[RepRow]:
-    people = (
-        owners
-        if owners is not None
-        else User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER])
-    )
+    people = owners if owners is not None else User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER])
     rows = {u.pk: RepRow(user=u) for u in people.order_by("display_name", "username")[:200]}
     for g in pipeline_groups:
         if (row := rows.get(g["owner_id"])) is not None:

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from opensrm.core.currency import COMPANY_CURRENCY
 from opensrm.core.visibility import can_write, visible
 from opensrm.crm.models import Activity
 from opensrm.web.dashboard import build_dashboard
@@ -27,11 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "board": board,
         "charts": board.chart_options(),
         "now": timezone.now(),
+        "company_currency": COMPANY_CURRENCY,
         "chart_labels": {
             "amount": _("Amount"),
             "current": _("This year"),
             "previous": _("Last year, same days"),
-            "currency": "CNY",
+            "currency": COMPANY_CURRENCY,
             "months": [capfirst(str(m)) for m in MONTHS_3.values()],
         },
     }
