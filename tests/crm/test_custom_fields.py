@@ -238,3 +238,23 @@ def test_another_team_cannot_change_tags_or_custom_values(org, who):
     assert result.not_found == [contact.pk]
     contact.refresh_from_db()
     assert (contact.tags, contact.custom, contact.version) == (["VIP"], {"x": 1}, 1)
+
+
+def test_a_value_stored_before_the_type_changed_does_not_block_other_changes(org):
+    d = define(org.ops, key="budget", field_type="text")
+    account = make_account(org.rep_a, custom={"budget": "about a million"})
+    definition_update(definition=d, actor=org.ops, data={"field_type": "number"}, expected_version=1)
+    result = bulk_apply(actor=org.ops, model=Account, ids=[account.pk], action="owner", value=org.rep_a1.pk)
+    assert result.done == [account.pk]
+    account.refresh_from_db()
+    assert account.owner == org.rep_a1 and account.custom == {"budget": "about a million"}
+    account = record_update(
+        instance=account, actor=org.ops, data={"custom": {"budget": "about a million"}}, expected_version=None
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        record_update(instance=account, actor=org.ops, data={"custom": {"budget": "two"}}, expected_version=None)
+    assert list(exc.value.field_errors) == ["custom.budget"]
+    account = record_update(
+        instance=account, actor=org.ops, data={"custom": {"budget": 2_000_000}}, expected_version=None
+    )
+    assert account.custom == {"budget": 2_000_000}

@@ -7,7 +7,9 @@ Each record names how it is reached for visibility through ``visibility_owner`` 
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -46,6 +48,14 @@ class TaggedCustomRecord:
     """
 
     custom_object_type = ""
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)  # type: ignore[misc]
+        # The values as stored: one left unchanged is not checked again (a field's type or
+        # choices may have changed since it was written; the record must still save).
+        instance._stored_custom = copy.deepcopy(instance.__dict__.get("custom"))
+        return instance
 
     def clean(self) -> None:
         super().clean()  # type: ignore[misc]

@@ -132,7 +132,8 @@ def clean_record(obj: Model) -> None:
 
     A required field must have a value when the record is created and cannot be emptied later
     (records that existed before the field was defined keep working until someone fills it).
-    Errors are named ``tags`` and ``custom.<key>``.
+    A value left as stored is not checked again, so a record written before a field's type or
+    choices changed still saves. Errors are named ``tags`` and ``custom.<key>``.
     """
     errors: dict[str, list[ValidationError]] = {}
     if hasattr(obj, "tags"):
@@ -152,6 +153,7 @@ def clean_record(obj: Model) -> None:
         errors["custom"] = [ValidationError(_("Give the custom fields as an object."), code="invalid")]
     else:
         adding = obj._state.adding
+        stored = getattr(obj, "_stored_custom", None) or {}
         for definition in definitions(type(obj).custom_object_type):  # type: ignore[attr-defined]
             name = f"custom.{definition.key}"
             present = definition.key in custom
@@ -159,7 +161,7 @@ def clean_record(obj: Model) -> None:
             if definition.required and is_empty(value) and (adding or present):
                 errors[name] = [ValidationError(_("This field is required."), code="required")]
                 continue
-            if not present:
+            if not present or (not adding and definition.key in stored and stored[definition.key] == value):
                 continue
             try:
                 cleaned = clean_value(definition, value)
