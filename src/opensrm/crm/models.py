@@ -7,7 +7,6 @@ Each record names how it is reached for visibility through ``visibility_owner`` 
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +53,9 @@ class TaggedCustomRecord:
         instance = super().from_db(db, field_names, values)  # type: ignore[misc]
         # The values as stored: one left unchanged is not checked again (a field's type or
         # choices may have changed since it was written; the record must still save).
-        instance._stored_custom = copy.deepcopy(instance.__dict__.get("custom"))
+        # A shallow copy: cheap on big reads (the allocation loads every account).
+        stored = instance.__dict__.get("custom")
+        instance._stored_custom = dict(stored) if isinstance(stored, dict) else None
         return instance
 
     def clean(self) -> None:
