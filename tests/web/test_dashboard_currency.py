@@ -167,3 +167,17 @@ def test_the_rates_page(org):
         == 403
     )
     assert CurrencyRate.objects.get().rate == Decimal("7.9")
+
+
+def test_board_column_totals_convert_and_keep_the_unrated_apart(book, pipeline):
+    from django.utils import timezone
+
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(book.rep_a)
+    response = client.get(f"/opportunities/board/?pipeline={pipeline.pk}")
+    first = response.context["columns"][0]
+    usd = rates_on(timezone.localdate())["USD"]
+    assert first["count"] == 4
+    assert first["amount"] == Decimal("1000.00") + Decimal("100.00") * usd + Decimal("400.00")
+    assert first["left_out"] == [("JPY", Decimal("300.00"))]
+    assert "data-left-out" in response.content.decode()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opensrm.core.currency import COMPANY_CURRENCY, Converter
 from opensrm.core.errors import DomainError
 from opensrm.core.visibility import can_write, visible
 from opensrm.crm.models import Opportunity, Pipeline, Stage
@@ -90,10 +91,18 @@ def _columns(user: Any, pipeline: Pipeline, stages: list[Stage], *, mine: bool) 
     key = _totals_key(user.pk, pipeline.pk, mine)
     totals = cache.get(key) if team_view else None
     if totals is None:
-        totals = {
-            r["stage_id"]: r
-            for r in on_board.values("stage_id").annotate(n=Count("id"), amount=Sum("amount")).order_by()
-        }
+        # Summed per currency, converted to the company's at today's rates; a currency without
+        # a rate is kept apart (shown under the column), never added in.
+        money = Converter.on(timezone.localdate())
+        totals = {}
+        for r in on_board.values("stage_id", "currency").annotate(n=Count("id"), amount=Sum("amount")).order_by():
+            t = totals.setdefault(r["stage_id"], {"n": 0, "amount": Decimal("0"), "left_out": {}})
+            t["n"] += r["n"]
+            code = r["currency"] or COMPANY_CURRENCY
+            if code in money.rates:
+                t["amount"] += money.convert(r["amount"], code)
+            elif r["amount"]:
+                t["left_out"][code] = t["left_out"].get(code, Decimal("0")) + r["amount"]
         if team_view:
             cache.set(key, totals, TOTALS_SECONDS)
     columns = []
@@ -122,6 +131,7 @@ def _columns(user: Any, pipeline: Pipeline, stages: list[Stage], *, mine: bool) 
                 "count": count,
                 "hidden": count - len(shown),
                 "amount": t.get("amount") or Decimal("0"),
+                "left_out": sorted(t.get("left_out", {}).items()),
             }
         )
     return columns
@@ -134,9 +144,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     opp = visible(user, Opportunity.objects.all()).filter(pk=pk).first()
     if opp is None:
-        return HttpResponse(
-            _("The record does not exist."), status=404, content_type="text/plain; charset=utf-8"
-        )
+        return HttpResponse(_("The record does not exist."), status=404, content_type="text/plain; charset=utf-8")
     stage = Stage.objects.filter(pk=request.POST.get("stage") or 0, pipeline_id=opp.pipeline_id).first()
     if stage is None:
         return HttpResponse(
