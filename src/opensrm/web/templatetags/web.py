@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.db.models import Model
 
+from opensrm.core.currency import COMPANY_CURRENCY
+
 register = template.Library()
 
 
@@ -25,7 +27,8 @@ def path(obj: Any, dotted: str) -> Any:
     return obj
 
 
-DEFAULT_CURRENCY = "CNY"
+# The company currency: figures with no currency of their own, and every converted sum.
+DEFAULT_CURRENCY = COMPANY_CURRENCY
 
 
 def _babel_locale() -> str:
