@@ -83,3 +83,37 @@ def test_the_examples_of_a_company_without_cities_are_in_the_interface_language(
         texts = str(form.fields["locked_units"].help_text) + str(form.fields["pinned_centres"].help_text)
     assert "杭州" in texts and "上海" in texts
     assert "Hangzhou" not in texts and "Shanghai" not in texts
+
+
+def test_the_default_time_limit_grows_with_the_accounts_planned():
+    from opensrm.territories.params import default_time_limit
+
+    sizes = (0, 2_000, 3_000, 3_001, 7_000, 20_000, 30_000, 1_000_000)
+    assert [default_time_limit(n) for n in sizes] == [60, 60, 60, 70, 140, 400, 600, 600]
+
+
+@pytest.mark.django_db
+def test_the_forms_time_limit_follows_the_accounts_the_planner_sees(org):
+    """7,000 live accounts in team East (and churned ones, which no plan places): sales ops see
+    them all, the North manager none of them; the page renders the default and the draft keeps it."""
+    import re
+
+    from opensrm.crm.models import Account, AccountStatus
+
+    Account.objects.bulk_create(
+        [Account(name=f"Bulk {k}", owner=org.rep_a, city="Shanghai") for k in range(7_000)]
+        + [Account(name=f"Gone {k}", owner=org.rep_a, status=AccountStatus.CHURNED) for k in range(2_000)],
+        batch_size=2000,
+    )
+
+    assert ScenarioForm(user=org.ops)["time_limit"].initial == 140
+    assert ScenarioForm(user=org.manager_b)["time_limit"].initial == 60
+    client = Client()
+    client.force_login(org.ops)
+    html = client.get("/allocation/new/").content.decode()
+    shown = re.search(r'<input[^>]*name="time_limit"[^>]*>', html).group(0)
+    value = re.search(r'value="([^"]+)"', shown).group(1)
+    assert float(value) == 140
+    response = client.post("/allocation/new/", form_defaults(time_limit=value))
+    assert response.status_code == 302
+    assert AllocationScenario.objects.get(name="Defaults").parameters["time_limit"] == 140

@@ -17,14 +17,15 @@ from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError, NotFound, PermissionDenied
 from opensrm.core.visibility import visible
-from opensrm.crm.models import Account, Territory
+from opensrm.crm.models import Account, AccountStatus, Territory
 from opensrm.people.models import Team
 from opensrm.territories import alignment_selectors, basemap, engine_text, selectors, services, tradeoff
 from opensrm.territories.models import AllocationScenario, ScenarioKind, ScenarioStatus
+from opensrm.territories.params import MIN_TIME_LIMIT, default_time_limit
 
 LINES_SHOWN = 200
 DEFAULT_TOLERANCE = 0.10
-DEFAULT_TIME_LIMIT = 60
+DEFAULT_TIME_LIMIT = MIN_TIME_LIMIT
 
 
 class ScenarioForm(forms.Form):
@@ -75,7 +76,14 @@ class ScenarioForm(forms.Form):
     weight_skill = forms.FloatField(label=gettext_lazy("Weight of skill fit"), initial=0.5, min_value=0)
     weight_continuity = forms.FloatField(label=gettext_lazy("Weight of continuity"), initial=2.0, min_value=0)
     time_limit = forms.FloatField(
-        label=gettext_lazy("Time limit (seconds)"), initial=DEFAULT_TIME_LIMIT, min_value=1, max_value=3600
+        label=gettext_lazy("Time limit (seconds)"),
+        initial=DEFAULT_TIME_LIMIT,
+        min_value=1,
+        max_value=3600,
+        help_text=gettext_lazy(
+            "The default grows with the accounts you plan: 60 s up to 3,000 accounts, a second more per 50 "
+            "accounts beyond, at most 10 minutes."
+        ),
     )
     seed = forms.IntegerField(label=gettext_lazy("Seed"), initial=0, min_value=0)
     territories = forms.IntegerField(
@@ -146,6 +154,10 @@ class ScenarioForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if user is not None:
+            # a first plan over many accounts needs more time to be found at all
+            accounts = visible(user, Account.objects.exclude(status=AccountStatus.CHURNED)).count()
+            self.fields["time_limit"].initial = default_time_limit(accounts)
         # The examples name a city the planner's accounts really have (the demo's are in Chinese),
         # so an example copied into the field is accepted.
         city = self._cities().most_common(1)
