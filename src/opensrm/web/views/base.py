@@ -114,9 +114,7 @@ def list_page(
 ) -> HttpResponse:
     full_spec = with_custom_fields(spec or res.list_spec, res.model)
     user = request.user
-    column_params, column_pref = list_column_params(
-        user=user, page=res.key, params=request.GET, spec=full_spec
-    )
+    column_params, column_pref = list_column_params(user=user, page=res.key, params=request.GET, spec=full_spec)
     spec = chosen_columns(full_spec, column_params)
     qs = visible(user, base_qs if base_qs is not None else res.model.objects.all())
     if res.select_related:
