@@ -405,6 +405,7 @@ class Crawl:
                 self.check_link(path)
         for form in self.evaluate(JS_GET_FORMS):
             self.filter_urls(form)
+        away = False
         for form in self.evaluate(JS_POST_FORMS) if self.submit else ():
             action = form["action"]
             if action in SKIP_FORM or action.startswith(SKIP_FORM_PREFIX) or not form["submit"]:
@@ -417,9 +418,10 @@ class Crawl:
             if LAST_FORM.search(action):
                 self.later_forms.append(target)
             else:
+                if away:  # back to the page for the rest of its forms (not after its last one)
+                    page.goto(here)
                 self.submit_forms(here, form)
-                # back to the page for the rest of its forms
-                page.goto(here)
+                away = True
 
     def check_link(self, path: str, *, force: bool = False) -> None:
         """A link not opened in the browser (its pattern has had its visits): request it."""
@@ -483,6 +485,7 @@ class Crawl:
         button = form.locator("button:not([type=button]), input[type=submit]").first
         self.current = f"{here} ({what})"
         self.log(what)
+        answer = _Answer(self.page, self.base_url)
         try:
             if not button.is_visible():
                 # inside a closed menu or dialog: submit it as the page's script would
@@ -492,9 +495,9 @@ class Crawl:
                     button.click(timeout=2_000)
                 except Exception:  # covered by another element (a card on the board): submit as a script
                     self.page.evaluate("i => document.forms[i].requestSubmit()", index)
-            self.page.wait_for_load_state("load")
-            self.page.wait_for_timeout(150)
+            answer.wait()
         except Exception as exc:
+            answer.close()
             if "context was destroyed" not in str(exc) and "interrupted by another navigation" not in str(exc):
                 self.add(here, "form could not be submitted", f"{what}: {str(exc).splitlines()[0][:200]}")
                 return
@@ -504,8 +507,6 @@ class Crawl:
         self.inspect_after_submit(here, what)
 
     def inspect_after_submit(self, here: str, what: str) -> None:
-        with contextlib.suppress(Exception):  # an htmx form answers without a navigation
-            self.page.wait_for_load_state("networkidle", timeout=2_000)
         path = self.same_origin(self.page.url) or here
         self.current = path
         for wrong in language_findings(self.evaluate(JS_TEXT), self.language, self.vocab):
@@ -567,6 +568,71 @@ class Crawl:
             if match:
                 self._submit(here, match[0]["index"], f"form {form['action']} submitted")
         return self.findings
+
+
+def _is_file(response) -> bool:
+    if response.status == 204:
+        return True
+    return 200 <= response.status < 300 and not response.headers.get("content-type", "").startswith("text/html")
+
+
+class _Answer:
+    """Waits for the answer to a submitted form, whichever it is: a new page (a form post, a
+    redirect), an htmx or script request that swaps part of the page, or nothing (the browser's
+    own validation stopped the submit). It replaces a wait for network idle, which costs at least
+    half a second per submit whatever the answer."""
+
+    NOTHING_SENT_MS = 400  # no POST leaves the page within this: the submit was stopped
+    ANSWER_MS = 5_000  # a POST sent is answered within this (a slower one is judged as it lands)
+    STEP_MS = 25
+
+    def __init__(self, page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.sent = False
+        self.loaded = False
+        self.answered: list = []
+        page.on("request", self._request)
+        page.on("response", self._response)
+        page.on("load", self._load)
+
+    def _request(self, request) -> None:
+        if request.method == "POST" and request.url.startswith(self.base_url):
+            self.sent = True
+
+    def _response(self, response) -> None:
+        if response.request.method == "POST" and response.url.startswith(self.base_url):
+            self.answered.append(response)
+
+    def _load(self, _page) -> None:
+        self.loaded = True
+
+    def wait(self) -> None:
+        waited = 0
+        try:
+            while waited < self.ANSWER_MS:
+                if self.loaded:  # a new page: its own requests (htmx on load) start now
+                    self.page.wait_for_timeout(50)
+                    return
+                if not self.sent and waited >= self.NOTHING_SENT_MS:
+                    return
+                if any(_is_file(r) for r in self.answered):
+                    return  # a download: there is no new page to wait for
+                if any(not r.request.is_navigation_request() for r in self.answered):
+                    # htmx or a script: the swap is done when htmx removes its request class
+                    with contextlib.suppress(Exception):
+                        self.page.locator(".htmx-request").first.wait_for(state="detached", timeout=2_000)
+                    self.page.wait_for_timeout(50)
+                    return
+                self.page.wait_for_timeout(self.STEP_MS)
+                waited += self.STEP_MS
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for event, listener in (("request", self._request), ("response", self._response), ("load", self._load)):
+            with contextlib.suppress(Exception):  # already removed
+                self.page.remove_listener(event, listener)
 
 
 def report(findings: Iterable[Finding]) -> str:
