@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
@@ -13,6 +14,20 @@ from opensrm.people.models import User
 from opensrm.territories.models import AllocationScenario, ScenarioStatus
 
 log = logging.getLogger(__name__)
+
+
+def _failed(scenario_id: int, actor: User | None, **fields: object) -> None:
+    """Mark a job's scenario failed as a write like any other: version bumped, the history row
+    naming who asked (none when that person is gone)."""
+    with transaction.atomic():
+        scenario = AllocationScenario.objects.select_for_update().filter(pk=scenario_id).first()
+        if scenario is None:
+            return
+        for name, value in fields.items():
+            setattr(scenario, name, value)
+        scenario.version += 1
+        scenario._history_user = actor  # type: ignore[attr-defined]
+        scenario.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @db_task()
@@ -30,10 +45,10 @@ def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> 
         scenario = assignment_plan_create(scenario=scenario, actor=actor)
     except Exception as exc:  # the scenario must not stay "solving" forever
         log.exception("allocation scenario %s failed", scenario_id)
-        message = (
-            exc.message if isinstance(exc, DomainError) else _("The solve failed: %(error)s") % {"error": exc}
-        )
-        AllocationScenario.objects.filter(pk=scenario_id).update(
+        message = exc.message if isinstance(exc, DomainError) else _("The solve failed: %(error)s") % {"error": exc}
+        _failed(
+            scenario_id,
+            actor,
             status=ScenarioStatus.FAILED,
             result_status="error",
             message=str(message)[:2000],
@@ -47,7 +62,7 @@ def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> 
 @db_task()
 def pareto_job(scenario_id: int, actor_id: int | None = None) -> str:
     """Compute the balance-vs-moves front queued by ``pareto_request``; never leaves it computing."""
-    from opensrm.territories.tradeoff import ParetoStatus, pareto_compute, pareto_failed
+    from opensrm.territories.tradeoff import ParetoStatus, pareto_compute
 
     scenario = AllocationScenario.objects.filter(pk=scenario_id, pareto_status=ParetoStatus.COMPUTING).first()
     if scenario is None:
@@ -59,6 +74,6 @@ def pareto_job(scenario_id: int, actor_id: int | None = None) -> str:
         scenario = pareto_compute(scenario=scenario, actor=actor)
     except Exception:  # the trade-off must not stay "computing" forever
         log.exception("allocation trade-off for scenario %s failed", scenario_id)
-        pareto_failed(scenario_id=scenario_id)
+        _failed(scenario_id, actor, pareto_status=ParetoStatus.FAILED)
         return "failed"
     return str(scenario.pareto_status)

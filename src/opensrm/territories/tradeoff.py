@@ -70,10 +70,6 @@ def pareto_compute(*, scenario: AllocationScenario, actor: User) -> AllocationSc
     return _pareto_store(scenario, actor, ParetoStatus.DONE if points else ParetoStatus.FAILED, data)
 
 
-def pareto_failed(*, scenario_id: int) -> None:
-    AllocationScenario.objects.filter(pk=scenario_id).update(pareto_status=ParetoStatus.FAILED)
-
-
 def pareto_point_adopt(*, scenario: AllocationScenario, actor: User, max_moves: Any) -> AllocationScenario:
     """A new draft scenario like ``scenario`` with the chosen point's cap on moves (and the band
     the engine reached there, so solving it gives that point's balance)."""
