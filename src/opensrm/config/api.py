@@ -8,7 +8,7 @@ from django.template import RequestContext, Template
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Swagger
 
-from opensrm.core.api import errors, etag, inputs
+from opensrm.core.api import errors, etag, inputs, links
 from opensrm.core.api.auth import api_auth
 
 
@@ -17,6 +17,7 @@ class OpenSRMApi(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         errors.document_problems(schema)
         etag.document_versions(schema)
+        links.document_links(schema)  # after If-Match is declared: the links carry the ETag
         return schema
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
