@@ -359,9 +359,11 @@ def _form_fields(html: str) -> dict[str, Any]:
             elif tag == "select" and name:
                 self.select = name
                 self.multiple = "multiple" in a
-                # A multiple select with nothing chosen submits nothing; a single one its empty choice.
-                self.data.setdefault(name, [] if self.multiple else "")
-            elif tag == "option" and self.select and "selected" in a:
+                # A multiple select with nothing chosen submits nothing; a single one its first option.
+                self.data.setdefault(name, [] if self.multiple else None)
+            elif tag == "option" and self.select and not self.multiple and self.data[self.select] is None:
+                self.data[self.select] = a.get("value") or ""
+            if tag == "option" and self.select and "selected" in a:
                 if self.multiple:
                     self.data[self.select].append(a.get("value") or "")
                 else:
@@ -372,6 +374,8 @@ def _form_fields(html: str) -> dict[str, Any]:
 
         def handle_endtag(self, tag: str) -> None:
             if tag == "select":
+                if self.select and self.data[self.select] is None:  # a select without options
+                    self.data[self.select] = ""
                 self.select = None
             elif tag == "textarea":
                 self.textarea = None
@@ -749,7 +753,8 @@ def _page_form(
         assert page.status_code == 200, page.status_code
         data = {**_form_fields(page.content.decode()), **changes(w)}
         response = client.post(path, data)
-        errors = re.findall(r'class="errorlist[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+        html = response.content.decode()
+        errors = re.findall(r'class="errorlist[^>]*>(.*?)</ul>', html, re.S) + re.findall(r'role="alert">([^<]*)', html)
         assert response.status_code == 302, (response.status_code, errors)
         if model is not None:
             obj = model.all_objects.filter(pk__gt=newest or 0).order_by("-pk").first()

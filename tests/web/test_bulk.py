@@ -110,6 +110,11 @@ def test_column_chooser_shows_only_the_picked_columns_and_keeps_the_name(client,
     assert "sort=city" in head or "sort=-city" in head
     assert "name" in head and "industry" not in head and "created_at" not in head
     assert "Chooser Co" in html and "Shanghai" in html
+    # The choice is kept for this user (tests/web/test_preferences.py has the rest of it) ...
+    head = _head(client.get(reverse("web:account_list")).content.decode())
+    assert "sort=city" in head and "industry" not in head
+    # ... and another user still sees the default columns.
+    client.force_login(org.rep_a1)
     head = _head(client.get(reverse("web:account_list")).content.decode())
     assert "industry" in head and "created_at" in head
     # An unknown column name falls back to the default columns rather than an empty table.
