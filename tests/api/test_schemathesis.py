@@ -10,8 +10,8 @@ authentication enforced. ``If-Match`` is honoured: an unsafe request with a stal
 none never succeeds. Valid data is not required to succeed (a valid request may still break a
 business rule, or name a version that is not current), so ``positive_data_acceptance`` does
 not run; nor ``object_level_authorization``, which needs a second identity
-(``test_visibility_matrix.py`` covers that). The schema declares no links, so there is no
-stateful run.
+(``test_visibility_matrix.py`` covers that). The schema's links (create -> read -> change ->
+delete) are followed on real records in ``test_api_links.py``.
 
 Generated ids are mostly unknown, so, to reach real records as well as 404s, half of the time
 a path id is replaced by the id of an existing record of that path's kind (a deleted one for
