@@ -52,6 +52,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 NOT_WORDS = re.compile(
     r"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|(?<!\w)/[\w./{}?=&%-]*|\b[\w-]*\d[\w-]*\b"
     r"|\b[A-Z][A-Za-z_+-]*(/[A-Za-z_+-]+)+"  # IANA time zones: Asia/Shanghai
+    r"|\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b"  # identifiers, such as a custom field key: contract_type
 )
 # Words a Chinese page may show: the product, units, currency and ISO codes, file types.
 ALLOWED_LATIN = {
@@ -96,6 +97,7 @@ ALLOWED_LATIN = {
         "OpenStreetMap",
         "Swagger",
         "ETag",
+        "IP",  # "IP 地址" is how Chinese interfaces name an IP address
     ]
 }
 

@@ -228,7 +228,7 @@ def tags_field(tags: list[str] | None) -> forms.CharField:
         max_length=2000,
         label=_("Tags"),
         initial=", ".join(tags),
-        help_text=_("Separate tags with commas, spaces or 、"),
+        help_text=_("Separate tags with commas or spaces (Chinese commas work too)"),
         widget=TagsInput(tags, attrs={"autocomplete": "off"}),
     )
 

@@ -69,7 +69,7 @@ class CustomFieldForm(forms.Form):
         max_length=5000,
         label=gettext_lazy("Choices"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Choice fields only: one a line, as code | English label | 中文标签"),
+        help_text=gettext_lazy("Choice fields only: one a line, as code | English label | Chinese label"),
     )
     required = forms.BooleanField(required=False, label=gettext_lazy("Required"))
     order = forms.IntegerField(min_value=0, max_value=999, initial=0, label=gettext_lazy("Order"))

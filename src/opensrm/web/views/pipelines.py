@@ -27,7 +27,7 @@ from opensrm.web.views.base import crumbs, require_write
 class NamesForm(forms.Form):
     name_en = forms.CharField(max_length=120, required=False, label=gettext_lazy("Name in English"))
     name_zh = forms.CharField(max_length=120, required=False, label=gettext_lazy("Name in Chinese"))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(label=gettext_lazy("Version"), widget=forms.HiddenInput, required=False)
 
     def add_domain_error(self, exc: DomainError) -> None:
         if not exc.field_errors:
