@@ -58,7 +58,7 @@ test-sqlite: setup
 
 # PostgreSQL is part of `make test`: started here when it is installed but not running; with
 # CI=true an unreachable server fails the run instead of skipping it. On PostgreSQL only the
-# tests that use the database run (tests/conftest.py deselects the others, which ran on SQLite;
+# tests that use the database run (tests/django_plugin.py deselects the others, which ran on SQLite;
 # docs/decisions/0004-test-settings.md).
 PG_PING = $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.replace('/opensrm','/postgres'), connect_timeout=3).close()" 2>/dev/null
 

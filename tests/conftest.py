@@ -55,43 +55,9 @@ def split_by_database(items: list[pytest.Item]) -> tuple[list[pytest.Item], list
     return keep, pure
 
 
-def _on_postgresql() -> bool:
-    from django.conf import settings
-
-    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The PostgreSQL run runs only the tests that use the database: a test that never opens
-    it (an engine, a parser, a template filter) behaves the same on either and has run on
-    SQLite. OPENSRM_PG_ALL_TESTS=1 runs them anyway (docs/decisions/0004-test-settings.md)."""
-    if not _on_postgresql() or os.environ.get("OPENSRM_PG_ALL_TESTS") == "1":
-        return
-    keep, pure = split_by_database(items)
-    if pure:
-        config.hook.pytest_deselected(items=pure)
-        items[:] = keep
-
-
-@pytest.fixture(autouse=True)
-def _english_outside_requests():
-    """Code outside a request speaks the default language (Chinese); tests assert the English
-    msgids, so they run in English. Pages still pick their language per request."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def org(db):
-    from tests.factories import make_org
-
-    return make_org()
-
-
-@pytest.fixture
-def pipeline(db):
-    from tests.factories import make_pipeline
-
-    return make_pipeline()
+def pytest_configure(config: pytest.Config) -> None:
+    """The Django-dependent hooks and fixtures (tests/django_plugin.py) load with pytest-django.
+    Under ``-p no:django`` (``pytest -p no:django tests/engines``) they stay out, and the run
+    imports no Django: the engines do not depend on it (tests/engines/test_no_django.py)."""
+    if config.pluginmanager.hasplugin("django"):
+        config.pluginmanager.import_plugin("tests.django_plugin")

@@ -1,4 +1,4 @@
-"""Which tests the PostgreSQL run keeps (tests/conftest.py, docs/decisions/0004-test-settings.md)."""
+"""Which tests the PostgreSQL run keeps (tests/django_plugin.py, docs/decisions/0004-test-settings.md)."""
 
 from __future__ import annotations
 
