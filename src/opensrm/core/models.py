@@ -18,9 +18,6 @@ from simple_history.models import HistoricalRecords
 
 
 class LiveQuerySet(models.QuerySet):
-    def alive(self) -> LiveQuerySet:
-        return self.filter(deleted_at__isnull=True)
-
     def deleted(self) -> LiveQuerySet:
         return self.filter(deleted_at__isnull=False)
 

@@ -13,8 +13,6 @@ data drawn from it, so a change here is a change to what those tests can recover
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from opensrm.demo import catalog as C
@@ -33,30 +31,6 @@ COEFFICIENTS: dict[str, float] = {
 FEATURES: tuple[str, ...] = tuple(k for k in COEFFICIENTS if k != "intercept")
 REP_SKILL_SD = 0.9
 INDUSTRY_EFFECT = np.array([C.INDUSTRIES[k][3] for k in C.INDUSTRY_KEYS])
-
-
-def feature_row(
-    *,
-    employees: float,
-    industry: int,
-    rep_skill: float,
-    activities: int,
-    existing: bool,
-    discount_pct: float,
-    amount: float,
-    skill_match: bool,
-) -> tuple[float, ...]:
-    """The model's features for one opportunity, in the order of ``FEATURES``."""
-    return (
-        math.log(employees) - 5.0,
-        float(INDUSTRY_EFFECT[industry]),
-        rep_skill,
-        activities - 4.0,
-        1.0 if existing else 0.0,
-        (discount_pct - 10.0) / 10.0,
-        math.log(max(amount, 1.0)) - math.log(100_000.0),
-        1.0 if skill_match else 0.0,
-    )
 
 
 _BETA = np.array([COEFFICIENTS[k] for k in FEATURES])

@@ -82,7 +82,6 @@ class PlanOutcome:
     distance_km: FloatArray  # (m, n)
     explanations: list[dict[str, Any]]
     infeasibility: dict[str, Any] | None = None
-    engine: str = "opensrm.territories.engine_fallback"
     unassigned: dict[int, str] = field(default_factory=dict)  # account index → why no rep
     bound_scope: str = ""
 
@@ -323,9 +322,6 @@ def _finite(value: float) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
 
 
-    return float(value) if value is not None and math.isfinite(value) else None
-
-
 def _outcome(result: Any, distance: FloatArray, m: int) -> PlanOutcome:
     infeasibility = None
     if result.status == "infeasible":
@@ -348,14 +344,9 @@ def _outcome(result: Any, distance: FloatArray, m: int) -> PlanOutcome:
         distance_km=distance,
         explanations=[],
         infeasibility=infeasibility,
-        engine="opensrm.engines.allocation",
         unassigned={int(a): str(why) for a, why in result.unassignable.items()},
         bound_scope=str(getattr(result, "bound_scope", "")),
     )
-
-
-def engine_name() -> str:
-    return "opensrm.engines.allocation"
 
 
 # --- explanations --------------------------------------------------------------------------------

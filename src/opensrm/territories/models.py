@@ -76,7 +76,6 @@ class AllocationScenario(BaseModel):
         related_name="allocation_scenarios",
         verbose_name=_("created by"),
     )
-    job_id = models.CharField(max_length=64, blank=True)
     # Diagnostics of the last solve, as the engine reported them.
     result_status = models.CharField(_("solver status"), max_length=20, blank=True)
     objective = models.FloatField(_("objective"), null=True, blank=True)
