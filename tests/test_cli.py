@@ -7,9 +7,10 @@ import textwrap
 
 import pytest
 import typer
+from django.conf import settings
 from typer.testing import CliRunner
 
-from opensrm.cli import app, load_plugins
+from opensrm.cli import PluginError, app, load_plugins, plugin_modules
 from opensrm.crm.models import Account, Opportunity
 from opensrm.people.models import Role, User
 from opensrm.people.services import team_create
@@ -163,12 +164,21 @@ def test_plugins_add_their_commands(tmp_path, monkeypatch):
     def noop() -> None:
         pass
 
-    added = load_plugins(
-        target, ("opensrm_plugin_probe.cli", "opensrm_plugin_probe.absent", "no_such_pkg.cli")
-    )
+    installed = (*settings.INSTALLED_APPS, "opensrm_plugin_probe")
+    added = load_plugins(target, ("opensrm_plugin_probe.cli",), installed=installed)
     assert added == ["opensrm_plugin_probe.cli"]
     result = runner.invoke(target, ["hello", "--name", "OpenSRM"])
     assert result.output.strip() == "hello OpenSRM"
+    # a misspelled module, a module without a Typer app, an app that is not installed: errors
+    (package / "absent_app.py").write_text("app = None\n")
+    for module_name, apps_given, reason in [
+        ("opensrm_plugin_probe.clii", installed, "cannot be imported"),
+        ("opensrm_plugin_probe.absent_app", installed, "has no Typer 'app'"),
+        ("opensrm_plugin_probe.cli", tuple(settings.INSTALLED_APPS), "not in INSTALLED_APPS"),
+    ]:
+        with pytest.raises(PluginError, match=reason):
+            load_plugins(typer.Typer(), (module_name,), installed=apps_given)
+    sys.modules.pop("opensrm_plugin_probe.absent_app", None)
     sys.modules.pop("opensrm_plugin_probe.cli", None)
     sys.modules.pop("opensrm_plugin_probe", None)
 
@@ -206,3 +216,13 @@ def test_load_progress_does_not_count_history_rows_as_rows():
     result = runner.invoke(app, TINY)
     assert result.exit_code == 0, result.output
     assert "120/120" not in result.output  # 60 accounts, each with a history row
+
+
+def test_the_command_plugins_are_the_cli_modules_of_the_installed_apps():
+    assert plugin_modules() == ("opensrm.territories.cli",)
+    # an installed app without a cli module adds nothing; a missing app's package is an error
+    assert plugin_modules(("opensrm.core", "opensrm.territories")) == ("opensrm.territories.cli",)
+    with pytest.raises(ModuleNotFoundError):
+        plugin_modules(("opensrm.scorng",))
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "allocate" in result.output

@@ -1,10 +1,13 @@
 """The ``opensrm`` command: demo data, serving, users, migrations, and Django's commands.
 
-Django is configured lazily (:func:`setup_django`) so ``opensrm --help`` stays fast. Other
-apps add commands by providing a Typer app in one of ``PLUGIN_MODULES``: a module-level
-``app`` whose commands join the top level (``opensrm allocate``), or, when the module also
-sets ``NAME``, a command group (``opensrm <NAME> ...``). Plugin modules must not import
-Django models at import time; call :func:`setup_django` inside their commands.
+Django is configured lazily (:func:`setup_django`) so ``opensrm --help`` stays fast. Every
+OpenSRM app in ``INSTALLED_APPS`` that has an ``<app>.cli`` module adds commands through it
+(:func:`plugin_modules`): a module-level Typer ``app`` whose commands join the top level
+(``opensrm allocate``), or, when the module also sets ``NAME``, a command group
+(``opensrm <NAME> ...``). A plugin module that is named but cannot be imported, has no Typer
+``app`` or belongs to an app that is not installed is an error (:class:`PluginError`), never a
+silent skip. Plugin modules must not import Django models at import time; call
+:func:`setup_django` inside their commands.
 """
 
 from __future__ import annotations
@@ -34,14 +37,6 @@ app = typer.Typer(
     name="opensrm", help="OpenSRM: sales resource management.", no_args_is_help=True, add_completion=False
 )
 console = Console()
-
-PLUGIN_MODULES: tuple[str, ...] = (
-    "opensrm.territories.cli",
-    "opensrm.scoring.cli",
-    "opensrm.planning.cli",
-    "opensrm.forecasting.cli",
-    "opensrm.incentives.cli",
-)
 
 
 def setup_django() -> None:
@@ -401,21 +396,51 @@ def serve(
 
 
 # --- plugins --------------------------------------------------------------------------------
-def load_plugins(target: typer.Typer, modules: tuple[str, ...] = PLUGIN_MODULES) -> list[str]:
-    """Add the Typer apps of the installed plugin ``modules`` to ``target``; return those added."""
+class PluginError(RuntimeError):
+    """A command plugin is named but cannot be loaded."""
+
+
+def _installed_apps() -> tuple[str, ...]:
+    """``INSTALLED_APPS`` without setting Django up (reading the settings is enough)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opensrm.config.settings")
+    from django.conf import settings
+
+    return tuple(settings.INSTALLED_APPS)
+
+
+def plugin_modules(installed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The ``<app>.cli`` module of every installed OpenSRM app that has one, in settings order."""
+    names = []
+    for app_name in _installed_apps() if installed is None else installed:
+        if app_name.startswith("opensrm.") and importlib.util.find_spec(f"{app_name}.cli") is not None:
+            names.append(f"{app_name}.cli")
+    return tuple(names)
+
+
+def load_plugins(
+    target: typer.Typer, modules: tuple[str, ...] | None = None, *, installed: tuple[str, ...] | None = None
+) -> list[str]:
+    """Add the Typer ``app`` of each plugin module to ``target``; return the modules added.
+
+    ``modules`` defaults to :func:`plugin_modules`; ``installed`` to ``INSTALLED_APPS``. Raises
+    :class:`PluginError` for a module whose app is not installed, that cannot be imported, or
+    that has no Typer ``app``.
+    """
+    installed = _installed_apps() if installed is None else installed
     added = []
-    for module_name in modules:
+    for module_name in plugin_modules(installed) if modules is None else modules:
+        app_name = module_name.rpartition(".")[0]
+        if app_name not in installed:
+            raise PluginError(f"command plugin {module_name}: the app {app_name!r} is not in INSTALLED_APPS")
         try:
-            found = importlib.util.find_spec(module_name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if not found:
-            continue
-        module = importlib.import_module(module_name)
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            raise PluginError(f"command plugin {module_name} cannot be imported: {exc}") from exc
         sub = getattr(module, "app", None)
-        if isinstance(sub, typer.Typer):
-            target.add_typer(sub, name=getattr(module, "NAME", None))
-            added.append(module_name)
+        if not isinstance(sub, typer.Typer):
+            raise PluginError(f"command plugin {module_name} has no Typer 'app'")
+        target.add_typer(sub, name=getattr(module, "NAME", None))
+        added.append(module_name)
     return added
 
 
