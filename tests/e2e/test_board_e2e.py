@@ -77,7 +77,8 @@ def test_a_drop_onto_won_asks_first(board_page):
     won = f".cards[data-stage='{stages['Won'].pk}']"
     _drag(page, f"#opp-{opp.pk}", won)
     page.wait_for_selector("#won-dialog[open]")
-    assert "Wuxi" in page.locator("#won-dialog").inner_text() or opp.name in page.locator("#won-dialog").inner_text()
+    text = page.locator("#won-dialog [data-won-text]").inner_text()
+    assert text == f"{opp.name} moves to Won and counts as won business."
     page.click("#won-dialog button[value=cancel]")
     page.wait_for_selector(f".cards[data-stage='{stages['Negotiation'].pk}'] #opp-{opp.pk}")
     opp.refresh_from_db()

@@ -132,7 +132,7 @@ def test_a_stale_edit_is_refused_and_not_saved(web_page, e2e_org):
     submit_and_wait(page, "form.panel button[type=submit]")
     alert = page.locator(".alert")
     alert.wait_for()
-    assert "version" in alert.inner_text().lower() or "版本" in alert.inner_text()
+    assert alert.inner_text().splitlines()[0] == "此记录已被他人修改（当前版本 2，您的版本 1）。请重新加载后再试。"
     account.refresh_from_db()
     assert account.name == "Ningbo Port Logistics"
     assert account.phone == "021-5555"
