@@ -50,8 +50,11 @@ def test_invariants(seed):
     assert (np.bincount(asg, weights=pr.account_workload, minlength=4) <= 200 + 1e-6).all()
     assert res.bound <= res.objective + 1e-6
     assert res.gap >= 0
-    text = explain_assignment(pr, res, 0).text
-    assert "rep" in text
+    ex = explain_assignment(pr, res, 0)
+    assert ex.rep == asg[0] and ex.skills_ok
+    assert ex.rep_potential_share == pytest.approx(pot[asg[0]] / mean)
+    assert ex.text.startswith(f"account 0 → rep {asg[0]}: {ex.distance_km:.1f} km, cost {ex.cost:.1f}, skills met, ")
+    assert f"rep potential at {pot[asg[0]] / mean:.0%} of the mean." in ex.text
 
 
 def test_unassignable_account_is_reported():
