@@ -109,8 +109,8 @@ def test_bound_is_below_the_brute_force_optimum_and_the_plan_above_it(seed):
     assert np.isfinite(optimum) and np.isfinite(lp)
     assert lp <= optimum + 1e-6  # the LP bound on its own, before the engine caps it at its plan
     assert res.bound <= optimum + 1e-6
-    if res.status == "feasible":
-        assert res.objective >= optimum - 1e-6
+    assert res.status == "feasible"  # a plan on every seed; the balance band is wide enough
+    assert optimum - 1e-6 <= res.objective < np.inf
 
 
 def test_balance_lp_bound_is_tighter_than_the_p_median_bound_when_balance_binds():
