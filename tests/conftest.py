@@ -55,6 +55,12 @@ def split_by_database(items: list[pytest.Item]) -> tuple[list[pytest.Item], list
     return keep, pure
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    if not pluginmanager.hasplugin("django"):
+        # pyproject's setting for pytest-django, declared so that a run without it does not warn
+        parser.addini("DJANGO_SETTINGS_MODULE", "the Django settings (read by pytest-django)")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The Django-dependent hooks and fixtures (tests/django_plugin.py) load with pytest-django.
     Under ``-p no:django`` (``pytest -p no:django tests/engines``) they stay out, and the run
