@@ -63,6 +63,17 @@ def test_another_teams_record_cannot_be_deleted(client, org, records, kind):
     assert obj.deleted_at is None
 
 
+def test_a_delete_form_with_a_version_that_is_not_a_number_is_answered_not_a_server_error(client, org, records):
+    # A tampered hidden input: the form names no version, so the record is deleted as by a form
+    # that sent none (the same rule for every page form that posts a version).
+    client.force_login(org.rep_a)
+    obj = _record(records, "a", "account")
+    response = client.post(reverse("web:account_delete", args=[obj.pk]), {"version": "abc"})
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.deleted_at is not None
+
+
 def test_a_manager_sees_the_subtree_but_not_the_other_team(client, org, records):
     client.force_login(org.manager_a)
     assert client.get(reverse("web:account_detail", args=[records["a"].account.pk])).status_code == 200

@@ -95,6 +95,13 @@ def crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
     return [(_("Home"), reverse("web:home")), *items]
 
 
+def posted_version(request: HttpRequest) -> int | None:
+    """The record version a page's form sent back (its hidden ``version`` input); None when the
+    form sent none, or something that is not a version (the service then checks nothing)."""
+    raw = request.POST.get("version", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 def require_write(user: User, model: type[Model]) -> None:
     if not can_write(user, model):
         raise DjangoPermissionDenied(
@@ -216,9 +223,8 @@ def delete_record(request: HttpRequest, res: Resource, pk: Any) -> HttpResponse:
     user = request.user
     require_write(user, res.model)
     obj = visible_or_404(user, res, pk)
-    version = request.POST.get("version")
     try:
-        record_delete(instance=obj, actor=user, expected_version=int(version) if version else None)
+        record_delete(instance=obj, actor=user, expected_version=posted_version(request))
     except DomainError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(res.url("detail", obj.pk))

@@ -23,7 +23,7 @@ from opensrm.core.visibility import can_write, visible
 from opensrm.crm.models import Opportunity, Pipeline, Stage
 from opensrm.crm.services import opportunity_move_stage
 from opensrm.people.models import Role
-from opensrm.web.views.base import crumbs
+from opensrm.web.views.base import crumbs, posted_version
 
 TOTALS_SECONDS = 60
 CARDS_PER_COLUMN = 25  # the rest is one click away in the filtered list
@@ -152,14 +152,13 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
             status=422,
             content_type="text/plain; charset=utf-8",
         )
-    version = request.POST.get("version")
     try:
         opp = opportunity_move_stage(
             opportunity=opp,
             stage=stage,
             actor=user,
             lost_reason=request.POST.get("lost_reason", "").strip(),
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=posted_version(request),
         )
     except DomainError as exc:
         detail = " ".join(m for msgs in exc.field_errors.values() for m in msgs)

@@ -30,6 +30,7 @@ from opensrm.web.views.base import (
     detail_context,
     form_page,
     list_page,
+    posted_version,
     require_write,
     visible_or_404,
 )
@@ -252,9 +253,8 @@ def order_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require_write(user, Order)
     obj = visible_or_404(user, ORDERS, pk)
-    raw = request.POST.get("version", "")
     try:
-        order_cancel(order=obj, actor=user, expected_version=int(raw) if raw.isdigit() else None)
+        order_cancel(order=obj, actor=user, expected_version=posted_version(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -24,7 +24,7 @@ from opensrm.core.errors import DomainError
 from opensrm.crm.models import CustomFieldDefinition, CustomFieldObject, CustomFieldType
 from opensrm.crm.services.customfields import definition_create, definition_set_active, definition_update
 from opensrm.people.models import Role, User
-from opensrm.web.views.base import crumbs
+from opensrm.web.views.base import crumbs, posted_version
 
 
 def may_manage_fields(user: User) -> bool:
@@ -142,12 +142,11 @@ def custom_field_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                 if definition is None:
                     definition = definition_create(actor=actor, data=form.service_data())
                 else:
-                    version = request.POST.get("version")
                     definition = definition_update(
                         definition=definition,
                         actor=actor,
                         data=form.service_data(),
-                        expected_version=int(version) if version and version.isdigit() else None,
+                        expected_version=posted_version(request),
                     )
             except DomainError as exc:
                 for name, errs in exc.field_errors.items():
@@ -186,13 +185,12 @@ def custom_field_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     definition = CustomFieldDefinition.objects.filter(pk=pk).first()
     if definition is None:
         raise Http404(_("The record does not exist."))
-    version = request.POST.get("version")
     try:
         definition = definition_set_active(
             definition=definition,
             actor=actor,
             active=not definition.is_active,
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=posted_version(request),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from opensrm.core.errors import DomainError, VersionMismatch
 from opensrm.crm.models import Opportunity, Pipeline, Stage
 from opensrm.crm.services.pipelines import pipeline_rename, stage_delete, stage_move, stage_update
-from opensrm.web.views.base import crumbs, require_write
+from opensrm.web.views.base import crumbs, posted_version, require_write
 
 
 class NamesForm(forms.Form):
@@ -137,11 +137,6 @@ def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title, 422)
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
 @login_required
 @require_POST
 def stage_move_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -152,7 +147,7 @@ def stage_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             stage=stage,
             actor=request.user,
             up=request.POST.get("direction") != "down",
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -165,7 +160,7 @@ def stage_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, Stage)
     stage = _get(Stage, pk)
     try:
-        stage_delete(stage=stage, actor=request.user, expected_version=_version(request))
+        stage_delete(stage=stage, actor=request.user, expected_version=posted_version(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -23,7 +23,15 @@ from opensrm.crm.services import quotes as services
 from opensrm.web import selectors
 from opensrm.web.forms import RecordForm
 from opensrm.web.listing import MINE_FILTER, Column, Filter, ListSpec
-from opensrm.web.views.base import Resource, crumbs, delete_record, detail_context, list_page, require_write
+from opensrm.web.views.base import (
+    Resource,
+    crumbs,
+    delete_record,
+    detail_context,
+    list_page,
+    posted_version,
+    require_write,
+)
 
 MAX_LINES = 50
 
@@ -279,18 +287,13 @@ def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, RESOURCE, pk)
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
 @login_required
 @require_POST
 def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """submit, approve, refuse, send, accept or decline; each is one service call."""
     user = request.user
     quote = _quote_or_404(request, pk)
-    version = _version(request)
+    version = posted_version(request)
     calls = {
         "submit": lambda: services.quote_submit(quote=quote, actor=user, expected_version=version),
         "approve": lambda: services.quote_decide(quote=quote, actor=user, approve=True, expected_version=version),
