@@ -274,6 +274,18 @@ def custom_stored(definition: CustomFieldDefinition, value: Any) -> Any:
     return value
 
 
+def domain_errors_to_form(form: forms.Form, exc: DomainError) -> None:
+    """Put each error of a service's refusal beside the field it names; an error of no field of
+    the form (or of a hidden one, such as the version) goes above the form."""
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+    for name, messages in exc.field_errors.items():
+        field = form.fields.get(name)
+        target = name if field is not None and not field.widget.is_hidden else None
+        for message in messages:
+            form.add_error(target, message)
+
+
 CUSTOM_PREFIX = "cf_"
 
 

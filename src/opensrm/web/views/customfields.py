@@ -24,6 +24,7 @@ from opensrm.core.errors import DomainError
 from opensrm.crm.models import CustomFieldDefinition, CustomFieldObject, CustomFieldType
 from opensrm.crm.services.customfields import definition_create, definition_set_active, definition_update
 from opensrm.people.models import Role, User
+from opensrm.web.forms import domain_errors_to_form
 from opensrm.web.views.base import crumbs, posted_version
 
 
@@ -149,11 +150,7 @@ def custom_field_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                         expected_version=posted_version(request),
                     )
             except DomainError as exc:
-                for name, errs in exc.field_errors.items():
-                    for message in errs:
-                        form.add_error(name if name in form.fields else None, message)
-                if not exc.field_errors:
-                    form.add_error(None, exc.message)
+                domain_errors_to_form(form, exc)
             else:
                 messages.success(request, _("Custom field “%(name)s” saved.") % {"name": definition.label()})
                 return HttpResponseRedirect(reverse("web:customfield_list"))

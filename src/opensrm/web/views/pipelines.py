@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from opensrm.core.errors import DomainError, VersionMismatch
 from opensrm.crm.models import Opportunity, Pipeline, Stage
 from opensrm.crm.services.pipelines import pipeline_rename, stage_delete, stage_move, stage_update
+from opensrm.web.forms import domain_errors_to_form
 from opensrm.web.views.base import crumbs, posted_version, require_write
 
 
@@ -28,14 +29,6 @@ class NamesForm(forms.Form):
     name_en = forms.CharField(max_length=120, required=False, label=gettext_lazy("Name in English"))
     name_zh = forms.CharField(max_length=120, required=False, label=gettext_lazy("Name in Chinese"))
     version = forms.IntegerField(label=gettext_lazy("Version"), widget=forms.HiddenInput, required=False)
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        if not exc.field_errors:
-            self.add_error(None, exc.message)
-        for name, errors in exc.field_errors.items():
-            target = name if name in self.fields and name != "version" else None
-            for message in errors:
-                self.add_error(target, message)
 
 
 class StageForm(NamesForm):
@@ -109,7 +102,7 @@ def pipeline_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except DomainError as exc:
-            form.add_domain_error(exc)
+            domain_errors_to_form(form, exc)
             return _form_page(request, form, title, 409 if isinstance(exc, VersionMismatch) else 422)
         messages.success(request, _("Pipeline saved."))
         return HttpResponseRedirect(reverse("web:pipeline_settings"))
@@ -130,7 +123,7 @@ def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             stage_update(stage=stage, actor=request.user, data=data, expected_version=form.cleaned_data["version"])
         except DomainError as exc:
-            form.add_domain_error(exc)
+            domain_errors_to_form(form, exc)
             return _form_page(request, form, title, 409 if isinstance(exc, VersionMismatch) else 422)
         messages.success(request, _("Stage saved."))
         return HttpResponseRedirect(reverse("web:pipeline_settings"))

@@ -29,6 +29,7 @@ from opensrm.core.errors import DomainError
 from opensrm.core.services import record_update
 from opensrm.people.models import RepProfile, Role, Team, User
 from opensrm.people.services import rep_profile_upsert, team_create, team_move, user_create, user_update
+from opensrm.web.forms import domain_errors_to_form
 from opensrm.web.views.base import crumbs
 
 PAGE = 100
@@ -120,14 +121,6 @@ class TeamForm(forms.Form):
     )
 
 
-def _errors_to_form(form: forms.Form, exc: DomainError) -> None:
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-
-
 # --- people ------------------------------------------------------------------------------------
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
@@ -189,7 +182,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 rep_profile_upsert(user=person, actor=actor, data=profile_form.service_data())
             except DomainError as exc:
-                _errors_to_form(profile_form, exc)
+                domain_errors_to_form(profile_form, exc)
             else:
                 messages.success(request, _("Rep profile of %(name)s saved.") % {"name": person})
                 return HttpResponseRedirect(reverse("web:settings_user", args=[person.pk]))
@@ -203,7 +196,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if changed:
                     user_update(user=person, actor=actor, data=changed)
             except DomainError as exc:
-                _errors_to_form(user_form, exc)
+                domain_errors_to_form(user_form, exc)
             else:
                 messages.success(request, _("Changes to “%(name)s” saved.") % {"name": person})
                 return HttpResponseRedirect(reverse("web:settings_user", args=[person.pk]))
@@ -269,7 +262,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                         person = user_update(user=person, actor=actor, data={"language": data["language"]})
                     _send_invitation(request, person)
             except DomainError as exc:
-                _errors_to_form(form, exc)
+                domain_errors_to_form(form, exc)
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
                 return HttpResponseRedirect(reverse("web:settings_user", args=[person.pk]))
@@ -355,7 +348,7 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                 expected_version=version,
                             )
             except DomainError as exc:
-                _errors_to_form(form, exc)
+                domain_errors_to_form(form, exc)
             else:
                 messages.success(request, _("Team “%(name)s” saved.") % {"name": team})
                 return HttpResponseRedirect(reverse("web:settings_teams"))
