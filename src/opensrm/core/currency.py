@@ -12,14 +12,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import ValidationFailed
 from opensrm.core.models import CurrencyRate
 from opensrm.core.services import record_create, record_update
-from opensrm.people.models import User
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from opensrm.people.models import User
 
 # The company's currency: what the ``money`` filter shows a figure in when none is named.
 COMPANY_CURRENCY = "CNY"
