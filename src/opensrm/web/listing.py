@@ -20,6 +20,10 @@ from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from opensrm.crm.models import CustomFieldType
+from opensrm.crm.services.customfields import definitions, display_value, tag_q
+from opensrm.web.forms import YES_NO
+
 PAGE_SIZE = 50
 
 
@@ -81,6 +85,11 @@ def has_tags(model: type[Model]) -> bool:
     return any(f.name == "tags" for f in model._meta.concrete_fields)
 
 
+def default_columns(spec: ListSpec) -> list[Column]:
+    """The columns a list shows to someone who chose none: all but the optional ones."""
+    return [c for c in spec.columns if not c.optional]
+
+
 def chosen_columns(spec: ListSpec, params: QueryDict) -> ListSpec:
     """The spec with only the columns named in ``cols`` (in the spec's order); all when none is.
 
@@ -88,7 +97,7 @@ def chosen_columns(spec: ListSpec, params: QueryDict) -> ListSpec:
     """
     wanted = set(params.getlist("cols"))
     if not any(c.path in wanted for c in spec.columns):
-        columns = [c for c in spec.columns if not c.optional]
+        columns = default_columns(spec)
     else:
         columns = [c for c in spec.columns if c.path in wanted or c.link]
     if len(columns) == len(spec.columns):
@@ -98,8 +107,6 @@ def chosen_columns(spec: ListSpec, params: QueryDict) -> ListSpec:
 
 def with_custom_fields(spec: ListSpec, model: type[Model]) -> ListSpec:
     """``spec`` plus the optional tag and custom field columns and the ``cf_<key>`` filters."""
-    from opensrm.crm.services.customfields import definitions
-
     object_type = getattr(model, "custom_object_type", "")
     if not object_type:
         return spec
@@ -111,9 +118,6 @@ def with_custom_fields(spec: ListSpec, model: type[Model]) -> ListSpec:
 
 def custom_filter_params(spec: ListSpec, params: QueryDict) -> list[dict[str, Any]]:
     """The custom field filters the toolbar shows, with their current values."""
-    from opensrm.crm.models import CustomFieldType
-    from opensrm.web.forms import YES_NO
-
     out = []
     for d in spec.custom:
         param = f"cf_{d.key}"
@@ -145,8 +149,6 @@ def _custom_filter(qs: QuerySet[Any], definition: Any, params: QueryDict) -> Que
     import datetime as dt
 
     from django.db.models.fields.json import KeyTextTransform, KeyTransform
-
-    from opensrm.crm.models import CustomFieldType
 
     param = f"cf_{definition.key}"
     kind = definition.field_type
@@ -195,8 +197,6 @@ def apply_filters(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, user:
             qs = qs.filter(cond)
     tag = params.get("tag", "").strip()
     if tag and has_tags(qs.model):
-        from opensrm.crm.services.customfields import tag_q
-
         qs = qs.filter(tag_q(tag))
     for definition in spec.custom:
         qs = _custom_filter(qs, definition, params)
@@ -295,8 +295,6 @@ def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
     from django.utils import formats, timezone
 
     if col.definition is not None:
-        from opensrm.crm.services.customfields import display_value
-
         shown = display_value(col.definition, (getattr(row, "custom", None) or {}).get(col.definition.key))
         return Cell(shown, css="muted") if shown == "—" else Cell(shown)
     if col.path == "tags":

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from opensrm.core.errors import NotFound, ValidationFailed
 from opensrm.people.models import User
+from opensrm.web.listing import default_columns
 from opensrm.web.models import ListPreference, SavedView
 
 PREFERENCE_FIELDS = ("display_name", "email", "language", "time_zone")
@@ -50,8 +51,8 @@ def saved_view_delete(*, user: User, pk: int) -> None:
 
 
 def _default_columns(spec: Any) -> set[str]:
-    """The columns a list shows to someone who chose none (the linked one is always shown)."""
-    return {c.path for c in spec.columns if not c.link and not getattr(c, "optional", False)}
+    """The columns a list shows to someone who chose none, but the linked one (always shown)."""
+    return {c.path for c in default_columns(spec) if not c.link}
 
 
 def list_columns_remember(*, user: User, page: str, spec: Any, columns: list[str]) -> ListPreference | None:
