@@ -219,9 +219,9 @@ def test_load_progress_does_not_count_history_rows_as_rows():
 
 
 def test_the_command_plugins_are_the_cli_modules_of_the_installed_apps():
-    assert plugin_modules() == ("opensrm.territories.cli",)
+    assert plugin_modules() == ("opensrm.allocation.cli",)
     # an installed app without a cli module adds nothing; a missing app's package is an error
-    assert plugin_modules(("opensrm.core", "opensrm.territories")) == ("opensrm.territories.cli",)
+    assert plugin_modules(("opensrm.core", "opensrm.allocation")) == ("opensrm.allocation.cli",)
     with pytest.raises(ModuleNotFoundError):
         plugin_modules(("opensrm.scorng",))
     result = runner.invoke(app, ["--help"])

@@ -407,11 +407,11 @@ def _admin_delete(label: str) -> Callable[[dict[str, Any]], None]:
 
 
 def _admin_object(model: type[BaseModel], w: dict[str, Any], fresh: bool = False) -> BaseModel:
-    from opensrm.territories.models import AllocationScenario, RoutingPolicy
+    from opensrm.allocation.models import AllocationPlan, RoutingPolicy
 
     org = w["org"]
-    if model is AllocationScenario:
-        from opensrm.territories.services import scenario_create
+    if model is AllocationPlan:
+        from opensrm.allocation.services import scenario_create
 
         return scenario_create(actor=org.ops, data={"name": "Admin", "parameters": {}})
     if model is RoutingPolicy:
@@ -523,11 +523,11 @@ def _allocate_cli(w: dict[str, Any]) -> None:
     from typer.testing import CliRunner
 
     from opensrm.cli import app
-    from opensrm.territories.models import AllocationScenario
+    from opensrm.allocation.models import AllocationPlan
 
     org = w["org"]
     result = CliRunner().invoke(app, ["allocate", "--actor", org.ops.username, "--time-limit", "5", "--no-balance"])
-    scenario = AllocationScenario.objects.order_by("-pk").first()
+    scenario = AllocationPlan.objects.order_by("-pk").first()
     assert scenario is not None, result.output
     newest = scenario.history.order_by("-history_date").first()
     assert newest.history_user_id == org.ops.pk
@@ -698,18 +698,18 @@ API_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
 
 
 def _scenario(w: dict[str, Any]) -> BaseModel:
-    from opensrm.territories.services import scenario_create
+    from opensrm.allocation.services import scenario_create
 
     return scenario_create(actor=w["org"].ops, data={"name": "Path plan", "parameters": {}})
 
 
 def _scenario_create(w: dict[str, Any]) -> None:
-    from opensrm.territories.models import AllocationScenario
+    from opensrm.allocation.models import AllocationPlan
 
     ops = w["org"].ops
     response = _api(ops).post("/allocation/scenarios", {"name": "New plan"})
     assert response.status_code == 201, response.content[:400]
-    assert_written(AllocationScenario.all_objects.get(pk=response.json()["id"]), before=None, actor=ops)
+    assert_written(AllocationPlan.all_objects.get(pk=response.json()["id"]), before=None, actor=ops)
 
 
 API_CASES |= {
@@ -1035,7 +1035,7 @@ def assert_written_steps(obj: BaseModel, *, before: int | None, actor: Any, step
 def _planner(w: dict[str, Any]) -> dict[str, Any]:
     """The planning tests' small company on this world's organisation: three reps with homes and
     room, twelve accounts all owned by rep_a today, so every plan moves some of them."""
-    from tests.territories.conftest import build_alloc_org
+    from tests.allocation.conftest import build_alloc_org
 
     if "planned" not in w:
         w["planned"] = build_alloc_org(w["org"]).accounts
@@ -1043,14 +1043,14 @@ def _planner(w: dict[str, Any]) -> dict[str, Any]:
 
 
 def _draft(w: dict[str, Any]) -> BaseModel:
-    from opensrm.territories.services import scenario_create
+    from opensrm.allocation.services import scenario_create
 
     _planner(w)
     return scenario_create(actor=w["org"].ops, data={"name": "Path plan", "parameters": PLAN_PARAMETERS})
 
 
 def _solved(w: dict[str, Any]) -> BaseModel:
-    from opensrm.territories.services import assignment_plan_create
+    from opensrm.allocation.services import assignment_plan_create
 
     scenario = assignment_plan_create(scenario=_draft(w), actor=w["org"].ops)
     assert scenario.status == "solved" and scenario.moves, (scenario.status, scenario.message)
@@ -1058,13 +1058,13 @@ def _solved(w: dict[str, Any]) -> BaseModel:
 
 
 def _applied(w: dict[str, Any]) -> BaseModel:
-    from opensrm.territories.services import assignment_plan_apply
+    from opensrm.allocation.services import assignment_plan_apply
 
     return assignment_plan_apply(scenario=_solved(w), actor=w["org"].ops)
 
 
 def _with_front(w: dict[str, Any]) -> BaseModel:
-    from opensrm.territories.tradeoff import pareto_compute
+    from opensrm.allocation.tradeoff import pareto_compute
 
     scenario = pareto_compute(scenario=_draft(w), actor=w["org"].ops)
     assert scenario.pareto and scenario.pareto["points"], scenario.pareto
@@ -1129,7 +1129,7 @@ def _job(request: Callable[..., Any], job: str, status: str, field: str = "statu
     """The queued job alone (its request already written): one more write by the requester."""
 
     def case(w: dict[str, Any]) -> None:
-        from opensrm.territories import tasks
+        from opensrm.allocation import tasks
 
         scenario, ops = _draft(w), w["org"].ops
         request(scenario=scenario, actor=ops)  # not committed in the test: the job is not run yet
@@ -1147,13 +1147,13 @@ def _adopt(send: Callable[[Any, BaseModel, int], Any]) -> Callable[[dict[str, An
     """A point of the trade-off becomes a new draft, written at version 1 by the actor."""
 
     def case(w: dict[str, Any]) -> None:
-        from opensrm.territories.models import AllocationScenario
+        from opensrm.allocation.models import AllocationPlan
 
         scenario, ops = _with_front(w), w["org"].ops
         cap = scenario.pareto["points"][0]["max_moves"]
         response = send(ops, scenario, cap)
         assert response.status_code in (201, 302), (response.status_code, response.content[:400])
-        draft = AllocationScenario.objects.exclude(pk=scenario.pk).get()
+        draft = AllocationPlan.objects.exclude(pk=scenario.pk).get()
         assert draft.parameters["max_moves"] == cap
         assert_written(draft, before=None, actor=ops)
 
@@ -1172,13 +1172,13 @@ def _unowned_lead(w: dict[str, Any]) -> BaseModel:
 
 
 def _route_batch(w: dict[str, Any]) -> None:
-    from opensrm.territories.models import AllocationScenario
+    from opensrm.allocation.models import AllocationPlan
 
     lead, ops = _unowned_lead(w), w["org"].ops
     before = lead.version
     response = _api(ops).post("/allocation/leads/route", {"apply": True})
     assert response.status_code == 200, response.content[:400]
-    scenario = AllocationScenario.objects.get(pk=response.json()["id"])
+    scenario = AllocationPlan.objects.get(pk=response.json()["id"])
     assert scenario.status == "applied", scenario.message
     # drafted, solved and applied: three writes of the routing scenario
     assert_written_steps(scenario, before=None, actor=ops, steps=3)
@@ -1201,7 +1201,7 @@ def _page_create_scenario(w: dict[str, Any]) -> None:
         lambda w: "/allocation/new/",
         "ops",
         lambda w: {"name": "Page plan"},
-        created="territories.AllocationScenario",
+        created="territories.AllocationPlan",
     )(w)
 
 
@@ -1214,13 +1214,13 @@ def _page_send(path: str) -> Callable[[Any, BaseModel], Any]:
 
 
 def _solve_request(**kwargs: Any) -> Any:
-    from opensrm.territories.services import assignment_plan_request
+    from opensrm.allocation.services import assignment_plan_request
 
     return assignment_plan_request(**kwargs)
 
 
 def _pareto_request(**kwargs: Any) -> Any:
-    from opensrm.territories.tradeoff import pareto_request
+    from opensrm.allocation.tradeoff import pareto_request
 
     return pareto_request(**kwargs)
 
@@ -1293,7 +1293,7 @@ for _label in (
     "crm.Activity",
     "crm.Product",
     "crm.Order",
-    "territories.AllocationScenario",
+    "territories.AllocationPlan",
     "territories.RoutingPolicy",
 ):
     CASES |= {f"admin change {_label}": _admin_change(_label), f"admin delete {_label}": _admin_delete(_label)}

@@ -281,9 +281,9 @@ def test_restore_against_delete_leaves_a_consistent_record(pg_org):
 def test_apply_against_edit_loses_neither(transactional_db):
     _postgres_or_fail()
     from opensrm.crm.models import Account
-    from opensrm.territories import services
-    from opensrm.territories.models import ScenarioStatus
-    from tests.territories.conftest import build_alloc_org
+    from opensrm.allocation import services
+    from opensrm.allocation.models import ScenarioStatus
+    from tests.allocation.conftest import build_alloc_org
 
     alloc = build_alloc_org()
     org = alloc.org

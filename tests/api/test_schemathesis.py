@@ -81,7 +81,7 @@ def _models() -> dict[str, Any]:
     from opensrm.core.models import ApiToken
     from opensrm.crm import models as crm
     from opensrm.people.models import RepProfile, Team, User
-    from opensrm.territories.models import AllocationScenario
+    from opensrm.allocation.models import AllocationPlan
 
     models = {
         "teams": Team,
@@ -98,7 +98,7 @@ def _models() -> dict[str, Any]:
         "products": crm.Product,
         "orders": crm.Order,
         "tokens": ApiToken,
-        "scenarios": AllocationScenario,
+        "scenarios": AllocationPlan,
         "user_id": User,
         "line_id": crm.OpportunityLine,
         # foreign keys in bodies
@@ -237,8 +237,8 @@ def _build_world() -> dict[str, Any]:
     from opensrm.core.services import record_create, record_delete
     from opensrm.crm.models import Lead, Territory
     from opensrm.people.services import rep_profile_upsert
-    from opensrm.territories import services as allocation
-    from opensrm.territories.models import ScenarioKind
+    from opensrm.allocation import services as allocation
+    from opensrm.allocation.models import ScenarioKind
     from tests.api.conftest import make_side
     from tests.factories import make_account, make_org, make_pipeline
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rich.console import Console
 
 from opensrm.demo import cycle
-from opensrm.territories import cycle as territories_cycle
+from opensrm.allocation import cycle as territories_cycle
 
 
 def test_declared_steps_run_and_the_steps_not_built_yet_are_named_after_the_table(monkeypatch):
@@ -44,8 +44,8 @@ def test_steps_not_built_yet_belong_to_apps_that_are_not_installed():
 @pytest.mark.parametrize(
     ("target", "error"),
     [
-        ("opensrm.territories.cylce:allocate", ModuleNotFoundError),  # misspelled module
-        ("opensrm.territories.cycle:alocate", ImproperlyConfigured),  # misspelled function
+        ("opensrm.allocation.cylce:allocate", ModuleNotFoundError),  # misspelled module
+        ("opensrm.allocation.cycle:alocate", ImproperlyConfigured),  # misspelled function
         ("opensrm.scoring.cycle:score_accounts", ImproperlyConfigured),  # app not installed
     ],
 )
@@ -53,7 +53,7 @@ def test_a_step_that_cannot_be_resolved_is_an_error_and_nothing_runs(monkeypatch
     calls = []
     monkeypatch.setattr(territories_cycle, "allocate", lambda *, console: calls.append(console))
     monkeypatch.setattr(
-        cycle, "PLANNING_STEPS", (("Allocate", "opensrm.territories.cycle:allocate"), ("Broken", target))
+        cycle, "PLANNING_STEPS", (("Allocate", "opensrm.allocation.cycle:allocate"), ("Broken", target))
     )
     with pytest.raises(error):
         cycle.run_planning_cycle(Console(file=io.StringIO()))

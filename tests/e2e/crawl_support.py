@@ -669,9 +669,9 @@ def seed_company():
     from opensrm.crm.services.quotes import quote_create
     from opensrm.crm.services.territories import territory_create
     from opensrm.people.services import rep_profile_upsert
-    from opensrm.territories import services as planning
+    from opensrm.allocation import services as planning
     from tests.factories import make_account, make_opportunity, make_pipeline
-    from tests.territories.conftest import BEIJING, HANGZHOU, SHANGHAI, build_alloc_org
+    from tests.allocation.conftest import BEIJING, HANGZHOU, SHANGHAI, build_alloc_org
 
     world = build_alloc_org()
     org = world.org

@@ -12,14 +12,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def alloc_world(transactional_db):
-    from tests.territories.conftest import build_alloc_org
+    from tests.allocation.conftest import build_alloc_org
 
     return build_alloc_org()
 
 
 def test_draft_compare_apply(web_page, alloc_world):
     from opensrm.crm.models import Account
-    from opensrm.territories.models import AllocationScenario, ScenarioStatus
+    from opensrm.allocation.models import AllocationPlan, ScenarioStatus
 
     page = web_page
     errors: list[str] = []
@@ -35,7 +35,7 @@ def test_draft_compare_apply(web_page, alloc_world):
     page.fill("#id_time_limit", "20")
     submit_and_wait(page, "#scenario-form button[type=submit]")  # "**/allocation/*/" matches new/
     page.wait_for_url(lambda url: "/allocation/new/" not in url)
-    scenario = AllocationScenario.objects.get(name="Browser plan")
+    scenario = AllocationPlan.objects.get(name="Browser plan")
     assert scenario.status == ScenarioStatus.DRAFT
 
     page.click("#solve-button")
@@ -56,7 +56,7 @@ def test_draft_compare_apply(web_page, alloc_world):
     points = page.locator("#pareto-table tbody tr").count()
     assert points > 0
 
-    moves = AllocationScenario.objects.get(pk=scenario.pk).lines.filter(moved=True).count()
+    moves = AllocationPlan.objects.get(pk=scenario.pk).lines.filter(moved=True).count()
     page.click("#apply-button")  # asks first, in the page, how many accounts and reps change
     text = page.locator("#apply-confirm-text").inner_text()
     # The page speaks the browser's language (Chinese here): the count of accounts that change owner.
@@ -72,7 +72,7 @@ def test_draft_compare_apply(web_page, alloc_world):
     cap = page.locator("#pareto-table tbody tr button").first.get_attribute("data-max-moves")
     page.locator("#pareto-table tbody tr button").first.click()
     page.wait_for_url(lambda url: f"/allocation/{scenario.pk}/" not in url)
-    draft = AllocationScenario.objects.exclude(pk=scenario.pk).get()
+    draft = AllocationPlan.objects.exclude(pk=scenario.pk).get()
     assert draft.status == ScenarioStatus.DRAFT and draft.parameters["max_moves"] == int(cap)
     assert page.locator("#solve-button").count() == 1
     assert errors == []
@@ -80,14 +80,14 @@ def test_draft_compare_apply(web_page, alloc_world):
 
 @pytest.fixture
 def grid_world(transactional_db):
-    from tests.territories.conftest import build_grid_org
+    from tests.allocation.conftest import build_grid_org
 
     return build_grid_org()
 
 
 def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
     from opensrm.crm.models import Account, Territory
-    from opensrm.territories.models import AllocationScenario, ScenarioStatus
+    from opensrm.allocation.models import AllocationPlan, ScenarioStatus
 
     page = web_page
     errors: list[str] = []
@@ -103,7 +103,7 @@ def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
     page.check("#id_contiguity")
     submit_and_wait(page, "#scenario-form button[type=submit]")  # "**/allocation/*/" matches new/
     page.wait_for_url(lambda url: "/allocation/new/" not in url)
-    scenario = AllocationScenario.objects.get(name="Grid territories")
+    scenario = AllocationPlan.objects.get(name="Grid territories")
     assert scenario.kind == "territory" and scenario.status == ScenarioStatus.DRAFT
 
     page.click("#solve-button")

@@ -69,20 +69,20 @@ def test_crawl(role, language, chromium_browser, live_server, transactional_db):
 def test_allocation_draft_from_the_form_defaults_solves_and_its_pages_crawl(
     language, chromium_browser, live_server, transactional_db
 ):
-    from opensrm.territories.models import AllocationScenario, ScenarioStatus
+    from opensrm.allocation.models import AllocationPlan, ScenarioStatus
 
     seed_company()
     context, page = _signed_in(chromium_browser, live_server.url, "ops", language)
     crawl = Crawl(page, live_server.url, "sales_ops", language, Vocabulary.from_database(), set())
     try:
-        before = set(AllocationScenario.objects.values_list("pk", flat=True))
+        before = set(AllocationPlan.objects.values_list("pk", flat=True))
         page.goto("/allocation/new/")
         if not page.input_value("#id_name"):
             page.fill("#id_name", "Defaults" if language == "en" else "默认参数")
             crawl.vocab.add(page.input_value("#id_name"))
         submit_and_wait(page, "#scenario-form button[type=submit]")  # "**/allocation/*/" matches new/
         page.wait_for_url(lambda url: "/allocation/new/" not in url)
-        scenario = AllocationScenario.objects.exclude(pk__in=before).get()
+        scenario = AllocationPlan.objects.exclude(pk__in=before).get()
         assert scenario.status == ScenarioStatus.DRAFT
         page.click("#solve-button")
         page.wait_for_selector(

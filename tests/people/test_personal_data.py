@@ -133,8 +133,8 @@ def test_scope_of_an_inactive_or_anonymous_reader_is_empty(org):
 def test_plan_comparison_hides_capacity_and_travel_from_a_viewer(db):
     from django.test import Client
 
-    from opensrm.territories import services
-    from tests.territories.conftest import build_alloc_org
+    from opensrm.allocation import services
+    from tests.allocation.conftest import build_alloc_org
 
     alloc = build_alloc_org()
     org = alloc.org

@@ -182,7 +182,7 @@ def _fill(route: str, values: dict[str, Any]) -> str:
 @pytest.fixture
 def team_b(org, pipeline) -> dict[str, Any]:
     from opensrm.crm.services.quotes import quote_create
-    from tests.territories import api_visibility
+    from tests.allocation import api_visibility
 
     make_side(org.rep_a, pipeline, "Alpha")
     b = make_side(org.rep_b, pipeline, SECRET)

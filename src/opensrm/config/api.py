@@ -77,7 +77,7 @@ def build_api() -> NinjaAPI:
     api.add_router("/", people_router)
     api.add_router("/", crm_router)
     api.add_router("/", core_router)
-    api.add_router("/allocation", "opensrm.territories.api.router")
+    api.add_router("/allocation", "opensrm.allocation.api.router")
     return api
 
 

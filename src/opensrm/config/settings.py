@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "opensrm.core",
     "opensrm.people",
     "opensrm.crm",
-    "opensrm.territories",
+    "opensrm.allocation",
     # The pages; listed before allauth so its templates override allauth's plain ones.
     "opensrm.web",
     "allauth",

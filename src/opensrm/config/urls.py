@@ -18,7 +18,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
-    path("allocation/", include("opensrm.territories.urls")),
+    path("allocation/", include("opensrm.allocation.urls")),
     path("", include("opensrm.web.urls")),
     path("", include("opensrm.core.urls")),
 ]

@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 PLANNING_STEPS: tuple[tuple[str, str], ...] = (
-    (gettext_noop("Align territories and assign accounts to reps"), "opensrm.territories.cycle:allocate"),
+    (gettext_noop("Align territories and assign accounts to reps"), "opensrm.allocation.cycle:allocate"),
 )
 
 # (title, the app that will provide the step): shown as planned, never run.

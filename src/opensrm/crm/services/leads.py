@@ -30,7 +30,7 @@ def lead_create(*, actor: User, data: Mapping[str, Any]) -> Lead:
     """Create a lead. With lead routing on, a lead left without an owner (``owner`` given as
     None, or omitted by anyone but a rep) goes to the best eligible rep once the transaction
     commits; a rep who creates a lead without naming an owner keeps it."""
-    from opensrm.territories.routing import lead_route, lead_routing_enabled
+    from opensrm.allocation.routing import lead_route, lead_routing_enabled
 
     data = dict(data)
     unowned = data.get("owner") is None and ("owner" in data or actor.role != "rep")

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class TerritoriesConfig(AppConfig):
-    name = "opensrm.territories"
-    label = "territories"
-    verbose_name = _("Allocation")
