@@ -1,0 +1,4 @@
+"""People: the team tree, users and their roles, rep profiles (skills, capacity, home base).
+
+May import: ``opensrm.core``.
+"""
