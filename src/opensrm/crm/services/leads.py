@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opensrm.core import events
 from opensrm.core.errors import ValidationFailed
 from opensrm.core.services import check_version, lock_for_update, record_create, record_update
+from opensrm.crm.events import LeadCreated
 from opensrm.crm.models import (
     Account,
     AccountStatus,
@@ -41,6 +43,7 @@ def lead_create(*, actor: User, data: Mapping[str, Any]) -> Lead:
         lead = record_create(model=Lead, actor=actor, data=data)
         if route:
             transaction.on_commit(lambda: lead_route(lead=lead, actor=actor))
+        events.publish(LeadCreated(lead_id=lead.pk, actor_id=actor.pk, awaiting_routing=route))
     return lead
 
 
