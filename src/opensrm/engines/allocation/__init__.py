@@ -1,28 +1,43 @@
 """Allocation engine: GAP, p-median, rep ↔ account plans, territories, lead routing, explanations."""
 
+from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .explain import Explanation, explain_assignment
 from .gap import solve_assignment
-from .infeasibility import diagnose_infeasibility
+from .infeasibility import diagnose_infeasibility, diagnose_violations
 from .pareto import ParetoPoint, pareto_balance_moves
 from .pmedian import shortest_path_distances, solve_p_median
 from .problem import AssignmentProblem, haversine_km
 from .product import solve
 from .result import AssignmentResult, PMedianResult
-from .routing import LeadRoutingProblem, LeadRoutingResult, round_robin, route_leads, route_single_lead
+from .routing import (
+    LeadRoutingProblem,
+    LeadRoutingResult,
+    RoutingMethod,
+    round_robin,
+    route_leads,
+    route_single_lead,
+)
 from .territory import TerritoryProblem, TerritoryResult, align_territories
 
 __all__ = [
     "AssignmentProblem",
     "AssignmentResult",
+    "BoundScope",
+    "Constraint",
     "Explanation",
     "LeadRoutingProblem",
     "LeadRoutingResult",
     "PMedianResult",
     "ParetoPoint",
+    "RoutingMethod",
+    "Status",
     "TerritoryProblem",
     "TerritoryResult",
+    "Violation",
+    "ViolationCode",
     "align_territories",
     "diagnose_infeasibility",
+    "diagnose_violations",
     "explain_assignment",
     "haversine_km",
     "pareto_balance_moves",

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._highs import solve_highs
+from .common.outcome import Constraint, Status, Violation, ViolationCode
 from .gap_bounds import GapModel, gap_model, lp_bound, reduced_cost_bounds
 from .gap_heuristics import is_feasible, regret_greedy, repair, round_lp, tabu_search, total_cost
 from .gap_portfolio import MipWorker, run_portfolio
@@ -47,7 +48,7 @@ def _validate(cost: ArrayLike, weight: ArrayLike, capacity: ArrayLike) -> tuple[
 
 
 def _result(
-    status: str,
+    status: Status,
     asg: IntArray,
     obj: float,
     bound: float,
@@ -55,6 +56,7 @@ def _result(
     iters: int,
     msg: str,
     diag: dict[str, float],
+    violations: tuple[Violation, ...] = (),
 ) -> AssignmentResult:
     bound = min(bound, obj) if math.isfinite(obj) else bound
     return AssignmentResult(
@@ -67,7 +69,12 @@ def _result(
         iterations=iters,
         message=msg,
         diagnostics=diag,
+        violations=violations,
     )
+
+
+def _proved(msg: str) -> Violation:
+    return Violation(ViolationCode.SOLVER_INFEASIBLE, Constraint.COMBINED, message=msg)
 
 
 def _mip(
@@ -156,7 +163,18 @@ def solve_assignment(
     if not fits.all():
         bad = np.nonzero(~fits)[0]
         msg = f"jobs {bad[:10].tolist()} exceed every agent's capacity"
-        return _result("infeasible", empty, math.inf, math.inf, t0, 0, msg, diag)
+        jobs = tuple(
+            Violation(
+                ViolationCode.JOB_OVER_CAPACITY,
+                Constraint.CAPACITY,
+                account=int(j),
+                amount=float(w[:, j].min()),
+                limit=float(b.max()),
+                message=f"job {j} exceeds every agent's capacity",
+            )
+            for j in bad
+        )
+        return _result(Status.INFEASIBLE, empty, math.inf, math.inf, t0, 0, msg, diag, jobs)
     worker = None
     if concurrent:
         # started first so that HiGHS gets (almost) the whole limit, as plain HiGHS would
@@ -190,7 +208,8 @@ def _solve(
     diag["lp_seconds"] = time.perf_counter() - t0
     if lp.status == "infeasible":
         msg = "the LP relaxation is infeasible: total capacity cannot hold the jobs"
-        return _result("infeasible", empty, math.inf, math.inf, t0, 0, msg, diag)
+        why = Violation(ViolationCode.TOTAL_WORKLOAD, Constraint.CAPACITY, limit=float(b.sum()), message=msg)
+        return _result(Status.INFEASIBLE, empty, math.inf, math.inf, t0, 0, msg, diag, (why,))
 
     def rounded(value: float) -> float:
         return math.ceil(value - 1e-6) if integral_costs and math.isfinite(value) else value
@@ -238,7 +257,7 @@ def _solve(
         worker.join()
         if worker.result.status == "infeasible":
             msg = "HiGHS proved the assignment problem infeasible"
-            return _result("infeasible", empty, math.inf, math.inf, t0, iters, msg, diag)
+            return _result(Status.INFEASIBLE, empty, math.inf, math.inf, t0, iters, msg, diag, (_proved(msg),))
         offer(worker.assignment()[0])
         if math.isfinite(worker.result.bound):
             bound = max(bound, rounded(worker.result.bound))
@@ -256,7 +275,7 @@ def _solve(
         status, cand, mip_bound = _mip(model, col_upper, best, (m, n), remaining, seed)
         if status == "Infeasible" and best is None:
             msg = "HiGHS proved the assignment problem infeasible"
-            return _result("infeasible", empty, math.inf, math.inf, t0, iters, msg, diag)
+            return _result(Status.INFEASIBLE, empty, math.inf, math.inf, t0, iters, msg, diag, (_proved(msg),))
         offer(cand)
         # Fixed pairs only cut off assignments costing at least the incumbent, so the reduced
         # model's bound, capped by the incumbent, is a bound for the full problem.
@@ -265,7 +284,7 @@ def _solve(
         diag["mip_bound"] = mip_bound
     if best is None:
         return _result(
-            "time_limit",
+            Status.TIME_LIMIT,
             empty,
             math.inf,
             bound,
@@ -274,6 +293,6 @@ def _solve(
             "no feasible assignment found within the time limit",
             diag,
         )
-    status = "optimal" if best_cost <= bound + 1e-9 * max(1.0, abs(best_cost)) else "feasible"
+    status = Status.OPTIMAL if best_cost <= bound + 1e-9 * max(1.0, abs(best_cost)) else Status.FEASIBLE
     msg = "proved optimal" if status == "optimal" else "feasible; gap to the best bound reported"
     return _result(status, best, best_cost, bound, t0, iters, msg, diag)

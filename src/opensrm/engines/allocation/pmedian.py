@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
+from .common.outcome import Status
 from .pmedian_bounds import lagrangian_bound
 from .pmedian_search import evaluate, greedy, local_search, vns
 from .result import PMedianResult, relative_gap
@@ -99,7 +100,7 @@ def solve_p_median(distance: ArrayLike, p: int, *, time_limit: float = 60.0, see
     med_arr = np.sort(med_arr)
     assignment = med_arr[np.argmin(d[:, med_arr], axis=1)]
     gap = relative_gap(cost, bound)
-    status = "optimal" if gap == 0.0 else "feasible"
+    status = Status.OPTIMAL if gap == 0.0 else Status.FEASIBLE
     return PMedianResult(
         status=status,
         medians=med_arr,

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .candidates import add_pairs, build_candidates, restrict
+from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .infeasibility import diagnose_arrays
 from .problem import Arrays, AssignmentProblem, haversine_km, validate
 from .product_balance import balance
@@ -36,17 +37,39 @@ SMALL_ACCOUNTS = 3000
 LNS_GROUP, LNS_FREE, LNS_SECONDS = 25, 300, 1.25
 
 
+def moves_cap_used_up(moves_used: float, moves_cap: float) -> Violation | None:
+    """The hint of a plan search that ran out of time when its least-violating plan has used up the
+    moves cap (balancing then needs more moves than allowed, a common reason why no plan exists)."""
+    if not (math.isfinite(moves_cap) and moves_used >= moves_cap - 0.5):
+        return None
+    return Violation(
+        ViolationCode.MOVES_CAP_USED_UP,
+        Constraint.MOVES,
+        amount=float(moves_used),
+        limit=float(moves_cap),
+        message=f"the moves cap ({moves_cap:,.0f}) is used up: a higher cap or a wider balance band may allow a plan",
+    )
+
+
 def failure_message(violated: list[str], moves_used: float, moves_cap: float) -> str:
     """The message of a plan search that ran out of time: the rows its least-violating plan still
     breaks, and a hint when that plan has used up the moves cap (balancing then needs more moves
     than allowed, a common reason why no plan exists)."""
     msg = "no feasible plan found within the time limit; still violated: " + "; ".join(violated[:10])
-    if math.isfinite(moves_cap) and moves_used >= moves_cap - 0.5:
-        msg += f"; the moves cap ({moves_cap:,.0f}) is used up: a higher cap or a wider balance band may allow a plan"
+    if (hint := moves_cap_used_up(moves_used, moves_cap)) is not None:
+        msg += "; " + hint.message
     return msg
 
 
-def _failed(status: str, n: int, t0: float, msg: str, reasons: tuple[str, ...], **kw: object) -> AssignmentResult:
+def _failed(
+    status: Status,
+    n: int,
+    t0: float,
+    msg: str,
+    reasons: tuple[Violation, ...],
+    unassignable: dict[int, Violation],
+    **kw: object,
+) -> AssignmentResult:
     return AssignmentResult(
         status,
         np.full(n, -1, dtype=np.int64),
@@ -56,7 +79,10 @@ def _failed(status: str, n: int, t0: float, msg: str, reasons: tuple[str, ...], 
         time.perf_counter() - t0,
         0,
         msg,
-        infeasibility=reasons,
+        infeasibility=tuple(r.message for r in reasons) if status == Status.INFEASIBLE else (),
+        unassignable={a: why.message for a, why in unassignable.items()},
+        violations=reasons,
+        unassignable_reasons=tuple(unassignable.values()),
         **kw,  # type: ignore[arg-type]
     )
 
@@ -84,7 +110,7 @@ def solve(
     n, m = arr.workload.shape[0], arr.capacity.shape[0]
     reasons, unassignable = diagnose_arrays(arr)
     if reasons:
-        return _failed("infeasible", n, t0, reasons[0], tuple(reasons), unassignable=unassignable)
+        return _failed(Status.INFEASIBLE, n, t0, reasons[0].message, tuple(reasons), unassignable)
     accounts = np.setdiff1d(np.arange(n), np.fromiter(unassignable, np.int64, len(unassignable)))
     accounts = accounts.astype(np.int64)
     cand = build_candidates(problem, arr, problem.candidates)
@@ -98,7 +124,7 @@ def solve(
     phase_end = time.perf_counter() + (0.15 if small else 0.25) * (deadline - time.perf_counter())
     u, lag, iters = ascend(pairs, rows, m, deadline=phase_end, max_iter=400 if small else 250)
     bound = -math.inf
-    scope = "candidate-restricted problem"
+    scope = BoundScope.CANDIDATE_RESTRICTED
     rnd = 0
     while full_bound:
         # certify at the current multipliers; the improving non-candidate pairs it finds become
@@ -106,7 +132,7 @@ def solve(
         full, new_a, new_r, scanned = certify(problem, arr, cand, pairs, rows, u)
         diag["certify_scanned_accounts"] = float(scanned)
         if full > bound:
-            bound, scope = full, "full problem (all eligible reps)"
+            bound, scope = full, BoundScope.FULL_ELIGIBLE
         if new_a.size:
             rnd += 1
             cand = add_pairs(problem, arr, cand, new_a, new_r)
@@ -149,10 +175,10 @@ def solve(
         )
         subs, choice = 1, sub.choice
         viol, _ = violation(pairs, rows, m, choice)
-        names = list(sub.violated)
+        names: list[Violation] = list(sub.violated)
         if (complete or not full_bound) and math.isfinite(sub.bound):
             bound = max(bound, sub.bound)
-            scope = "full problem (all eligible reps)" if complete else scope
+            scope = BoundScope.FULL_ELIGIBLE if complete else scope
         if viol > 0 and sub.optimal:
             hard = solve_sub(
                 pairs,
@@ -263,16 +289,18 @@ def solve(
         diag["lagrangian_iterations"] = float(iters)
     diag["sub_mips"] = float(subs)
     if viol > 0:
-        msg = failure_message(names, float(pairs.moved[choice].sum()), rows.moves)
+        moves_used = float(pairs.moved[choice].sum())
+        msg = failure_message([v.message for v in names], moves_used, rows.moves)
+        hint = moves_cap_used_up(moves_used, rows.moves)
         return _failed(
-            "time_limit",
+            Status.TIME_LIMIT,
             n,
             t0,
             msg,
-            (),
+            (*names, *([hint] if hint is not None else [])),
+            unassignable,
             bound=bound,
             diagnostics=diag,
-            unassignable=unassignable,
             bound_scope=scope,
         )
     assignment = np.full(n, -1, dtype=np.int64)
@@ -285,25 +313,33 @@ def _infeasible(
     n: int,
     t0: float,
     complete: bool,
-    names: list[str],
-    unassignable: dict[int, str],
+    names: list[Violation],
+    unassignable: dict[int, Violation],
     diag: dict[str, float],
     k: int,
 ) -> AssignmentResult:
     head = (
-        "infeasible: no plan satisfies every constraint"
+        Violation(ViolationCode.NO_PLAN, Constraint.COMBINED, message="infeasible: no plan satisfies every constraint")
         if complete
-        else f"infeasible with the {k} cheapest eligible reps per account (raise `candidates`)"
+        else Violation(
+            ViolationCode.NO_PLAN_AMONG_CANDIDATES,
+            Constraint.COMBINED,
+            limit=float(k),
+            message=f"infeasible with the {k} cheapest eligible reps per account (raise `candidates`)",
+        )
     )
-    detail = tuple(names) or ("coupling: capacity, balance and moves cannot all hold",)
+    coupling = Violation(
+        ViolationCode.COUPLING, Constraint.COMBINED, message="coupling: capacity, balance and moves cannot all hold"
+    )
+    detail = tuple(names) or (coupling,)
     return _failed(
-        "infeasible",
+        Status.INFEASIBLE,
         n,
         t0,
-        f"{head}; least violation: {'; '.join(detail[:5])}",
+        f"{head.message}; least violation: {'; '.join(v.message for v in detail[:5])}",
         (*detail, head),  # "constraint: rep r ..." first, as callers read the first reason
+        unassignable,
         diagnostics=diag,
-        unassignable=unassignable,
     )
 
 
@@ -314,8 +350,8 @@ def _result(
     bound: float,
     t0: float,
     diag: dict[str, float],
-    unassignable: dict[int, str],
-    scope: str,
+    unassignable: dict[int, Violation],
+    scope: BoundScope,
     subs: int,
 ) -> AssignmentResult:
     m = arr.capacity.shape[0]
@@ -324,7 +360,7 @@ def _result(
     rep = assignment[idx]
     dist = haversine_km(arr.alat[idx], arr.alon[idx], arr.rlat[rep], arr.rlon[rep])
     gap = relative_gap(objective, bound)
-    status = "optimal" if gap <= 1e-9 else "feasible"
+    status = Status.OPTIMAL if gap <= 1e-9 else Status.FEASIBLE
     return AssignmentResult(
         status=status,
         assignment=assignment,
@@ -340,7 +376,8 @@ def _result(
         rep_count=np.bincount(rep, minlength=m).astype(np.int64),
         rep_distance_km=np.bincount(rep, weights=dist, minlength=m).astype(np.float64),
         moves=int(((arr.owner >= 0) & ok & (assignment != arr.owner)).sum()),
-        unassignable=unassignable,
+        unassignable={a: why.message for a, why in unassignable.items()},
+        unassignable_reasons=tuple(unassignable.values()),
         bound_scope=scope,
     )
 

@@ -14,6 +14,7 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
+from .common.outcome import Violation
 from .product_lagrange import Pairs, Rows, argmin_pairs
 from .product_submip import SubResult, solve_sub
 
@@ -165,7 +166,7 @@ def improve(
     repair: bool,
     stop_objective: float = -math.inf,
     mip_seconds: float = 5.0,
-) -> tuple[IntArray, float, list[str], int]:
+) -> tuple[IntArray, float, list[Violation], int]:
     """One pass of group sub-MIPs. ``repair``: free the least-certain accounts (growing around
     violated reps) until feasible (LP first, then rounding); otherwise a seeded
     large-neighbourhood step for cost (a MIP warm-started from the incumbent, at most

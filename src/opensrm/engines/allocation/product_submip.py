@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from .common.outcome import Constraint, Violation, ViolationCode
 from .product_lagrange import Pairs, Rows
 
 FloatArray = NDArray[np.float64]
@@ -26,10 +27,18 @@ IntArray = NDArray[np.int64]
 class SubResult:
     choice: IntArray  # updated pair index per modelled account
     violation: float  # scaled slack left in the rows of the touched reps (0: feasible there)
-    violated: tuple[str, ...]  # "capacity: rep 3 over by 2.0 h", ...
+    violated: tuple[Violation, ...]  # rows left violated; message "capacity: rep 3 over by 2.0 h", ...
     status: str
     bound: float  # MIP dual bound of the sub-model (objective includes slack penalties)
     optimal: bool
+
+
+ROW_CONSTRAINT = {
+    "capacity": Constraint.CAPACITY,
+    "max accounts": Constraint.MAX_ACCOUNTS,
+    "balance": Constraint.BALANCE,
+    "moves": Constraint.MOVES,
+}
 
 
 def _run(
@@ -331,7 +340,7 @@ def _finish(
     chosen = cols[x[:nc] > 0.5]
     new[pos_of_pair[chosen]] = chosen
     act = a[:, :nc] @ (x[:nc] > 0.5).astype(np.float64)
-    violated: list[str] = []
+    violated: list[Violation] = []
     total = 0.0
     for i, (name, r) in enumerate(names):
         v = act[n_free + i]
@@ -342,5 +351,13 @@ def _finish(
             unit = {"capacity": mean_w, "balance": mean_p}.get(name, 1.0)
             total += (over + under) / unit
             who = f"rep {r}" if r >= 0 else "plan"
-            violated.append(f"{name}: {who} {'over' if over > 0 else 'under'} by {over + under:.1f}")
+            violated.append(
+                Violation(
+                    ViolationCode.ROW_OVER if over > 0 else ViolationCode.ROW_UNDER,
+                    ROW_CONSTRAINT[name],
+                    rep=int(r) if r >= 0 else None,
+                    amount=float(over + under),
+                    message=f"{name}: {who} {'over' if over > 0 else 'under'} by {over + under:.1f}",
+                )
+            )
     return SubResult(new, total, tuple(violated), status, bound, status == "Optimal")

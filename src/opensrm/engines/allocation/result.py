@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from .common.outcome import BoundScope, Status, Violation
+
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
@@ -33,9 +35,15 @@ class AssignmentResult:
     The product ``solve`` also fills the per-rep statistics, ``moves`` (accounts whose owner
     changed), ``unassignable`` (account → reason), ``infeasibility`` (explanations when status is
     "infeasible") and ``bound_scope`` (which problem the bound is certified for).
+
+    Structured, for callers that must not read English: ``violations`` (why there is no plan, or
+    the rows the best plan found still breaks; the first is the headline) and
+    ``unassignable_reasons`` (one :class:`Violation` per account no rep can take). ``status`` and
+    ``bound_scope`` are :class:`Status` and :class:`BoundScope` (strings, so comparing with the
+    old literals keeps working).
     """
 
-    status: str
+    status: Status
     assignment: IntArray
     objective: float
     bound: float
@@ -51,14 +59,20 @@ class AssignmentResult:
     moves: int = 0
     unassignable: dict[int, str] = field(default_factory=dict)
     infeasibility: tuple[str, ...] = ()
-    bound_scope: str = "full problem"
+    bound_scope: BoundScope = BoundScope.FULL_PROBLEM
+    violations: tuple[Violation, ...] = ()
+    unassignable_reasons: tuple[Violation, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "bound_scope", BoundScope(self.bound_scope))
 
 
 @dataclass(frozen=True)
 class PMedianResult:
     """Outcome of a p-median solve: chosen medians, client → median, cost, bound and gap."""
 
-    status: str
+    status: Status
     medians: IntArray
     assignment: IntArray
     objective: float
@@ -68,3 +82,6 @@ class PMedianResult:
     iterations: int
     message: str
     diagnostics: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))

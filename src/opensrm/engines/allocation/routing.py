@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
 from ._highs import solve_highs
+from .common.outcome import Constraint, Status, Violation, ViolationCode
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -40,14 +42,24 @@ class LeadRoutingProblem:
     min_per_rep: int = 0
 
 
+class RoutingMethod(StrEnum):
+    TRANSPORTATION_LP = "transportation_lp"
+    ROUND_ROBIN = "round_robin"  # the baseline
+
+
 @dataclass(frozen=True)
 class LeadRoutingResult:
-    status: str
+    status: Status
     assignment: IntArray  # lead -> rep, -1 unrouted
     expected_value: float
     bound: float
     seconds: float
     message: str
+    method: RoutingMethod = RoutingMethod.TRANSPORTATION_LP
+    violations: tuple[Violation, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
 
 def _allowed(problem: LeadRoutingProblem) -> tuple[FloatArray, BoolArray]:
@@ -100,19 +112,23 @@ def route_leads(problem: LeadRoutingProblem, *, time_limit: float = 30.0) -> Lea
     )
     assignment = np.full(n_l, -1, dtype=np.int64)
     if out.x is None:
+        proved = out.status == "Infeasible"
         return LeadRoutingResult(
-            "infeasible" if out.status == "Infeasible" else "time_limit",
+            Status.INFEASIBLE if proved else Status.TIME_LIMIT,
             assignment,
             0.0,
             float("inf"),
             time.perf_counter() - t0,
             out.status,
+            violations=(
+                (Violation(ViolationCode.SOLVER_INFEASIBLE, Constraint.COMBINED, message=out.status),) if proved else ()
+            ),
         )
     chosen = out.x > 0.5
     assignment[li[chosen]] = ri[chosen]
     value = float(ev[li[chosen], ri[chosen]].sum())
     return LeadRoutingResult(
-        "optimal",
+        Status.OPTIMAL,
         assignment,
         value,
         -out.bound,
@@ -157,4 +173,12 @@ def round_robin(problem: LeadRoutingProblem) -> LeadRoutingResult:
                 break
     sel = assignment >= 0
     value = float(ev[np.nonzero(sel)[0], assignment[sel]].sum())
-    return LeadRoutingResult("feasible", assignment, value, float("inf"), time.perf_counter() - t0, "round robin")
+    return LeadRoutingResult(
+        Status.FEASIBLE,
+        assignment,
+        value,
+        float("inf"),
+        time.perf_counter() - t0,
+        "round robin",
+        method=RoutingMethod.ROUND_ROBIN,
+    )

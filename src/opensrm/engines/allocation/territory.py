@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .pmedian import solve_p_median
 from .problem import haversine_km
 from .product_submip import _run
@@ -51,7 +52,11 @@ class TerritoryProblem:
 
 @dataclass(frozen=True)
 class TerritoryResult:
-    status: str  # "feasible" (every constraint met) | "violated" (best plan found misses balance/contiguity)
+    """``status`` is "feasible" (every constraint met) or "violated" (the best plan found misses
+    balance or contiguity; ``violations`` name each territory and attribute at fault). ``starts``:
+    the seeded runs made."""
+
+    status: Status
     assignment: IntArray  # unit → territory
     centres: IntArray  # territory → unit
     objective: float
@@ -63,7 +68,13 @@ class TerritoryResult:
     contiguous: bool | None  # None without adjacency
     seconds: float
     message: str
-    bound_scope: str = "p-median relaxation (balance, contiguity, locks and pins dropped)"
+    bound_scope: BoundScope = BoundScope.PMEDIAN_RELAXATION
+    violations: tuple[Violation, ...] = ()
+    starts: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "bound_scope", BoundScope(self.bound_scope))
 
 
 def _medoids(dist: FloatArray, w: FloatArray, assign: IntArray, p: int, pinned: IntArray) -> IntArray:
@@ -226,11 +237,7 @@ def align_territories(
     pm = solve_p_median(w[:, None] * dist, p, time_limit=max(0.2, 0.2 * time_limit), seed=seed)
     lp_bound = balanced_lp_bound(w[:, None] * dist, attrs, p, lo, hi, pinned, max(0.0, 0.25 * time_limit))
     bound = max(float(pm.bound), lp_bound)
-    scope = (
-        "balanced p-median LP relaxation (contiguity and locks dropped)"
-        if lp_bound > float(pm.bound)
-        else "p-median relaxation (balance, contiguity, locks and pins dropped)"
-    )
+    scope = BoundScope.BALANCED_LP_RELAXATION if lp_bound > float(pm.bound) else BoundScope.PMEDIAN_RELAXATION
     best: tuple[tuple[int, float], IntArray, IntArray] | None = None
     rng = np.random.default_rng(seed)
     n_starts, starts = starts, 0
@@ -282,7 +289,7 @@ def align_territories(
     bound = min(bound, obj)
     gap = (obj - bound) / obj if obj > 0 else 0.0
     return TerritoryResult(
-        status="feasible" if ok else "violated",
+        status=Status.FEASIBLE if ok else Status.VIOLATED,
         assignment=assign,
         centres=centres,
         objective=obj,
@@ -295,7 +302,43 @@ def align_territories(
         seconds=time.perf_counter() - t0,
         message=f"{starts} starts; " + ("all constraints met" if ok else "balance or contiguity not met"),
         bound_scope=scope,
+        violations=_violations(bal, tol, graph, assign, p),
+        starts=starts,
     )
+
+
+def _violations(
+    bal: FloatArray, tol: FloatArray, graph: sparse.csr_matrix | None, assign: IntArray, p: int
+) -> tuple[Violation, ...]:
+    """Each territory and attribute outside its tolerance, then each territory in several pieces."""
+    out = [
+        Violation(
+            ViolationCode.TERRITORY_UNBALANCED,
+            Constraint.BALANCE,
+            territory=int(t),
+            attribute=int(a),
+            amount=float(bal[t, a]),
+            limit=float(tol[a]),
+            message=f"balance: territory {t} has {bal[t, a]:.3f} × the mean of attribute {a} (tolerance ±{tol[a]:.3f})",
+        )
+        for t, a in zip(*np.nonzero(np.abs(bal - 1) > tol[None, :] + 1e-9), strict=True)
+    ]
+    for t in range(p):
+        members = np.flatnonzero(assign == t)
+        if graph is None:
+            break
+        pieces = int(connected_components(graph[members][:, members], directed=False)[0]) if members.size else 0
+        if pieces > 1:
+            out.append(
+                Violation(
+                    ViolationCode.TERRITORY_NOT_CONTIGUOUS,
+                    Constraint.CONTIGUITY,
+                    territory=t,
+                    amount=float(pieces),
+                    message=f"contiguity: territory {t} is in {pieces} pieces",
+                )
+            )
+    return tuple(out)
 
 
 def _balance(attrs: FloatArray, assign: IntArray, p: int, mean: FloatArray) -> FloatArray:
