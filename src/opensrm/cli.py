@@ -66,13 +66,13 @@ def _silence_solver_banner() -> None:
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # captured stdout: nothing reaches a terminal
-        highspy.Highs()  # type: ignore[no-untyped-call]
+        highspy.Highs()
         return
     sys.stdout.flush()
     saved, devnull = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, fd)
-        highspy.Highs()  # type: ignore[no-untyped-call]
+        highspy.Highs()
     finally:
         os.dup2(saved, fd)
         os.close(saved)
@@ -452,4 +452,4 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

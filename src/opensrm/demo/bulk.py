@@ -14,7 +14,7 @@ from the model's metadata and every value is a bound parameter.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence, Sized
+from collections.abc import Callable, Sequence
 from itertools import islice, repeat
 from typing import Any
 
@@ -51,7 +51,7 @@ def _decimals(values: Any, places: int) -> list[str | None]:
     return [None if np.isnan(v) else t for v, t in zip(arr.tolist(), text, strict=True)]
 
 
-def _json(values: Sequence[Any], field: models.Field) -> list[Any]:
+def _json(values: Sequence[Any], field: models.JSONField[Any]) -> list[Any]:
     adapt = getattr(connection.ops, "adapt_json_value", None)
     if adapt is not None:
         return [adapt(v, field.encoder) for v in values]
@@ -68,9 +68,9 @@ def convert(field: models.Field, values: Any, *, offset: int = 0) -> list[Any]:
         return _datetimes(values)
     if kind == "DateField":
         return _dates(values)
-    if kind == "DecimalField":
+    if isinstance(field, models.DecimalField):
         return _decimals(values, field.decimal_places)
-    if kind == "JSONField":
+    if isinstance(field, models.JSONField):
         return _json(list(values), field)
     if kind == "FloatField":
         arr = np.asarray(values, dtype=float)
@@ -94,7 +94,7 @@ def convert(field: models.Field, values: Any, *, offset: int = 0) -> list[Any]:
 def _default(field: models.Field) -> Any:
     if field.has_default():
         value = field.get_default()
-        if field.get_internal_type() == "JSONField":
+        if isinstance(field, models.JSONField):
             return _json([value], field)[0]
         return value
     if field.null:
@@ -144,7 +144,7 @@ def write_table(
     for attname, values in data.items():
         if (
             isinstance(values, str)
-            or not isinstance(values, Sized)
+            or not isinstance(values, Sequence | np.ndarray)
             or np.ndim(values[:0]) != 1
             or len(values) != n
         ):

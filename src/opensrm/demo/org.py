@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ INTL_TIME_ZONES = ("Asia/Singapore", "Asia/Tokyo", "Europe/London", "America/New
 
 @dataclass(frozen=True)
 class Org:
-    tables: dict[str, dict[str, object]]
+    tables: dict[str, dict[str, Any]]  # per table, its columns (arrays or lists) by attname
     actor_id: int  # the demo administrator, recorded as the author of every history row
     rep_user_id: np.ndarray  # per rep
     rep_region: np.ndarray
@@ -175,7 +176,7 @@ def build_org(
     }
 
     territories, territory_of_city = _territories(region_manager)
-    tables = {
+    tables: dict[str, dict[str, Any]] = {
         "team": {**teams, **stamps(since, len(teams["name"]))},
         "user": users,
         "rep_profile": {**profiles, **stamps(since, n_reps)},

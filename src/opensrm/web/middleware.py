@@ -24,7 +24,7 @@ class UserPreferencesMiddleware:
         if user is not None and user.is_authenticated:
             if user.language in LANGUAGES:
                 translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+                request.LANGUAGE_CODE = user.language
             if user.time_zone:
                 try:
                     timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
