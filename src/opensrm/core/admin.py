@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from opensrm.core.errors import DomainError
 from opensrm.core.models import ApiToken, BaseModel, SecurityEvent
-from opensrm.core.services import record_create, record_delete, record_update
+from opensrm.core.services import record_create, record_delete, record_erase, record_update
 
 INTERNAL_FIELDS = ("version", "deleted_at", "deleted_by", "deletion_batch", "created_at", "updated_at")
 
@@ -75,8 +75,7 @@ def service_delete(request: Any, obj: models.Model) -> None:
         if obj.deleted_at is None:
             record_delete(instance=obj, actor=request.user, expected_version=None)
         return
-    obj._history_user = request.user  # type: ignore[attr-defined]
-    obj.delete()
+    record_erase(obj, actor=request.user)
 
 
 class ServiceAdminMixin:

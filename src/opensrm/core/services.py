@@ -31,9 +31,7 @@ M = TypeVar("M", bound=models.Model)
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {
-            ("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()
-        }
+        return {("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()}
     return {"__all__": [str(m) for m in exc.messages]}
 
 
@@ -143,7 +141,7 @@ def _conflicting_fields(instance: models.Model, exc: IntegrityError) -> dict[str
     match = re.search(r"Key \((.+?)\)=", text) or re.search(r"UNIQUE constraint failed: (.+)$", text, re.M)
     by_column = {f.column: f.name for f in instance._meta.concrete_fields}
     names = []
-    for part in (match.group(1).split(",") if match else []):
+    for part in match.group(1).split(",") if match else []:
         column = part.strip().rsplit(".", 1)[-1]
         if column in by_column:
             names.append(by_column[column])
@@ -166,6 +164,40 @@ def unique_conflicts(instance: models.Model) -> Iterator[None]:
         ) from exc
 
 
+def record_save(instance: M, *, actor: Any, fields: Iterable[str] | None = None, reason: str | None = None) -> M:
+    """Save ``instance`` on behalf of ``actor``: the one place a write names its actor.
+
+    A stored record with an optimistic ``version`` moves it on by one (the caller has locked the
+    row or holds it in this transaction, so no ``F()`` is needed); a new one keeps its first
+    version. The history row names ``actor`` and, when given, ``reason`` (its change reason:
+    "deleted", "restored", "routed"...). With ``fields``, only those are written, plus
+    ``version`` and ``updated_at`` when the model has them.
+    """
+    stored = not instance._state.adding
+    if stored and isinstance(instance, BaseModel):
+        instance.version = instance.version + 1
+    instance._history_user = actor  # type: ignore[attr-defined]
+    if reason is not None:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+    if fields is None:
+        instance.save()
+    else:
+        names = list(dict.fromkeys(fields))
+        own = {f.name for f in instance._meta.concrete_fields}
+        names += [n for n in ("version", "updated_at") if n in own and n not in names and (stored or n != "version")]
+        instance.save(update_fields=names)
+    return instance
+
+
+def record_erase(instance: models.Model, *, actor: Any, reason: str | None = None) -> None:
+    """Delete ``instance`` from the database for good (a line, a team member: rows that are part
+    of their parent and have no recycle bin), its history row naming ``actor``."""
+    instance._history_user = actor  # type: ignore[attr-defined]
+    if reason is not None:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+    instance.delete()
+
+
 def record_create(
     *, model: type[M], actor: User, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None
 ) -> M:
@@ -182,9 +214,8 @@ def record_create(
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
     _validate(instance)
-    instance._history_user = actor  # type: ignore[attr-defined]
     with unique_conflicts(instance):
-        instance.save()
+        record_save(instance, actor=actor)
     return instance
 
 
@@ -220,12 +251,9 @@ def record_update(*, instance: M, actor: User, data: Mapping[str, Any], expected
         if errors:
             raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
         _validate(current)
-        if isinstance(current, BaseModel):
-            # Safe without F(): the row is locked and its version checked in this transaction.
-            current.version = current.version + 1
-        current._history_user = actor  # type: ignore[attr-defined]
+        # The row is locked and its version checked in this transaction: record_save bumps it.
         with unique_conflicts(current):
-            current.save()
+            record_save(current, actor=actor)
     return current
 
 
@@ -243,6 +271,9 @@ def _cascade_children(instance: models.Model) -> list[BaseModel]:
     return found
 
 
+_BIN_FIELDS = ("deleted_at", "deleted_by", "deletion_batch")
+
+
 def record_delete(*, instance: BaseModel, actor: User, expected_version: int | None) -> uuid.UUID:
     """Move ``instance`` and its live children to the recycle bin, as one batch."""
     check_write(actor, type(instance))
@@ -255,10 +286,7 @@ def record_delete(*, instance: BaseModel, actor: User, expected_version: int | N
             obj.deleted_at = now
             obj.deleted_by = actor
             obj.deletion_batch = batch
-            obj.version = obj.version + 1
-            obj._history_user = actor  # type: ignore[attr-defined]
-            obj._change_reason = "deleted"  # type: ignore[attr-defined]
-            obj.save(update_fields=["deleted_at", "deleted_by", "deletion_batch", "version", "updated_at"])
+            record_save(obj, actor=actor, fields=_BIN_FIELDS, reason="deleted")
     return batch
 
 
@@ -269,14 +297,8 @@ def _live_parent_errors(obj: BaseModel) -> list[str]:
             pk = getattr(obj, field.attname)
             if pk is None:
                 continue
-            parent = (
-                field.related_model.all_objects.filter(pk=pk).only("deleted_at", "deletion_batch").first()
-            )
-            if (
-                parent is not None
-                and parent.deleted_at is not None
-                and parent.deletion_batch != obj.deletion_batch
-            ):
+            parent = field.related_model.all_objects.filter(pk=pk).only("deleted_at", "deletion_batch").first()
+            if parent is not None and parent.deleted_at is not None and parent.deletion_batch != obj.deletion_batch:
                 problems.append(str(field.verbose_name))
     return problems
 
@@ -385,10 +407,7 @@ def record_restore(*, model: type[BaseModel], pk: Any, actor: User) -> Restored:
                 member.deleted_at = None
                 member.deleted_by = None
                 member.deletion_batch = None
-                member.version = member.version + 1
-                member._history_user = actor  # type: ignore[attr-defined]
-                member._change_reason = "restored"  # type: ignore[attr-defined]
-                member.save(update_fields=["deleted_at", "deleted_by", "deletion_batch", "version", "updated_at"])
+                record_save(member, actor=actor, fields=_BIN_FIELDS, reason="restored")
     obj.refresh_from_db()
     return Restored(record=obj, counts={m: len(rows) for m, rows in members.items()})
 

@@ -14,7 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import PermissionDenied, ValidationFailed
-from opensrm.core.services import check_write, record_create, record_update, unique_conflicts
+from opensrm.core.services import check_write, record_create, record_save, record_update, unique_conflicts
 from opensrm.people.models import RepProfile, Role, Team, User
 
 
@@ -31,17 +31,13 @@ def tree_repath(model: type[Any], *, old_path: str, new_path: str) -> int:
     return int(model.all_objects.filter(path__startswith=old_path).update(path=Concat(Value(new_path), rest)))
 
 
-def team_create(
-    *, actor: User | None, name: str, parent: Team | None = None, manager: User | None = None
-) -> Team:
+def team_create(*, actor: User | None, name: str, parent: Team | None = None, manager: User | None = None) -> Team:
     with transaction.atomic():
         if actor is None:
             team = Team(name=name, parent=parent, manager=manager)
             team.save()
         else:
-            team = record_create(
-                model=Team, actor=actor, data={"name": name, "parent": parent, "manager": manager}
-            )
+            team = record_create(model=Team, actor=actor, data={"name": name, "parent": parent, "manager": manager})
         team.path = tree_path(parent.path if parent else "", team.pk)
         Team.all_objects.filter(pk=team.pk).update(path=team.path)
     return team
@@ -56,9 +52,7 @@ def team_move(*, team: Team, parent: Team | None, actor: User, expected_version:
         )
     with transaction.atomic():
         old_path = team.path
-        team = record_update(
-            instance=team, actor=actor, data={"parent": parent}, expected_version=expected_version
-        )
+        team = record_update(instance=team, actor=actor, data={"parent": parent}, expected_version=expected_version)
         new_path = tree_path(parent.path if parent else "", team.pk)
         tree_repath(Team, old_path=old_path, new_path=new_path)
         team.refresh_from_db()
@@ -102,9 +96,8 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user._history_user = actor  # type: ignore[attr-defined]
     with unique_conflicts(user):
-        user.save()
+        record_save(user, actor=actor)
     return user
 
 
@@ -122,9 +115,7 @@ def user_update(*, user: User, actor: User, data: Mapping[str, Any]) -> User:
     check_write(actor, User)
     is_admin = actor.is_superuser or actor.role == Role.ADMIN
     if not is_admin and (user.is_superuser or user.role == Role.ADMIN or data.get("role") == Role.ADMIN):
-        raise PermissionDenied(
-            _("Only an administrator may grant, change or take away the administrator role.")
-        )
+        raise PermissionDenied(_("Only an administrator may grant, change or take away the administrator role."))
     errors = _user_errors(user=user, actor=actor, data=data)
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), field_errors=errors)
@@ -138,15 +129,12 @@ def user_update(*, user: User, actor: User, data: Mapping[str, Any]) -> User:
             current.full_clean(exclude=["password"])
         except ValidationError as exc:
             raise ValidationFailed(_("Some fields are not valid."), field_errors=exc.message_dict) from exc
-        current._history_user = actor  # type: ignore[attr-defined]
-        current.save()
+        record_save(current, actor=actor)
     return current
 
 
 def _user_errors(*, user: User, actor: User, data: Mapping[str, Any]) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {
-        name: [_("This field cannot be changed.")] for name in set(data) - USER_FIELDS
-    }
+    errors: dict[str, list[str]] = {name: [_("This field cannot be changed.")] for name in set(data) - USER_FIELDS}
     if "role" in data and data["role"] not in Role.values:
         errors["role"] = [_("Choose one of: %s") % ", ".join(Role.values)]
     if user.pk == actor.pk and "role" in data and data["role"] != user.role:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import NotFound, ValidationFailed
-from opensrm.core.services import check_write
+from opensrm.core.services import check_write, record_erase, record_save
 from opensrm.crm.models import PriceList, PriceListItem, Product
 from opensrm.crm.services.children import parent_changed
 from opensrm.people.models import User
@@ -38,8 +38,7 @@ def price_list_item_set(
         if item is None:
             item = PriceListItem(price_list=price_list, product=product)
         item.unit_price = unit_price.quantize(Decimal("0.01"))
-        item._history_user = actor  # type: ignore[attr-defined]
-        item.save()
+        record_save(item, actor=actor)
     return item
 
 
@@ -52,5 +51,4 @@ def price_list_item_remove(
         item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
         if item is None:
             raise NotFound(_("The product is not on this price list."))
-        item._history_user = actor  # type: ignore[attr-defined]
-        item.delete()
+        record_erase(item, actor=actor)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from opensrm.core.errors import Conflict, NotFound, ValidationFailed
 from opensrm.core.models import BaseModel
-from opensrm.core.services import check_version, check_write, lock_for_update
+from opensrm.core.services import check_version, check_write, lock_for_update, record_erase, record_save
 from opensrm.crm.models import (
     Account,
     AccountTeamMember,
@@ -31,8 +31,7 @@ def account_team_member_add(*, account: Account, user: User, actor: User, role: 
         if AccountTeamMember.objects.filter(account=account, user=user).exists():
             raise Conflict(_("This user is already on the account team."))
         member = AccountTeamMember(account=account, user=user, role=role)
-        member._history_user = actor  # type: ignore[attr-defined]
-        member.save()
+        record_save(member, actor=actor)
     return member
 
 
@@ -43,16 +42,14 @@ def account_team_member_remove(*, account: Account, user: User, actor: User) -> 
         member = AccountTeamMember.objects.filter(account=account, user=user).first()
         if member is None:
             raise NotFound(_("This user is not on the account team."))
-        member._history_user = actor  # type: ignore[attr-defined]
-        member.delete()
+        record_erase(member, actor=actor)
 
 
 def opportunity_line_remove(*, line: OpportunityLine, actor: User) -> None:
     check_write(actor, Opportunity)
     with transaction.atomic():
         parent_changed(line.opportunity, actor=actor, reason=LINE_REMOVED)
-        line._history_user = actor  # type: ignore[attr-defined]
-        line.delete()
+        record_erase(line, actor=actor)
 
 
 def opportunity_line_add(
@@ -79,9 +76,8 @@ def opportunity_line_add(
             unit_price=product.unit_price if unit_price is None else unit_price,
             discount_pct=discount_pct,
         )
-        line._history_user = actor  # type: ignore[attr-defined]
         line.full_clean()
-        line.save()
+        record_save(line, actor=actor)
     return line
 
 
@@ -103,9 +99,6 @@ def parent_changed(parent: BaseModel, *, actor: User, reason: str, expected_vers
     """
     current = lock_for_update(parent)
     check_version(current, expected_version)
-    current.version = current.version + 1
-    current._history_user = actor  # type: ignore[attr-defined]
-    current._change_reason = reason  # type: ignore[attr-defined]
-    current.save(update_fields=["version", "updated_at"])
+    record_save(current, actor=actor, fields=(), reason=reason)
     parent.version = current.version
     parent.updated_at = current.updated_at

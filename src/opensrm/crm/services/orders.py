@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import ValidationFailed
-from opensrm.core.services import record_create, record_update
+from opensrm.core.services import record_create, record_save, record_update
 from opensrm.crm.models import (
     Order,
     OrderLine,
@@ -46,8 +46,7 @@ def order_create(*, actor: User, data: Mapping[str, Any], lines: Sequence[Mappin
             unit_price = Decimal(str(spec["unit_price"])) if spec.get("unit_price") is not None else product.unit_price
             amount = (quantity * unit_price).quantize(Decimal("0.01"))
             line = OrderLine(order=order, product=product, quantity=quantity, unit_price=unit_price, amount=amount)
-            line._history_user = actor  # type: ignore[attr-defined]
-            line.save()
+            record_save(line, actor=actor)
             total += amount
         if line_errors:
             raise ValidationFailed(_("Some order lines are not valid."), field_errors=line_errors)

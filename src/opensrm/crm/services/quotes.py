@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from opensrm.core.errors import Conflict, PermissionDenied, ValidationFailed
-from opensrm.core.services import check_version, check_write, lock_for_update, record_create
+from opensrm.core.services import check_version, check_write, lock_for_update, record_create, record_erase, record_save
 from opensrm.core.visibility import can_see, manager_subtree_users
 from opensrm.crm.documents import quote_pdf
 from opensrm.crm.models import (
@@ -119,8 +119,7 @@ def parse_lines(raw: Sequence[Mapping[str, Any]], *, price_list: PriceList | Non
 
 def _write_lines(quote: Quote, specs: Sequence[LineSpec], actor: User) -> None:
     for old in list(quote.lines.all()):
-        old._history_user = actor  # type: ignore[attr-defined]
-        old.delete()
+        record_erase(old, actor=actor)
     subtotal = discount_total = Decimal("0")
     largest = Decimal("0")
     for position, spec in enumerate(specs):
@@ -136,8 +135,7 @@ def _write_lines(quote: Quote, specs: Sequence[LineSpec], actor: User) -> None:
             amount=amount,
             position=position,
         )
-        line._history_user = actor  # type: ignore[attr-defined]
-        line.save()
+        record_save(line, actor=actor)
         subtotal += gross
         discount_total += gross - amount
         largest = max(largest, spec.discount_pct)
@@ -237,15 +235,11 @@ def _locked(quote: Quote, actor: User, expected_version: int | None) -> Quote:
 
 
 def _save(current: Quote, actor: User, reason: str, fields: Sequence[str]) -> Quote:
-    current.version = current.version + 1
-    current._history_user = actor  # type: ignore[attr-defined]
-    current._change_reason = reason  # type: ignore[attr-defined]
     try:
         current.full_clean()
     except ValidationError as exc:
         raise ValidationFailed(_("Some fields are not valid."), field_errors=exc.message_dict) from exc
-    current.save(update_fields=[*fields, "version", "updated_at"])
-    return current
+    return record_save(current, actor=actor, fields=fields, reason=reason)
 
 
 def _refuse(message: str) -> None:
