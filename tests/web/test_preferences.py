@@ -9,9 +9,9 @@ import pytest
 from django.http import QueryDict
 from django.test import Client
 
+from opensrm.crm.views.accounts import RESOURCE as ACCOUNTS
 from opensrm.web.models import ListPreference, SavedView
 from opensrm.web.services import list_column_params, list_columns_remember, list_columns_reset
-from opensrm.web.views.accounts import RESOURCE as ACCOUNTS
 from tests.factories import make_account
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 
 from opensrm.config.api import api
 from opensrm.core.api.errors import api_not_found
+from opensrm.crm import urls as crm_urls
+from opensrm.web import urls as web_urls
 
 # The admin signs in through allauth too, so its brute-force limits cover every login path.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,7 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("allocation/", include("opensrm.allocation.urls")),
-    path("", include("opensrm.web.urls")),
+    # The shell's pages and the CRM pages share the "web" namespace (web:home, web:account_list...).
+    path("", include(([*web_urls.urlpatterns, *crm_urls.urlpatterns], "web"))),
     path("", include("opensrm.core.urls")),
 ]
 

@@ -12,22 +12,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.errors import DomainError
 from opensrm.core.visibility import manager_subtree_users, visible
-from opensrm.crm.models import (
-    Account,
-    Activity,
-    Contact,
-    CustomFieldDefinition,
-    CustomFieldType,
-    Lead,
-    Opportunity,
-    Pipeline,
-    Stage,
-)
+from opensrm.crm.models import CustomFieldDefinition, CustomFieldType
 from opensrm.crm.services.customfields import MAX_TEXT_LENGTH, NUMBER_LIMIT, definitions, parse_tags
 from opensrm.people.models import User
 
@@ -387,162 +376,6 @@ class RecordForm(forms.ModelForm):
             target = name if name in self.fields and name != "version" else None
             for message in messages:
                 self.add_error(target, message if target else f"{name}: {message}" if name != "__all__" else message)
-
-
-class AccountForm(RecordForm):
-    class Meta:
-        model = Account
-        fields = [
-            "name",
-            "industry",
-            "status",
-            "tier",
-            "employees",
-            "annual_revenue",
-            "country",
-            "province",
-            "city",
-            "address",
-            "website",
-            "phone",
-            "owner",
-        ]
-
-
-class ContactForm(RecordForm):
-    lookups = {"account": (Account, "account")}
-
-    class Meta:
-        model = Contact
-        fields = ["name", "account", "title", "email", "phone", "wechat", "is_primary", "owner"]
-
-
-class LeadForm(RecordForm):
-    class Meta:
-        model = Lead
-        fields = [
-            "name",
-            "company",
-            "title",
-            "email",
-            "phone",
-            "source",
-            "industry",
-            "country",
-            "province",
-            "city",
-            "estimated_value",
-            "status",
-            "owner",
-        ]
-
-
-class OpportunityForm(RecordForm):
-    lookups = {"account": (Account, "account")}
-    confirm_past_close = forms.BooleanField(
-        required=False, widget=forms.HiddenInput, label=_("Yes, this deal's close date is in the past")
-    )
-
-    class Meta:
-        model = Opportunity
-        fields = [
-            "name",
-            "account",
-            "pipeline",
-            "stage",
-            "amount",
-            "currency",
-            "expected_close_date",
-            "source",
-            "lost_reason",
-            "competitors",
-            "owner",
-        ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = Stage.objects.select_related("pipeline").order_by("pipeline_id", "order")
-        self.fields["stage"].required = False
-        self.fields["stage"].label_from_instance = lambda s: f"{s.pipeline} · {s}"
-        self.fields["pipeline"].queryset = Pipeline.objects.order_by("-is_default", "name")
-        # the confirmation sits right under the date it confirms
-        names = list(self.fields)
-        names.remove("confirm_past_close")
-        names.insert(names.index("expected_close_date") + 1, "confirm_past_close")
-        self.order_fields(names)
-        if not self.instance.pk:
-            default = Pipeline.objects.filter(is_default=True).first()
-            self.fields["pipeline"].initial = default.pk if default else None
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        close = data.get("expected_close_date")
-        stage = data.get("stage") or (self.instance.stage if self.instance.pk else None)
-        still_open = stage is None or not (stage.is_won or stage.is_lost)
-        changed = not self.instance.pk or "expected_close_date" in self.changed_data
-        if close and still_open and changed and close < timezone.localdate() and not data.get("confirm_past_close"):
-            self.add_error(
-                "expected_close_date",
-                _("This date is in the past and the deal is still open. Correct it, or tick the box below to keep it."),
-            )
-            self.fields["confirm_past_close"].widget = forms.CheckboxInput()
-        return data
-
-    def service_data(self) -> dict[str, Any]:
-        data = super().service_data()
-        if data.get("stage") is None:
-            data.pop("stage", None)
-        return data
-
-
-class ActivityForm(RecordForm):
-    lookups = {
-        "account": (Account, "account"),
-        "opportunity": (Opportunity, "opportunity"),
-        "contact": (Contact, "contact"),
-        "lead": (Lead, "lead"),
-    }
-
-    class Meta:
-        model = Activity
-        fields = [
-            "kind",
-            "subject",
-            "due_at",
-            "duration_minutes",
-            "account",
-            "contact",
-            "opportunity",
-            "lead",
-            "outcome",
-            "notes",
-            "owner",
-        ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
-
-
-class LeadConvertForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    account = forms.ModelChoiceField(
-        queryset=Account.objects.none(),
-        required=False,
-        label=_("Existing account"),
-        help_text=_("Leave empty to create a new account from the lead's company."),
-    )
-    create_opportunity = forms.BooleanField(required=False, initial=True, label=_("Create an opportunity"))
-    opportunity_name = forms.CharField(max_length=200, required=False, label=_("Opportunity name"))
-    amount = forms.DecimalField(max_digits=16, decimal_places=2, required=False, min_value=0, label=_("Amount"))
-    expected_close_date = forms.DateField(required=False, label=_("Expected close date"), widget=IsoDateInput())
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["account"] = LookupField(
-            visible(user, Account.objects.all()),
-            "account",
-            required=False,
-            label=self.fields["account"].label,
-            help_text=self.fields["account"].help_text,
-        )
 
 
 def _time_zones() -> list[tuple[str, str]]:

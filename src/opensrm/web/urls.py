@@ -1,17 +1,13 @@
+"""The shell's routes. The CRM pages' routes (``opensrm.crm.urls``) share the ``web`` namespace:
+``opensrm.config.urls`` includes both lists under it, so the shell never imports the CRM views."""
+
 from django.urls import path
 
-from opensrm.web import bulk
 from opensrm.web.views import (
-    accounts,
-    activities,
-    board,
     catalog,
-    contacts,
     currencies,
     customfields,
     home,
-    leads,
-    opportunities,
     pipelines,
     profile,
     quotes,
@@ -21,19 +17,7 @@ from opensrm.web.views import (
     security,
     settings,
 )
-
-app_name = "web"
-
-
-def crud(prefix: str, module: object, key: str, create_view: str | None = None) -> list:
-    return [
-        path(f"{prefix}/", getattr(module, f"{key}_list"), name=f"{key}_list"),
-        path(f"{prefix}/new/", getattr(module, create_view or f"{key}_create"), name=f"{key}_create"),
-        path(f"{prefix}/<int:pk>/", getattr(module, f"{key}_detail"), name=f"{key}_detail"),
-        path(f"{prefix}/<int:pk>/edit/", getattr(module, f"{key}_edit"), name=f"{key}_edit"),
-        path(f"{prefix}/<int:pk>/delete/", getattr(module, f"{key}_delete"), name=f"{key}_delete"),
-    ]
-
+from opensrm.web.views.base import crud
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -46,21 +30,9 @@ urlpatterns = [
     path("recycle-bin/<str:kind>/<int:pk>/restore/", recycle.restore, name="restore"),
     path("recycle-bin/<str:kind>/<int:pk>/", recycle.recycle_detail, name="recycle_detail"),
     path("recycle-bin/<str:kind>/<int:pk>/purge/", recycle.purge, name="purge"),
-    path("bulk/<str:kind>/", bulk.bulk_action, name="bulk_action"),
     path("views/<str:page>/", saved_views.saved_view_add, name="saved_view_add"),
     path("views/<str:page>/<int:pk>/delete/", saved_views.saved_view_remove, name="saved_view_delete"),
     path("views/<str:page>/columns/reset/", saved_views.list_columns_reset_view, name="list_columns_reset"),
-    *crud("accounts", accounts, "account"),
-    *crud("contacts", contacts, "contact"),
-    *crud("leads", leads, "lead"),
-    path("leads/<int:pk>/convert/", leads.lead_convert_page, name="lead_convert"),
-    *crud("opportunities", opportunities, "opportunity", create_view="opportunity_create_page"),
-    path("opportunities/board/", board.board, name="board"),
-    path("opportunities/<int:pk>/move/", board.opportunity_move, name="opportunity_move"),
-    *crud("activities", activities, "activity"),
-    path("activities/<int:pk>/done/", activities.activity_toggle_done, name="activity_done"),
-    path("activities/<int:pk>/reschedule/", activities.activity_reschedule_view, name="activity_reschedule"),
-    path("calendar/", activities.calendar, name="calendar"),
     *crud("quotes", quotes, "quote"),
     path("quotes/<int:pk>/pdf/", quotes.quote_pdf_download, name="quote_pdf"),
     path("quotes/<int:pk>/<str:action>/", quotes.quote_action, name="quote_action"),

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.visibility import visible
+from opensrm.crm.forms import AccountForm
 from opensrm.crm.models import Account, AccountStatus, Activity, Contact, Industry, Opportunity, Order, Tier
 from opensrm.web import selectors
-from opensrm.web.forms import AccountForm
 from opensrm.web.listing import MINE_FILTER, Column, Filter, ListSpec
 from opensrm.web.views.base import (
     Resource,
@@ -89,7 +89,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             selectors.history_entries(obj),
         ),
     )
-    return render(request, "web/account_detail.html", context)
+    return render(request, "crm/account_detail.html", context)
 
 
 @login_required

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from opensrm.core.errors import DomainError
 from opensrm.core.services import record_update
 from opensrm.core.visibility import can_write, visible
+from opensrm.crm.forms import ActivityForm
 from opensrm.crm.models import Activity, ActivityKind
 from opensrm.crm.services import activity_reschedule
 from opensrm.web import selectors
-from opensrm.web.forms import ActivityForm
 from opensrm.web.listing import MINE_FILTER, Column, Filter, ListSpec
 from opensrm.web.views.base import (
     Resource,
@@ -102,7 +102,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(request.user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
     context["timeline"] = selectors.history_entries(obj)
-    return render(request, "web/activity_detail.html", context)
+    return render(request, "crm/activity_detail.html", context)
 
 
 @login_required
@@ -218,7 +218,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "can_write": can_write(request.user, Activity),
         "breadcrumbs": crumbs((_("Calendar"), "")),
     }
-    return render(request, "web/calendar.html", context)
+    return render(request, "crm/calendar.html", context)
 
 
 def _plain(message: str, status: int) -> HttpResponse:
@@ -273,7 +273,7 @@ def activity_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         obj = Activity.objects.select_related("account", "owner").get(pk=obj.pk)
         return render(
             request,
-            "web/partials/calendar_item.html",
+            "crm/partials/calendar_item.html",
             {"a": obj, "now": timezone.now(), "can_write": True, "mine": request.POST.get("mine") != "0"},
         )
     messages.success(

@@ -69,7 +69,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "breadcrumbs": crumbs((_("Opportunities"), reverse("web:opportunity_list")), (_("Board"), "")),
     }
-    return render(request, "web/board.html", context)
+    return render(request, "crm/board.html", context)
 
 
 def _totals_key(user_pk: int, pipeline_pk: int, mine: bool) -> str:
@@ -172,7 +172,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(
             request,
-            "web/partials/board_card.html",
+            "crm/partials/board_card.html",
             {"opp": opp, "can_write": True, "today": timezone.localdate()},
         )
     messages.success(request, _("Moved to %(stage)s.") % {"stage": opp.stage})

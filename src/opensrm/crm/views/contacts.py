@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from opensrm.crm.forms import ContactForm
 from opensrm.crm.models import Activity, Contact
 from opensrm.web import selectors
-from opensrm.web.forms import ContactForm
 from opensrm.web.listing import MINE_FILTER, Column, ListSpec
 from opensrm.web.views.base import (
     Resource,
@@ -63,7 +63,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.activity_entries(request.user, Activity.objects.filter(contact=obj)),
         selectors.history_entries(obj),
     )
-    return render(request, "web/contact_detail.html", context)
+    return render(request, "crm/contact_detail.html", context)
 
 
 @login_required

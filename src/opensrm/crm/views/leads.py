@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opensrm.core.errors import DomainError, VersionMismatch
+from opensrm.crm.forms import LeadConvertForm, LeadForm
 from opensrm.crm.models import Activity, Industry, Lead, LeadStatus
 from opensrm.crm.services import lead_convert
 from opensrm.web import selectors
-from opensrm.web.forms import LeadConvertForm, LeadForm
 from opensrm.web.listing import MINE_FILTER, Column, Filter, ListSpec
 from opensrm.web.views.base import (
     Resource,
@@ -80,7 +80,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.history_entries(obj),
     )
     context["can_convert"] = context["can_write"] and obj.status != LeadStatus.CONVERTED
-    return render(request, "web/lead_detail.html", context)
+    return render(request, "crm/lead_detail.html", context)
 
 
 @login_required
@@ -152,4 +152,4 @@ def lead_convert_page(request: HttpRequest, pk: int) -> HttpResponse:
             (_("Convert"), ""),
         ),
     }
-    return render(request, "web/lead_convert.html", context, status=status)
+    return render(request, "crm/lead_convert.html", context, status=status)

@@ -8,10 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.visibility import can_write, visible
+from opensrm.crm.forms import OpportunityForm
 from opensrm.crm.models import Activity, Opportunity, Quote
 from opensrm.crm.services import opportunity_create, opportunity_update
 from opensrm.web import selectors
-from opensrm.web.forms import OpportunityForm
 from opensrm.web.listing import MINE_FILTER, Column, Filter, ListSpec
 from opensrm.web.views.base import (
     Resource,
@@ -97,7 +97,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.stage_entries(obj),
         selectors.history_entries(obj),
     )
-    return render(request, "web/opportunity_detail.html", context)
+    return render(request, "crm/opportunity_detail.html", context)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -89,6 +89,17 @@ class Resource:
     ) -> Model:
         fn = self.update or _default_update
         return fn(instance=instance, actor=actor, data=data, expected_version=expected_version)
+
+
+def crud(prefix: str, module: object, key: str, create_view: str | None = None) -> list[URLPattern]:
+    """The list, new, detail, edit and delete routes of a record area, named ``<key>_<action>``."""
+    return [
+        path(f"{prefix}/", getattr(module, f"{key}_list"), name=f"{key}_list"),
+        path(f"{prefix}/new/", getattr(module, create_view or f"{key}_create"), name=f"{key}_create"),
+        path(f"{prefix}/<int:pk>/", getattr(module, f"{key}_detail"), name=f"{key}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", getattr(module, f"{key}_edit"), name=f"{key}_edit"),
+        path(f"{prefix}/<int:pk>/delete/", getattr(module, f"{key}_delete"), name=f"{key}_delete"),
+    ]
 
 
 def crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
