@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from .problem import EARTH_RADIUS_KM, Arrays, AssignmentProblem, cost_block, eligible_block, pair_cost
+from .problem import EARTH_RADIUS_KM, Arrays, AssignmentProblem, cost_block, eligible_block, pair_cost, pair_eligible
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -63,6 +63,8 @@ def nearest_reps(tree: cKDTree, arr: Arrays, idx: IntArray, kk: int) -> tuple[In
 
 def count_eligible(arr: Arrays) -> IntArray:
     """Eligible reps per account, grouped by skill mask (no accounts × reps matrix)."""
+    if arr.elig is not None:
+        return np.where(arr.locked, 1, np.diff(arr.elig.indptr)).astype(np.int64)
     masks, inv = np.unique(arr.askills, return_inverse=True)
     per_mask = np.array([int(((mk & ~arr.rskills) == 0).sum()) for mk in masks], dtype=np.int64)
     count = per_mask[inv.reshape(-1)]
@@ -91,7 +93,7 @@ def build_candidates(problem: AssignmentProblem, arr: Arrays, k: int, chunk: int
         idx = np.arange(s, min(s + chunk, n), dtype=np.int64)
         near, beyond_km = nearest_reps(tree, arr, idx, kk)
         cost = _rows_cost(problem, arr, idx, near)
-        ok = (arr.askills[idx][:, None] & ~arr.rskills[near]) == 0
+        ok = pair_eligible(arr, idx[:, None], near)
         lk = arr.locked[idx]
         own = arr.owner[idx]
         ok[lk] = near[lk] == own[lk][:, None]
@@ -119,7 +121,7 @@ def build_candidates(problem: AssignmentProblem, arr: Arrays, k: int, chunk: int
         if has.any():
             h = idx[has]
             o = own[has]
-            elig = lk[has] | ((arr.askills[h] & ~arr.rskills[o]) == 0)
+            elig = lk[has] | pair_eligible(arr, h, o)
             h, o = h[elig], o[elig]
             a_k = np.concatenate([a_k, h])
             r_k = np.concatenate([r_k, o])

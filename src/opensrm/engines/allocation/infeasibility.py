@@ -34,7 +34,9 @@ def diagnose_arrays(arr: Arrays, chunk: int = 4000) -> tuple[list[Violation], di
                 V.ACCOUNT_NO_SKILLED_REP,
                 C.SKILLS,
                 account=int(a),
-                message=f"account {a} requires skills {int(arr.askills[a]):#x} that no rep has",
+                message=f"account {a} has no eligible rep"
+                if arr.elig is not None
+                else f"account {a} requires skills {int(arr.askills[a]):#x} that no rep has",
             )
         single = count == 1
         only_rep[idx[single]] = np.argmax(ok[single], axis=1)
@@ -99,6 +101,7 @@ def diagnose_arrays(arr: Arrays, chunk: int = 4000) -> tuple[list[Violation], di
                 f"{arr.max_accounts.sum():.0f} in total",
             )
         )
+    reasons += _skill_groups(arr, assignable & ~arr.locked)
     if arr.tol is not None:
         mean = float(arr.potential[assignable].sum()) / m
         hi, lo = mean * (1 + arr.tol), mean * (1 - arr.tol)
@@ -161,6 +164,42 @@ def diagnose_arrays(arr: Arrays, chunk: int = 4000) -> tuple[list[Violation], di
                     )
                 )
     return reasons, unassignable
+
+
+def _skill_groups(arr: Arrays, free: NDArray[np.bool_]) -> list[Violation]:
+    """Accounts that only the same few reps may take (one eligibility pattern) must fit those reps'
+    capacity; a pattern of one rep is the forced check above."""
+    idx = np.flatnonzero(free)
+    if idx.size == 0:
+        return []
+    if arr.elig is None:
+        keys, first, inv = np.unique(arr.askills[idx], return_index=True, return_inverse=True)
+        group = [np.flatnonzero((k & ~arr.rskills) == 0) for k in keys]
+    else:
+        # a row's pattern by a random projection (equal rows, equal keys; others differ almost surely)
+        proj = np.random.default_rng(0).random(arr.capacity.shape[0])
+        hashed: NDArray[np.float64] = np.asarray(arr.elig[idx] @ proj, dtype=np.float64)
+        keys, first, inv = np.unique(hashed, return_index=True, return_inverse=True)
+        group = [arr.elig[int(idx[f])].indices.astype(np.int64) for f in first]
+    need = np.bincount(inv.reshape(-1), weights=arr.workload[idx], minlength=keys.shape[0])
+    out: list[Violation] = []
+    for g, reps in enumerate(group):
+        have = float(arr.capacity[reps].sum())
+        if reps.size > 1 and need[g] > have + 1e-9:
+            members = idx[inv.reshape(-1) == g]
+            out.append(
+                Violation(
+                    V.SKILL_GROUP_CAPACITY,
+                    C.SKILLS_CAPACITY,
+                    amount=float(need[g]),
+                    limit=have,
+                    reps=tuple(int(r) for r in reps),
+                    accounts=tuple(int(a) for a in members),
+                    message=f"capacity: {members.size} accounts that only reps {reps[:10].tolist()} may take need "
+                    f"{need[g]:.1f} h, more than those reps' {have:.1f} h",
+                )
+            )
+    return out
 
 
 def diagnose_violations(problem: AssignmentProblem) -> tuple[Violation, ...]:

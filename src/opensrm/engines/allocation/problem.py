@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -20,9 +21,12 @@ class AssignmentProblem:
     """Accounts (n) to reps (m).
 
     Eligibility: rep r may serve account a iff every skill bit the account requires is one the
-    rep has (``account_skills[a] & ~rep_skills[r] == 0``). Locked accounts keep their current
-    owner. Potential per rep must lie within ``mean × (1 ± balance_tolerance)`` where mean is the
-    total potential of assignable accounts divided by the number of reps (``None`` disables it).
+    rep has (``account_skills[a] & ~rep_skills[r] == 0``), or, when ``eligible`` is given (an
+    accounts × reps boolean matrix, dense or ``scipy.sparse``; non-zero = may serve), iff
+    ``eligible[a, r]``: the matrix then decides eligibility and the masks (if any) only price the
+    skill-fit term. Locked accounts keep their current owner. Potential per rep must lie within
+    ``mean × (1 ± balance_tolerance)`` where mean is the total potential of assignable accounts
+    divided by the number of reps (``None`` disables it).
 
     Cost of giving account a to rep r:
         distance_weight × workload[a] × haversine_km(rep r home, account a)
@@ -52,6 +56,7 @@ class AssignmentProblem:
     skill_fit_weight: float = 0.0
     move_penalty: float = 0.0
     candidates: int = 8
+    eligible: BoolArray | sparse.spmatrix | sparse.sparray | None = None
 
     @property
     def n_accounts(self) -> int:
@@ -80,6 +85,9 @@ class Arrays:
     max_accounts: FloatArray
     tol: float | None
     max_moves: int | None
+    # the eligibility matrix when given (accounts × reps, CSR, sorted) and its keys a·m + r, sorted
+    elig: sparse.csr_matrix | None = None
+    elig_keys: IntArray | None = None
 
 
 def _vec(name: str, value: object, size: int, dtype: type) -> Any:
@@ -138,6 +146,7 @@ def validate(problem: AssignmentProblem) -> Arrays:
         raise ValueError("candidates must be at least 1")
     if min(problem.distance_weight, problem.skill_fit_weight, problem.move_penalty) < 0:
         raise ValueError("distance_weight, skill_fit_weight and move_penalty must be non-negative")
+    elig, keys = _eligibility(problem.eligible, n, m)
     return Arrays(
         workload,
         potential,
@@ -153,7 +162,32 @@ def validate(problem: AssignmentProblem) -> Arrays:
         max_acc,
         tol,
         problem.max_moves,
+        elig,
+        keys,
     )
+
+
+def _eligibility(value: object, n: int, m: int) -> tuple[sparse.csr_matrix | None, IntArray | None]:
+    if value is None:
+        return None, None
+    mat = sparse.csr_matrix(value if sparse.issparse(value) else np.asarray(value), dtype=bool)
+    if mat.shape != (n, m):
+        raise ValueError(f"eligible must have shape ({n}, {m}) (accounts × reps), got {mat.shape}")
+    mat.eliminate_zeros()
+    mat.sort_indices()
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(mat.indptr))
+    return mat, rows * m + mat.indices.astype(np.int64)
+
+
+def pair_eligible(arr: Arrays, acc: IntArray, rep: IntArray) -> BoolArray:
+    """Whether rep ``rep`` may serve account ``acc``, elementwise (broadcasting; locks not applied)."""
+    if arr.elig_keys is None:
+        return np.asarray((arr.askills[acc] & ~arr.rskills[rep]) == 0, dtype=np.bool_)
+    a, r = np.broadcast_arrays(np.asarray(acc, dtype=np.int64), np.asarray(rep, dtype=np.int64))
+    key = a * arr.capacity.shape[0] + r
+    keys = arr.elig_keys
+    pos = np.minimum(np.searchsorted(keys, key), max(keys.shape[0] - 1, 0))
+    return np.asarray(keys[pos] == key, dtype=np.bool_) if keys.size else np.zeros(key.shape, dtype=np.bool_)
 
 
 def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
@@ -167,8 +201,11 @@ def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: Flo
 
 def eligible_block(arr: Arrays, accounts: IntArray) -> BoolArray:
     """accounts × reps eligibility (locked accounts: only their owner)."""
-    need = arr.askills[accounts][:, None]
-    ok: BoolArray = (need & ~arr.rskills[None, :]) == 0
+    ok: BoolArray
+    if arr.elig is not None:
+        ok = np.asarray(arr.elig[accounts].toarray(), dtype=np.bool_)
+    else:
+        ok = (arr.askills[accounts][:, None] & ~arr.rskills[None, :]) == 0
     lk = arr.locked[accounts]
     if lk.any():
         ok[lk] = False

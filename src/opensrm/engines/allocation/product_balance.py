@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from .candidates import Candidates, add_pairs, unit_vectors
-from .problem import Arrays, AssignmentProblem, pair_cost
+from .problem import Arrays, AssignmentProblem, pair_cost, pair_eligible
 from .product_fix import State, fix
 from .product_lagrange import Pairs, Rows, locate, make_pairs
 from .product_submip import run_lp
@@ -63,7 +63,7 @@ def _alternatives(
     pos = np.r_[np.repeat(free, kn), back, order[idx]]
     rep = np.r_[near[cur[free]].reshape(-1), arr.owner[acc[back]], np.repeat(li, lc)]
     a = acc[pos]
-    ok = ((arr.askills[a] & ~arr.rskills[rep]) == 0) & (rep != cur[pos])
+    ok = pair_eligible(arr, a, rep) & (rep != cur[pos])
     # the owner may also be one of the nearest reps: keep one copy
     dup = np.zeros(pos.size, dtype=bool)
     dup[: free.size * kn] = (rep[: free.size * kn] == np.repeat(arr.owner[acc[free]], kn)) & np.repeat(

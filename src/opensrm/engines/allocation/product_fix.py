@@ -15,7 +15,7 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
-from .problem import Arrays, AssignmentProblem, pair_cost
+from .problem import Arrays, AssignmentProblem, pair_cost, pair_eligible
 from .product_lagrange import Pairs, Rows
 
 FloatArray = NDArray[np.float64]
@@ -139,7 +139,7 @@ def fix(
             tr.append(np.full(into.size, r, dtype=np.int64))
         mp, mr = np.concatenate(tp), np.concatenate(tr)
         a = st.acc[mp]
-        ok = (mr != st.rep[mp]) & ((arr.askills[a] & ~arr.rskills[mr]) == 0)
+        ok = (mr != st.rep[mp]) & pair_eligible(arr, a, mr)
         mp, mr, a = mp[ok], mr[ok], a[ok]
         if mp.size == 0:
             tried[max(r, 0)] = True

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .candidates import Candidates, nearest_reps, rep_tree
-from .problem import Arrays, AssignmentProblem, pair_cost
+from .problem import Arrays, AssignmentProblem, pair_cost, pair_eligible
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -295,7 +295,7 @@ def _priced(problem: AssignmentProblem, arr: Arrays, idx: IntArray, reps: IntArr
     own = arr.owner[acc]
     if u.nu != 0.0:
         red = red + u.nu * ((own >= 0) & (own != r))
-    ok = (arr.askills[acc] & ~arr.rskills[r]) == 0
+    ok = pair_eligible(arr, acc, r)
     lk = arr.locked[acc]
     ok = np.where(lk, own == r, ok)
     return np.asarray(np.where(ok, red, np.inf).reshape(reps.shape), dtype=np.float64)

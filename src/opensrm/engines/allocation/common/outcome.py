@@ -41,6 +41,7 @@ class Constraint(StrEnum):
     BALANCE = "balance"
     MOVES = "moves"
     SKILLS = "skills"
+    SKILLS_CAPACITY = "skills_capacity"  # accounts only some reps may take exceed those reps' capacity
     CONTIGUITY = "contiguity"
     COMBINED = "combined"  # no single family: capacity, skills, locks, balance and moves together
 
@@ -60,6 +61,7 @@ class ViolationCode(StrEnum):
     ACCOUNT_POTENTIAL_ABOVE_BAND = "account_potential_above_band"  # account, amount: potential, limit: upper end
     TOTAL_POTENTIAL_BELOW_BAND = "total_potential_below_band"  # amount: total potential, limit: reps × lower end
     FORCED_MOVES = "forced_moves"  # amount: accounts that must move, limit: the moves cap
+    SKILL_GROUP_CAPACITY = "skill_group_capacity"  # reps, accounts: the group, amount: hours, limit: capacity
     # rows the best plan found still breaks (``constraint`` says which row; rep None: the plan's row)
     ROW_OVER = "row_over"  # rep, amount: excess
     ROW_UNDER = "row_under"  # rep, amount: shortfall
@@ -69,6 +71,10 @@ class ViolationCode(StrEnum):
     NO_PLAN_AMONG_CANDIDATES = "no_plan_among_candidates"  # limit: candidates per account
     COUPLING = "coupling"  # capacity, balance and moves cannot all hold (no row singled out)
     SOLVER_INFEASIBLE = "solver_infeasible"  # HiGHS proved the model infeasible
+    # the exact model, relaxing one family at a time
+    BALANCE_BAND_TOO_TIGHT = "balance_band_too_tight"  # a plan exists without the band
+    MOVES_CAP_TOO_TIGHT = "moves_cap_too_tight"  # a plan exists without the cap (limit: the cap)
+    CAPACITY_SKILLS_LOCKS = "capacity_skills_locks"  # not even without band and cap
     # generalised assignment
     JOB_OVER_CAPACITY = "job_over_capacity"  # account: the job, amount: its least weight, limit: largest capacity
     # territories
@@ -84,7 +90,8 @@ class Violation:
     """One reason a problem has no solution, or one row the best solution found still breaks.
 
     ``rep``, ``account``, ``territory`` and ``attribute`` are 0-based indices into the problem's
-    arrays (None when the reason is about a total). ``amount`` is the offending quantity and
+    arrays (None when the reason is about a total); ``reps`` and ``accounts`` list a group at
+    fault (a skill group and its reps). ``amount`` is the offending quantity and
     ``limit`` the bound it breaks, in the units of ``constraint`` (hours, accounts, potential,
     moves). ``message`` is the English line the engine logs for it.
     """
@@ -98,6 +105,8 @@ class Violation:
     territory: int | None = None
     attribute: int | None = None
     message: str = ""
+    reps: tuple[int, ...] = ()
+    accounts: tuple[int, ...] = ()
 
     @property
     def blocking(self) -> bool:
