@@ -74,8 +74,12 @@ test-postgres: setup pg-up
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL not reachable at $(PG_URL) and CI=true: the PostgreSQL tests cannot be skipped"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
 
+# Browser tests on two workers, collected from tests/e2e only (where every e2e test is; collecting
+# the whole suite to deselect it costs each worker a quarter of a minute); a worker that runs out
+# of tests takes some of the other's (the twelve crawls are long, so a fixed split would leave
+# one worker idle at the end).
 test-e2e: setup assets system-deps
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m e2e -n 2 --dist load
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m e2e -n 2 --dist worksteal tests/e2e
 
 ## test: every test: lint, unit/service/API on SQLite and PostgreSQL, browser tests in Chromium
 test: setup assets system-deps lint test-sqlite test-postgres test-e2e
