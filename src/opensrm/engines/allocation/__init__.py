@@ -1,5 +1,6 @@
 """Allocation engine: GAP, p-median, rep ↔ account plans, territories, lead routing, explanations."""
 
+from .common.geo import haversine_km
 from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .exact import (
     Band,
@@ -16,7 +17,7 @@ from .gap import solve_assignment
 from .infeasibility import diagnose_infeasibility, diagnose_violations
 from .pareto import ParetoPoint, pareto_balance_moves
 from .pmedian import shortest_path_distances, solve_p_median
-from .problem import AssignmentProblem, haversine_km
+from .problem import AssignmentProblem
 from .product import solve
 from .result import AssignmentResult, PMedianResult
 from .routing import (

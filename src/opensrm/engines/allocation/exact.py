@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from ._highs import solve_highs
+from .common.highs import solve_highs
 from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .infeasibility import diagnose_arrays
 from .problem import Arrays, AssignmentProblem, cost_block, eligible_block, validate

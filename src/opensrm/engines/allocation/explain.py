@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problem import AssignmentProblem, cost_block, eligible_block, haversine_km, validate
+from .common.geo import haversine_km
+from .problem import AssignmentProblem, cost_block, eligible_block, validate
 from .result import AssignmentResult
 
 

@@ -15,7 +15,7 @@ import time
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._highs import solve_highs
+from .common.highs import solve_highs
 from .common.outcome import Constraint, Status, Violation, ViolationCode
 from .gap_bounds import GapModel, gap_model, lp_bound, reduced_cost_bounds
 from .gap_heuristics import is_feasible, regret_greedy, repair, round_lp, tabu_search, total_cost

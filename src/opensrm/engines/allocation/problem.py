@@ -9,11 +9,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from .common.geo import haversine_km
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -190,15 +190,6 @@ def pair_eligible(arr: Arrays, acc: IntArray, rep: IntArray) -> BoolArray:
     return np.asarray(keys[pos] == key, dtype=np.bool_) if keys.size else np.zeros(key.shape, dtype=np.bool_)
 
 
-def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
-    """Great-circle distance in km (broadcasting)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(lon2) - np.radians(lon1)
-    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64)
-
-
 def eligible_block(arr: Arrays, accounts: IntArray) -> BoolArray:
     """accounts × reps eligibility (locked accounts: only their owner)."""
     ok: BoolArray
@@ -214,17 +205,11 @@ def eligible_block(arr: Arrays, accounts: IntArray) -> BoolArray:
 
 
 def cost_block(problem: AssignmentProblem, arr: Arrays, accounts: IntArray) -> FloatArray:
-    """accounts × reps cost (eligibility not applied)."""
-    dist = haversine_km(arr.alat[accounts][:, None], arr.alon[accounts][:, None], arr.rlat[None, :], arr.rlon[None, :])
-    cost = problem.distance_weight * arr.workload[accounts][:, None] * dist
-    if problem.skill_fit_weight > 0:
-        extra = arr.rskills[None, :] & ~arr.askills[accounts][:, None]
-        cost = cost + problem.skill_fit_weight * _popcount(extra)
-    if problem.move_penalty > 0:
-        own = arr.owner[accounts]
-        moved = (own[:, None] >= 0) & (own[:, None] != np.arange(arr.capacity.shape[0])[None, :])
-        cost = cost + problem.move_penalty * moved
-    return np.asarray(cost, dtype=np.float64)
+    """accounts × reps cost (eligibility not applied): :func:`pair_cost` of every pair."""
+    m = arr.capacity.shape[0]
+    acc = np.repeat(np.asarray(accounts, dtype=np.int64), m)
+    rep = np.tile(np.arange(m, dtype=np.int64), np.asarray(accounts).shape[0])
+    return pair_cost(problem, arr, acc, rep).reshape(-1, m)
 
 
 def _popcount(x: IntArray) -> FloatArray:
@@ -237,7 +222,7 @@ def _popcount(x: IntArray) -> FloatArray:
 
 
 def pair_cost(problem: AssignmentProblem, arr: Arrays, acc: IntArray, rep: IntArray) -> FloatArray:
-    """Cost of individual (account, rep) pairs (same formula as ``cost_block``)."""
+    """Cost of individual (account, rep) pairs: the one cost formula (see :class:`AssignmentProblem`)."""
     dist = haversine_km(arr.alat[acc], arr.alon[acc], arr.rlat[rep], arr.rlon[rep])
     cost = problem.distance_weight * arr.workload[acc] * dist
     if problem.skill_fit_weight > 0:

@@ -20,9 +20,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .candidates import add_pairs, build_candidates, restrict
+from .common.geo import haversine_km
 from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .infeasibility import diagnose_arrays
-from .problem import Arrays, AssignmentProblem, haversine_km, validate
+from .problem import Arrays, AssignmentProblem, validate
 from .product_balance import balance
 from .product_lagrange import ascend, certify, locate, make_pairs, make_rows, reduced_costs
 from .product_search import improve, regrets, rep_groups, violation

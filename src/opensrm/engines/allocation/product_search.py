@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.cluster.vq import kmeans2
 
 from .common.outcome import Violation
 from .product_lagrange import Pairs, Rows, argmin_pairs
@@ -23,24 +25,19 @@ IntArray = NDArray[np.int64]
 
 
 def rep_groups(lat: FloatArray, lon: FloatArray, group_size: int, seed: int) -> list[IntArray]:
-    """k-means (Lloyd, seeded) on rep coordinates; one group when there are few reps."""
+    """k-means (scipy's Lloyd iterations from seeded distinct reps) on rep coordinates; one group
+    when there are few reps."""
     m = lat.shape[0]
     k = max(1, math.ceil(m / group_size))
     if k == 1:
         return [np.arange(m, dtype=np.int64)]
     rng = np.random.default_rng(seed)
     pts = np.column_stack([lat, lon * np.cos(np.radians(lat))])
-    centres = pts[rng.choice(m, k, replace=False)]
-    label = np.zeros(m, dtype=np.int64)
-    for _ in range(30):
-        d = ((pts[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-        new = np.argmin(d, axis=1)
-        if (new == label).all() and _ > 0:
-            break
-        label = new
-        for c in range(k):
-            if (label == c).any():
-                centres[c] = pts[label == c].mean(axis=0)
+    start = pts[rng.choice(m, k, replace=False)]
+    with warnings.catch_warnings():
+        # an emptied cluster keeps its centre (and is dropped below): not worth a warning
+        warnings.simplefilter("ignore", UserWarning)
+        _, label = kmeans2(pts, start, iter=30, minit="matrix", missing="warn")
     return [np.flatnonzero(label == c).astype(np.int64) for c in range(k) if (label == c).any()]
 
 

@@ -11,11 +11,11 @@ import math
 import time
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from .common.highs import build_highs, read_outcome
 from .common.outcome import Constraint, Violation, ViolationCode
 from .product_lagrange import Pairs, Rows
 
@@ -53,41 +53,26 @@ def _run(
     seed: int,
     gap: float,
 ) -> tuple[str, FloatArray | None, float]:
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = int(cost.shape[0]), int(rlo.shape[0])
-    lp.col_cost_ = np.ascontiguousarray(cost, dtype=np.float64)
-    lp.col_lower_ = np.zeros(cost.shape[0])
-    lp.col_upper_ = np.ascontiguousarray(cup, dtype=np.float64)
-    lp.row_lower_ = np.ascontiguousarray(rlo, dtype=np.float64)
-    lp.row_upper_ = np.ascontiguousarray(rhi, dtype=np.float64)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(np.float64)
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    lp.integrality_ = [highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer]
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
-    h.setOptionValue("random_seed", int(seed) % 2147483647)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("mip_rel_gap", float(gap))
-    h.passModel(lp)
-    if start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = [float(v) for v in start]
-        sol.value_valid = True
-        h.setSolution(sol)
+    """HiGHS on the sub-model: (status, point or None, dual bound; -inf unknown, inf infeasible)."""
+    h = build_highs(
+        cost,
+        a,
+        rlo,
+        rhi,
+        np.zeros(cost.shape[0]),
+        cup,
+        integer=integer,
+        time_limit=max(time_limit, 0.05),
+        start=start,
+        seed=seed,
+        options={"mip_rel_gap": float(gap)},
+    )
     h.run()
-    status = h.modelStatusToString(h.getModelStatus())
-    info = h.getInfo()
-    x = None
-    if info.primal_solution_status == 2:
-        x = np.asarray(h.getSolution().col_value, dtype=np.float64)
-    bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else -math.inf
-    if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+    out = read_outcome(h, int(cost.shape[0]), integer=True)
+    bound = out.bound if math.isfinite(out.bound) else -math.inf
+    if out.status == "Infeasible":
         bound = math.inf
-    return status, x, bound
+    return out.status, out.x, bound
 
 
 def run_lp(

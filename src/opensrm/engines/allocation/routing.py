@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from ._highs import solve_highs
+from .common.highs import solve_highs
 from .common.outcome import Constraint, Status, Violation, ViolationCode
 
 FloatArray = NDArray[np.float64]

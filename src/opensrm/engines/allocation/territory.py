@@ -21,9 +21,9 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from .common.geo import haversine_km
 from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .pmedian import solve_p_median
-from .problem import haversine_km
 from .product_submip import _run
 from .territory_bound import balanced_lp_bound
 
