@@ -10,7 +10,7 @@ from opensrm.crm import urls as crm_urls
 from opensrm.web import urls as web_urls
 
 # The admin signs in through allauth too, so its brute-force limits cover every login path.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented set-up
 
 urlpatterns = [
     # Browsers and crawlers ask for /favicon.ico whatever the page links.
