@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from opensrm.people.models import RepProfile
-from opensrm.people.services import rep_profile_upsert
 from opensrm.allocation import services
 from opensrm.allocation.models import AllocationPlan, AssignmentLine, ScenarioKind, ScenarioStatus
+from opensrm.people.models import RepProfile
+from opensrm.people.services import rep_profile_upsert
 from tests.api.conftest import SECRET
 
 EXPECTED: dict[str, tuple[int, Any]] = {
@@ -46,18 +46,18 @@ def targets(org: Any, world: dict[str, Any], pipeline: Any) -> dict[str, Any]:
     """Team B's solved plan and routing scenario; the lead to route is team B's own lead."""
     if not RepProfile.objects.filter(user=org.rep_b).exists():
         rep_profile_upsert(user=org.rep_b, actor=org.ops, data={"home_city": "Beijing"})
-    plan = services.scenario_create(
+    plan = services.plan_create(
         actor=org.manager_b,
         data={"name": f"{SECRET} plan", "scope_team": org.team_b, "parameters": LOOSE},
     )
-    plan = services.assignment_plan_create(scenario=plan, actor=org.manager_b)
+    plan = services.plan_solve(scenario=plan, actor=org.manager_b)
     # The lines must exist, or "no lines leak" would be true of an empty plan.
     assert plan.status == ScenarioStatus.SOLVED and plan.lines.filter(account=world["b"]["account"]).exists()
-    routing = services.scenario_create(
+    routing = services.plan_create(
         actor=org.manager_b,
         data={"name": f"{SECRET} routing", "kind": ScenarioKind.ROUTING, "parameters": LOOSE},
     )
-    services.assignment_plan_create(scenario=routing, actor=org.manager_b)
+    services.plan_solve(scenario=routing, actor=org.manager_b)
     return {"/allocation/scenarios": plan, "/allocation/leads": world["b"]["lead"]}
 
 

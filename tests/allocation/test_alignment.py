@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from opensrm.allocation import services
+from opensrm.allocation.models import AllocationPlan, ScenarioKind, ScenarioStatus, TerritoryUnitLine
+from opensrm.allocation.selectors import delaunay_adjacency, gather_units
 from opensrm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from opensrm.core.services import record_create, record_update
 from opensrm.crm.models import Account, Territory
 from opensrm.crm.services import territory_create
-from opensrm.allocation import services
-from opensrm.allocation.alignment_selectors import delaunay_adjacency, gather_units
-from opensrm.allocation.models import AllocationPlan, ScenarioKind, ScenarioStatus, TerritoryUnitLine
 from opensrm.web.selectors import history_title
 from tests.factories import make_account
 
@@ -20,14 +20,14 @@ FAST = {"territories": 4, "time_limit": 5}
 
 
 def draft(grid, **params) -> AllocationPlan:
-    return services.scenario_create(
+    return services.plan_create(
         actor=grid.org.ops,
         data={"name": "Align", "kind": ScenarioKind.TERRITORY, "parameters": {**FAST, **params}},
     )
 
 
 def solved(grid, **params) -> AllocationPlan:
-    return services.assignment_plan_create(scenario=draft(grid, **params), actor=grid.org.ops)
+    return services.plan_solve(scenario=draft(grid, **params), actor=grid.org.ops)
 
 
 def territories_of(grid) -> dict[int, int | None]:
@@ -53,7 +53,7 @@ def test_gather_groups_accounts_by_city_and_skips_those_without_any_location(gri
 
 
 def test_gather_sees_only_the_scope_and_what_the_author_sees(grid):
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=grid.org.manager_b,
         data={"name": "North", "kind": ScenarioKind.TERRITORY, "parameters": FAST},
     )
@@ -167,7 +167,7 @@ def test_a_second_alignment_redraws_the_sub_territories_the_first_one_created(gr
     Account.objects.filter(pk__in=[a.pk for a in grid.accounts]).update(territory=east)
 
     def scoped(name: str, **params) -> AllocationPlan:
-        scenario = services.scenario_create(
+        scenario = services.plan_create(
             actor=ops,
             data={
                 "name": name,
@@ -176,11 +176,11 @@ def test_a_second_alignment_redraws_the_sub_territories_the_first_one_created(gr
                 "parameters": {"time_limit": 5, **params},
             },
         )
-        return services.assignment_plan_create(scenario=scenario, actor=ops)
+        return services.plan_solve(scenario=scenario, actor=ops)
 
     first = scoped("Split", territories=4)
     assert first.alignment["reused"] is False and first.moves == 32
-    services.assignment_plan_apply(scenario=first, actor=ops)
+    services.plan_apply(scenario=first, actor=ops)
     children = list(Territory.objects.filter(parent=east).order_by("code"))
     assert [t.name for t in children] == [f"Split T{k}" for k in range(1, 5)]
 
@@ -203,7 +203,7 @@ def test_apply_moves_accounts_into_new_territories_with_history(grid):
     scenario = solved(grid)
     plan = {int(pk): line.proposed_code for line in scenario.unit_lines.all() for pk in line.account_territories}
 
-    scenario = services.assignment_plan_apply(scenario=scenario, actor=grid.org.ops)
+    scenario = services.plan_apply(scenario=scenario, actor=grid.org.ops)
 
     assert scenario.status == ScenarioStatus.APPLIED and scenario.applied_by == grid.org.ops
     created = Territory.objects.filter(code__startswith=f"S{scenario.pk}-T")
@@ -224,10 +224,10 @@ def test_rollback_restores_each_accounts_territory_and_bins_the_new_territories(
     old = territory_create(actor=grid.org.ops, data={"name": "Old", "code": "OLD"})
     Account.objects.filter(pk=grid.accounts[0].pk).update(territory=old)
     before = territories_of(grid)
-    scenario = services.assignment_plan_apply(scenario=solved(grid), actor=grid.org.ops)
+    scenario = services.plan_apply(scenario=solved(grid), actor=grid.org.ops)
     assert territories_of(grid) != before
 
-    scenario = services.assignment_plan_rollback(scenario=scenario, actor=grid.org.admin)
+    scenario = services.plan_rollback(scenario=scenario, actor=grid.org.admin)
 
     assert scenario.status == ScenarioStatus.ROLLED_BACK
     assert territories_of(grid) == before
@@ -246,7 +246,7 @@ def test_stale_apply_is_refused_and_changes_nothing(grid):
     before = territories_of(grid)
 
     with pytest.raises(Conflict) as info:
-        services.assignment_plan_apply(scenario=scenario, actor=grid.org.ops)
+        services.plan_apply(scenario=scenario, actor=grid.org.ops)
 
     assert stale.name in info.value.message and info.value.extra["changed"] == [stale.pk]
     assert territories_of(grid) == before
@@ -261,13 +261,13 @@ def test_apply_is_refused_when_an_account_moved_city(grid):
     record_update(instance=moved, actor=grid.org.admin, data={"city": "City 3-3"}, expected_version=None)
 
     with pytest.raises(Conflict):
-        services.assignment_plan_apply(scenario=scenario, actor=grid.org.ops)
+        services.plan_apply(scenario=scenario, actor=grid.org.ops)
 
     assert all(t is None for t in territories_of(grid).values())
 
 
 def test_rollback_is_refused_when_an_account_changed_territory_since_apply(grid):
-    scenario = services.assignment_plan_apply(scenario=solved(grid), actor=grid.org.ops)
+    scenario = services.plan_apply(scenario=solved(grid), actor=grid.org.ops)
     other = territory_create(actor=grid.org.ops, data={"name": "Elsewhere", "code": "ELSE"})
     record_update(
         instance=Account.objects.get(pk=grid.accounts[3].pk),
@@ -278,7 +278,7 @@ def test_rollback_is_refused_when_an_account_changed_territory_since_apply(grid)
     after_apply = territories_of(grid)
 
     with pytest.raises(Conflict) as info:
-        services.assignment_plan_rollback(scenario=scenario, actor=grid.org.ops)
+        services.plan_rollback(scenario=scenario, actor=grid.org.ops)
 
     assert info.value.extra["changed"] == [grid.accounts[3].pk]
     assert territories_of(grid) == after_apply
@@ -288,15 +288,15 @@ def test_rollback_is_refused_when_an_account_changed_territory_since_apply(grid)
 
 def test_a_manager_may_solve_their_team_but_not_redraw_territories(grid):
     org = grid.org
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=org.manager_b,
         data={"name": "North", "kind": ScenarioKind.TERRITORY, "parameters": {"territories": 2, "time_limit": 5}},
     )
-    scenario = services.assignment_plan_create(scenario=scenario, actor=org.manager_b)
+    scenario = services.plan_solve(scenario=scenario, actor=org.manager_b)
     assert scenario.status == ScenarioStatus.SOLVED
 
     with pytest.raises(PermissionDenied):
-        services.assignment_plan_apply(scenario=scenario, actor=org.manager_b)
+        services.plan_apply(scenario=scenario, actor=org.manager_b)
 
     assert not Territory.objects.exists()
 
@@ -305,7 +305,7 @@ def test_solve_request_runs_the_territory_job_after_commit(grid, django_capture_
     scenario = draft(grid)
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = services.assignment_plan_request(scenario=scenario, actor=grid.org.ops)
+        queued = services.plan_solve_request(scenario=scenario, actor=grid.org.ops)
 
     assert queued.status == ScenarioStatus.SOLVING
     scenario.refresh_from_db()
@@ -316,7 +316,7 @@ def test_solve_request_runs_the_territory_job_after_commit(grid, django_capture_
 def test_editing_a_solved_alignment_clears_its_plan(grid):
     scenario = solved(grid)
 
-    scenario = services.scenario_update(
+    scenario = services.plan_update(
         scenario=scenario, actor=grid.org.ops, data={"parameters": {"territories": 2}}, expected_version=None
     )
 
@@ -339,11 +339,11 @@ def test_accounts_without_a_city_are_units_of_their_own(grid):
 
 
 def test_without_sub_territories_or_reps_the_number_of_territories_must_be_given(grid):
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=grid.org.ops, data={"name": "How many?", "kind": ScenarioKind.TERRITORY, "parameters": {}}
     )
 
-    scenario = services.assignment_plan_create(scenario=scenario, actor=grid.org.ops)
+    scenario = services.plan_solve(scenario=scenario, actor=grid.org.ops)
 
     assert scenario.status == ScenarioStatus.FAILED and "number of territories" in scenario.message
 
@@ -353,20 +353,20 @@ def test_default_number_of_territories_is_the_reps_in_scope(grid):
 
     for rep in (grid.org.rep_a, grid.org.rep_a1, grid.org.rep_b):
         rep_profile_upsert(user=rep, actor=grid.org.admin, data={"home_city": "Hangzhou"})
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=grid.org.ops,
         data={"name": "Per rep", "kind": ScenarioKind.TERRITORY, "parameters": {"time_limit": 5}},
     )
 
-    scenario = services.assignment_plan_create(scenario=scenario, actor=grid.org.ops)
+    scenario = services.plan_solve(scenario=scenario, actor=grid.org.ops)
 
     assert scenario.status == ScenarioStatus.SOLVED and scenario.alignment["p"] == 3
 
 
 def test_too_many_units_fail_before_the_engine_runs(grid, monkeypatch):
-    from opensrm.allocation import alignment
+    from opensrm.allocation.kinds import territory
 
-    monkeypatch.setattr(alignment, "MAX_UNITS", 10)
+    monkeypatch.setattr(territory, "MAX_UNITS", 10)
 
     scenario = solved(grid)
 
@@ -376,7 +376,7 @@ def test_too_many_units_fail_before_the_engine_runs(grid, monkeypatch):
 def test_accounts_left_out_are_counted_in_the_message_and_read_in_the_users_language(grid):
     from django.utils import translation
 
-    from opensrm.allocation import engine_text
+    from opensrm.allocation import presentation
 
     make_account(grid.org.rep_a, name="Nowhere", city="Lost City", tier="A")
 
@@ -384,10 +384,10 @@ def test_accounts_left_out_are_counted_in_the_message_and_read_in_the_users_lang
 
     assert scenario.message.endswith("; 1 accounts without a location left out")
     with translation.override("en"):
-        assert "1 accounts without a location were left out." in engine_text.message_summary(scenario.message)
-        assert engine_text.status_label("violated") == "Constraints not met"
+        assert "1 accounts without a location were left out." in presentation.message_summary(scenario.message)
+        assert presentation.status_label("violated") == "Constraints not met"
     with translation.override("zh-hans"):
-        assert "1 个没有位置的客户未纳入" in engine_text.message_summary(scenario.message)
+        assert "1 个没有位置的客户未纳入" in presentation.message_summary(scenario.message)
 
 
 def test_a_new_grouping_mostly_from_other_territories_is_named_after_its_cities(grid):
@@ -402,7 +402,7 @@ def test_a_new_grouping_mostly_from_other_territories_is_named_after_its_cities(
     for account in grid.accounts:
         home = small[lone.index(account.city)] if account.city in lone else big
         Account.objects.filter(pk=account.pk).update(territory=home)
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=ops,
         data={
             "name": "Realign",
@@ -411,7 +411,7 @@ def test_a_new_grouping_mostly_from_other_territories_is_named_after_its_cities(
             "parameters": {"time_limit": 5},
         },
     )
-    scenario = services.assignment_plan_create(scenario=scenario, actor=ops)
+    scenario = services.plan_solve(scenario=scenario, actor=ops)
 
     summary = scenario.alignment
     assert summary["reused"] is True and summary["p"] == 4

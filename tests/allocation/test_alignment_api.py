@@ -7,8 +7,8 @@ import json
 import pytest
 from django.test import Client
 
-from opensrm.crm.models import Account, Territory
 from opensrm.allocation.models import AllocationPlan, ScenarioStatus
+from opensrm.crm.models import Account, Territory
 
 BASE = "/api/v1/allocation"
 ALIGN = {"kind": "territory", "parameters": {"territories": 4, "time_limit": 5}}
@@ -103,8 +103,8 @@ def test_another_teams_alignment_is_404_and_untouched(grid):
 def test_reading_territory_lines_takes_a_fixed_number_of_queries(grid, django_assert_num_queries):
     from opensrm.allocation import services
 
-    scenario = services.scenario_create(actor=grid.org.ops, data={"name": "Q", **ALIGN})
-    services.assignment_plan_create(scenario=scenario, actor=grid.org.ops)
+    scenario = services.plan_create(actor=grid.org.ops, data={"name": "Q", **ALIGN})
+    services.plan_solve(scenario=scenario, actor=grid.org.ops)
     ops = client_for(grid.org.ops)
     ops.get("/api/v1/me")
     for limit in (5, 50):

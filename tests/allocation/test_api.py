@@ -5,8 +5,8 @@ import json
 import pytest
 from django.test import Client
 
-from opensrm.crm.models import Account, Lead
 from opensrm.allocation.models import AllocationPlan, RoutingPolicy, ScenarioStatus
+from opensrm.crm.models import Account, Lead
 from tests.allocation.conftest import BEIJING
 
 BASE = "/api/v1/allocation"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from opensrm.crm.models import Account
 from opensrm.allocation.cli import app
 from opensrm.allocation.models import AllocationPlan, ScenarioStatus
+from opensrm.crm.models import Account
 
 
 def test_allocate_solves_prints_the_summary_and_applies(alloc):
@@ -76,8 +76,8 @@ def test_allocate_territory_alignment_with_too_many_territories_exits_1(grid):
 def test_demo_alignment_drafts_balanced_regions_without_applying(grid):
     from rich.console import Console
 
-    from opensrm.crm.models import Territory
     from opensrm.allocation.cli import run_demo_alignment
+    from opensrm.crm.models import Territory
 
     regions = [Territory.objects.create(name=f"Region {k}", code=f"R-{k}") for k in range(4)]
     Account.objects.filter(pk__in=[a.pk for a in grid.accounts]).update(territory=regions[0])

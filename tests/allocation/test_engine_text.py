@@ -7,16 +7,16 @@ from decimal import Decimal
 from django.test import Client
 from django.utils import translation
 
-from opensrm.people.models import RepProfile
-from opensrm.allocation import engine_text, services
+from opensrm.allocation import engine, presentation, services
 from opensrm.allocation.models import AssignmentLine, ScenarioStatus
+from opensrm.people.models import RepProfile
 
 
 def solved(alloc, **params):
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=alloc.org.ops, data={"name": "Plan", "parameters": {"tolerance": None, "time_limit": 20, **params}}
     )
-    return services.assignment_plan_create(scenario=scenario, actor=alloc.org.ops)
+    return services.plan_solve(scenario=scenario, actor=alloc.org.ops)
 
 
 def test_explanations_come_from_the_engine_with_balance_and_runner_up(alloc):
@@ -54,7 +54,7 @@ def test_engine_messages_are_translated_and_the_raw_text_is_only_a_detail(alloc)
     client.force_login(alloc.org.ops)
 
     with translation.override("zh-hans"):
-        summary = engine_text.message_summary(scenario.message)
+        summary = presentation.message_summary(scenario.message)
     html = client.get(f"/allocation/{scenario.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
     assert scenario.message.startswith(scenario.result_status)  # the engine's own English text
@@ -65,24 +65,24 @@ def test_engine_messages_are_translated_and_the_raw_text_is_only_a_detail(alloc)
 
 def test_known_engine_texts_map_to_translations():
     with translation.override("zh-hans"):
-        assert engine_text.status_label("time_limit") != "Time limit reached"
-        assert engine_text.bound_scope_label("candidate-restricted problem") != "candidate-restricted problem"
-        assert engine_text.message_summary("no feasible plan found within the time limit; still violated: x")
-        assert engine_text.message_summary("something the shell has never seen") == ""
-    assert engine_text.constraint_of("max accounts: rep 2 must keep 4 accounts") == "max_accounts"
-    assert engine_text.constraint_of("unassignable: account 3 requires skills") == "skills"
-    assert engine_text.constraint_of("moves: 3 accounts are owned by reps no longer eligible") == "moves"
+        assert presentation.status_label("time_limit") != "Time limit reached"
+        assert presentation.bound_scope_label("candidate-restricted problem") != "candidate-restricted problem"
+        assert presentation.message_summary("no feasible plan found within the time limit; still violated: x")
+        assert presentation.message_summary("something the shell has never seen") == ""
+    assert engine.constraint_of("max accounts: rep 2 must keep 4 accounts") == "max_accounts"
+    assert engine.constraint_of("unassignable: account 3 requires skills") == "skills"
+    assert engine.constraint_of("moves: 3 accounts are owned by reps no longer eligible") == "moves"
 
 
 def test_a_kept_owner_outside_their_specialisation_may_keep_the_account(alloc):
-    from opensrm.crm.models import Account
     from opensrm.allocation import selectors
+    from opensrm.crm.models import Account
 
     retail = alloc.accounts[5]  # rep_b takes finance only; it holds this retail account today
     Account.objects.filter(pk=retail.pk).update(owner=alloc.org.rep_b)
 
     def gathered(**params):
-        scenario = services.scenario_create(actor=alloc.org.ops, data={"name": "P", "parameters": params})
+        scenario = services.plan_create(actor=alloc.org.ops, data={"name": "P", "parameters": params})
         return selectors.assignment_problem_for(scenario=scenario, actor=alloc.org.ops)
 
     strict, kept = gathered(), gathered(keep_owner_eligible=True)
@@ -99,7 +99,7 @@ def test_a_kept_owner_outside_their_specialisation_may_keep_the_account(alloc):
 def test_any_eligibility_reaches_the_engine_exactly():
     import numpy as np
 
-    from opensrm.allocation.engine_adapter import _skill_bits
+    from opensrm.allocation.engine import _skill_bits
 
     rng = np.random.default_rng(0)
     eligible = rng.random((20, 400)) < 0.4  # far more than 62 distinct patterns
@@ -112,9 +112,7 @@ def test_any_eligibility_reaches_the_engine_exactly():
 def test_when_the_engine_finds_no_plan_in_time_a_small_problem_gets_the_exact_model(alloc, monkeypatch):
     import numpy as np
 
-    from opensrm.allocation import engine_adapter
-
-    real = engine_adapter._engine
+    real = engine._engine
 
     class NoPlanInTime:
         def __getattr__(self, name):
@@ -128,7 +126,7 @@ def test_when_the_engine_finds_no_plan_in_time_a_small_problem_gets_the_exact_mo
                 "no feasible plan found within the time limit; still violated: balance",
             )
 
-    monkeypatch.setattr(engine_adapter, "_engine", NoPlanInTime())
+    monkeypatch.setattr(engine, "_engine", NoPlanInTime())
 
     scenario = solved(alloc)
 
@@ -136,7 +134,7 @@ def test_when_the_engine_finds_no_plan_in_time_a_small_problem_gets_the_exact_mo
     assert scenario.bound <= scenario.objective + 1e-9
     assert all(line.explanation.get("detail") for line in scenario.lines.all())
     with translation.override("zh-hans"):
-        assert engine_text.message_summary(scenario.message) not in ("", scenario.message)
+        assert presentation.message_summary(scenario.message) not in ("", scenario.message)
 
 
 def test_a_used_up_moves_cap_is_named_in_the_failure_message_in_both_languages():
@@ -150,12 +148,12 @@ def test_a_used_up_moves_cap_is_named_in_the_failure_message_in_both_languages()
     assert "moves cap" not in failure_message(["capacity: rep 1 over by 2.0 h"], 0.0, float("inf"))
 
     with translation.override("en"):
-        assert "cap of 12,500 moves" in engine_text.message_summary(text)
+        assert "cap of 12,500 moves" in presentation.message_summary(text)
     with translation.override("zh-hans"):
-        summary = engine_text.message_summary(text)
+        summary = presentation.message_summary(text)
     assert "12,500" in summary and "cap of" not in summary
     with translation.override("en"):
         # moves left: the summary has no hint
-        assert engine_text.message_summary(failure_message(["x"], 1.0, 5.0)) == (
+        assert presentation.message_summary(failure_message(["x"], 1.0, 5.0)) == (
             "No feasible plan was found within the time limit."
         )

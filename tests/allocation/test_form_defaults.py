@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from django.test import Client, override_settings
 
+from opensrm.allocation import services
+from opensrm.allocation.forms import ScenarioForm
+from opensrm.allocation.models import AllocationPlan, ScenarioStatus
 from opensrm.demo.generate import SIZES, DemoConfig, generate_company
 from opensrm.demo.load import load_company
 from opensrm.people.models import User
-from opensrm.allocation import services
-from opensrm.allocation.models import AllocationPlan, ScenarioStatus
-from opensrm.allocation.views import ScenarioForm
 
 
 def form_defaults(**overrides: str) -> dict[str, str]:
@@ -47,7 +47,7 @@ def test_a_draft_from_the_form_defaults_solves_to_a_feasible_plan(demo_company):
     scenario = AllocationPlan.objects.get(name="Defaults")
     assert scenario.parameters["keep_owner_eligible"] is True
 
-    scenario = services.assignment_plan_create(scenario=scenario, actor=ops, progress=lambda f, m: None)
+    scenario = services.plan_solve(scenario=scenario, actor=ops, progress=lambda f, m: None)
     assert scenario.status == ScenarioStatus.SOLVED, scenario.message
     assert scenario.result_status in ("optimal", "feasible")
     assert scenario.moves is not None and scenario.moves > 0
@@ -57,16 +57,16 @@ def test_a_draft_from_the_form_defaults_solves_to_a_feasible_plan(demo_company):
 def test_the_trade_off_of_the_demo_plan_returns_its_front_within_a_minute(demo_company):
     import time
 
-    from opensrm.allocation import tradeoff
+    from opensrm.allocation.models import ParetoStatus
 
     ops = User.objects.get(username="ops")
     parameters = {"tolerance": 0.10, "max_moves": 290, "time_limit": 20, "keep_owner_eligible": True}
-    scenario = services.scenario_create(actor=ops, data={"name": "Demo plan", "parameters": parameters})
+    scenario = services.plan_create(actor=ops, data={"name": "Demo plan", "parameters": parameters})
     started = time.perf_counter()
-    scenario = tradeoff.pareto_compute(scenario=scenario, actor=ops)
+    scenario = services.tradeoff_compute(scenario=scenario, actor=ops)
     assert time.perf_counter() - started < 60
     points = scenario.pareto["points"]
-    assert scenario.pareto_status == tradeoff.ParetoStatus.DONE and len(points) >= 3
+    assert scenario.pareto_status == ParetoStatus.DONE and len(points) >= 3
     assert [p["max_moves"] for p in points] == sorted(p["max_moves"] for p in points)
     deviations = [p["balance_deviation"] for p in points]
     # more moves balance better (how much better in the time depends on the machine's load)
@@ -86,7 +86,7 @@ def test_the_examples_of_a_company_without_cities_are_in_the_interface_language(
 
 
 def test_the_default_time_limit_grows_with_the_accounts_planned():
-    from opensrm.allocation.params import default_time_limit
+    from opensrm.allocation.parameters import default_time_limit
 
     sizes = (0, 2_000, 3_000, 3_001, 7_000, 20_000, 30_000, 1_000_000)
     assert [default_time_limit(n) for n in sizes] == [60, 60, 60, 70, 140, 400, 600, 600]

@@ -3,14 +3,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from opensrm.core.services import record_update
 from opensrm.allocation import selectors, services
+from opensrm.core.services import record_update
 from tests.factories import make_account
 
 
 def test_gather_builds_arrays_for_reps_and_accounts_in_scope(alloc):
     org = alloc.org
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=org.ops, data={"name": "All", "parameters": {"tolerance": None}}
     )
 
@@ -39,7 +39,7 @@ def test_gather_team_scope_locks_and_capacity_used_outside(alloc):
     locked = alloc.accounts[7]
     record_update(instance=locked, actor=org.admin, data={"tags": ["locked"]}, expected_version=None)
     outside = make_account(org.rep_b, name="North account", tier="A")  # owned by rep_b, outside East
-    scenario = services.scenario_create(actor=org.manager_a, data={"name": "East"})
+    scenario = services.plan_create(actor=org.manager_a, data={"name": "East"})
 
     g = selectors.assignment_problem_for(scenario=scenario)
 
@@ -56,7 +56,7 @@ def test_gather_subtracts_hours_held_outside_the_territory_scope(alloc):
     east = territory_create(actor=org.admin, data={"name": "East", "code": "E"})
     inside = alloc.accounts[3]
     record_update(instance=inside, actor=org.admin, data={"territory": east}, expected_version=None)
-    scenario = services.scenario_create(actor=org.ops, data={"name": "T", "scope_territory": east})
+    scenario = services.plan_create(actor=org.ops, data={"name": "T", "scope_territory": east})
 
     g = selectors.assignment_problem_for(scenario=scenario)
 
@@ -66,16 +66,16 @@ def test_gather_subtracts_hours_held_outside_the_territory_scope(alloc):
 
 
 def test_a_bad_row_written_past_validation_is_named_and_the_plan_still_solves(alloc):
+    from opensrm.allocation.models import ScenarioStatus
     from opensrm.crm.models import Account
     from opensrm.people.models import RepProfile
-    from opensrm.allocation.models import ScenarioStatus
 
     org = alloc.org
     bad = alloc.accounts[2]
     # Straight into the table, as an old import or a manual fix would have done.
     Account.objects.filter(pk=bad.pk).update(annual_revenue=-1, lat=123.0)
     RepProfile.objects.filter(user=org.rep_b).update(weekly_capacity_hours=-3)
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=org.ops, data={"name": "Bad rows", "parameters": {"tolerance": None}}
     )
 
@@ -92,7 +92,7 @@ def test_a_bad_row_written_past_validation_is_named_and_the_plan_still_solves(al
     # Without rep_b's hours the reps cannot hold every account; the account's bad values alone
     # must not stop the plan.
     RepProfile.objects.filter(user=org.rep_b).update(weekly_capacity_hours=1.3)
-    solved = services.assignment_plan_create(scenario=scenario, actor=org.ops)
+    solved = services.plan_solve(scenario=scenario, actor=org.ops)
 
     assert solved.status == ScenarioStatus.SOLVED, solved.message
     assert f"account {bad.pk} ({bad.name}): annual revenue -1" in solved.message
@@ -106,7 +106,7 @@ def test_gather_warnings_are_translated(alloc):
 
     bad = alloc.accounts[0]
     Account.objects.filter(pk=bad.pk).update(annual_revenue=-1)
-    scenario = services.scenario_create(actor=alloc.org.ops, data={"name": "zh"})
+    scenario = services.plan_create(actor=alloc.org.ops, data={"name": "zh"})
     with translation.override("zh-hans"):
         g = selectors.assignment_problem_for(scenario=scenario)
     assert len(g.warnings) == 1 and "客户" in g.warnings[0]

@@ -3,12 +3,12 @@ row naming who asked — so a failed solve or trade-off is in the record's histo
 
 from __future__ import annotations
 
-from opensrm.allocation import services, tasks, tradeoff
-from opensrm.allocation.models import AllocationPlan, ScenarioStatus
+from opensrm.allocation import services, tasks
+from opensrm.allocation.models import AllocationPlan, ParetoStatus, ScenarioStatus
 
 
 def _draft(alloc) -> AllocationPlan:
-    return services.scenario_create(
+    return services.plan_create(
         actor=alloc.org.ops, data={"name": "Fails", "parameters": {"tolerance": None, "time_limit": 5}}
     )
 
@@ -19,11 +19,11 @@ def _newest(scenario: AllocationPlan):
 
 def test_a_failed_solve_job_bumps_the_version_and_names_who_asked(alloc):
     scenario = _draft(alloc)
-    services.assignment_plan_request(scenario=scenario, actor=alloc.org.ops)  # not committed: not run
+    services.plan_solve_request(scenario=scenario, actor=alloc.org.ops)  # not committed: not run
     scenario.refresh_from_db()
     before = scenario.version
     # asked for by a rep: the solve refuses them, so the job fails
-    assert tasks.assignment_plan_solve_job.call_local(scenario.pk, alloc.org.rep_a.pk) == "failed"
+    assert tasks.plan_solve_job.call_local(scenario.pk, alloc.org.rep_a.pk) == "failed"
 
     scenario.refresh_from_db()
     assert (scenario.status, scenario.result_status) == (ScenarioStatus.FAILED, "error")
@@ -34,12 +34,12 @@ def test_a_failed_solve_job_bumps_the_version_and_names_who_asked(alloc):
 
 def test_a_failed_trade_off_job_bumps_the_version_and_names_who_asked(alloc):
     scenario = _draft(alloc)
-    tradeoff.pareto_request(scenario=scenario, actor=alloc.org.ops)
+    services.tradeoff_request(scenario=scenario, actor=alloc.org.ops)
     scenario.refresh_from_db()
     before = scenario.version
-    assert tasks.pareto_job.call_local(scenario.pk, alloc.org.rep_a.pk) == "failed"
+    assert tasks.tradeoff_job.call_local(scenario.pk, alloc.org.rep_a.pk) == "failed"
 
     scenario.refresh_from_db()
-    assert scenario.pareto_status == tradeoff.ParetoStatus.FAILED
+    assert scenario.pareto_status == ParetoStatus.FAILED
     assert scenario.version == before + 1
     assert _newest(scenario).history_user_id == alloc.org.rep_a.pk

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from opensrm.crm.models import Account
 from opensrm.allocation.models import AllocationPlan, ScenarioStatus
+from opensrm.crm.models import Account
 
 
 def signed_in(user) -> Client:
@@ -112,10 +112,10 @@ def test_a_chinese_plan_page_shows_no_english_engine_text_in_its_tooltips(alloc)
 
     alloc.org.ops.language = "zh-hans"
     alloc.org.ops.save(update_fields=["language"])
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=alloc.org.ops, data={"name": "Plan", "parameters": {"tolerance": None, "time_limit": 20}}
     )
-    scenario = services.assignment_plan_create(scenario=scenario, actor=alloc.org.ops)
+    scenario = services.plan_solve(scenario=scenario, actor=alloc.org.ops)
     assert scenario.status == ScenarioStatus.SOLVED
 
     page = signed_in(alloc.org.ops).get(f"/allocation/{scenario.pk}/").content.decode()

@@ -15,10 +15,10 @@ BASE = "/api/v1/allocation"
 
 @pytest.fixture
 def solved(alloc) -> AllocationPlan:
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=alloc.org.ops, data={"name": "Homes", "parameters": {"tolerance": None, "time_limit": 10}}
     )
-    scenario = services.assignment_plan_create(scenario=scenario, actor=alloc.org.ops)
+    scenario = services.plan_solve(scenario=scenario, actor=alloc.org.ops)
     assert scenario.status == "solved" and scenario.moves
     proposed = set(scenario.lines.values_list("proposed_owner", flat=True))
     assert proposed == {u.pk for u in alloc.reps}, "every rep gets lines, so each reader sees some and not others"

@@ -6,21 +6,21 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from opensrm.allocation import services
+from opensrm.allocation.models import AllocationNotice, AssignmentLine, RepLoad, ScenarioStatus
 from opensrm.core.errors import Conflict, PermissionDenied
 from opensrm.core.services import record_update
 from opensrm.crm.models import Account
 from opensrm.people.models import RepProfile
-from opensrm.allocation import services
-from opensrm.allocation.models import AllocationNotice, AssignmentLine, RepLoad, ScenarioStatus
 
 LOOSE = {"tolerance": None, "time_limit": 20}
 
 
 def solved(alloc, **params):
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=alloc.org.ops, data={"name": "Plan", "parameters": {**LOOSE, **params}}
     )
-    return services.assignment_plan_create(scenario=scenario, actor=alloc.org.ops)
+    return services.plan_solve(scenario=scenario, actor=alloc.org.ops)
 
 
 def owners(alloc) -> dict[int, int | None]:
@@ -77,7 +77,7 @@ def test_apply_reassigns_in_one_go_with_history_and_notifies(alloc, django_captu
     before = owners(alloc)
 
     with django_capture_on_commit_callbacks(execute=True):
-        scenario = services.assignment_plan_apply(scenario=scenario, actor=alloc.org.ops)
+        scenario = services.plan_apply(scenario=scenario, actor=alloc.org.ops)
 
     assert scenario.status == ScenarioStatus.APPLIED and scenario.applied_by == alloc.org.ops
     after = owners(alloc)
@@ -108,7 +108,7 @@ def test_apply_is_all_or_nothing_when_an_owner_changed_since_the_plan(alloc):
     before = owners(alloc)
 
     with pytest.raises(Conflict):
-        services.assignment_plan_apply(scenario=scenario, actor=alloc.org.ops)
+        services.plan_apply(scenario=scenario, actor=alloc.org.ops)
 
     assert owners(alloc) == before
     scenario.refresh_from_db()
@@ -117,11 +117,11 @@ def test_apply_is_all_or_nothing_when_an_owner_changed_since_the_plan(alloc):
 
 def test_rollback_restores_owners_exactly(alloc, django_capture_on_commit_callbacks):
     before = owners(alloc)
-    scenario = services.assignment_plan_apply(scenario=solved(alloc), actor=alloc.org.ops)
+    scenario = services.plan_apply(scenario=solved(alloc), actor=alloc.org.ops)
     assert owners(alloc) != before
 
     with django_capture_on_commit_callbacks(execute=True):
-        scenario = services.assignment_plan_rollback(scenario=scenario, actor=alloc.org.admin)
+        scenario = services.plan_rollback(scenario=scenario, actor=alloc.org.admin)
 
     assert scenario.status == ScenarioStatus.ROLLED_BACK
     assert owners(alloc) == before
@@ -131,7 +131,7 @@ def test_rollback_restores_owners_exactly(alloc, django_capture_on_commit_callba
 
 
 def test_rollback_refused_when_an_account_changed_owner_since_apply(alloc):
-    scenario = services.assignment_plan_apply(scenario=solved(alloc), actor=alloc.org.ops)
+    scenario = services.plan_apply(scenario=solved(alloc), actor=alloc.org.ops)
     line = scenario.lines.filter(moved=True).select_related("account").first()
     record_update(
         instance=line.account,
@@ -142,7 +142,7 @@ def test_rollback_refused_when_an_account_changed_owner_since_apply(alloc):
     after_apply = owners(alloc)
 
     with pytest.raises(Conflict) as info:
-        services.assignment_plan_rollback(scenario=scenario, actor=alloc.org.ops)
+        services.plan_rollback(scenario=scenario, actor=alloc.org.ops)
 
     assert line.account.name in info.value.message
     assert info.value.extra["changed"] == [line.account_id]
@@ -154,19 +154,19 @@ def test_rollback_refused_when_an_account_changed_owner_since_apply(alloc):
 def test_reps_cannot_plan_and_managers_only_their_subtree(alloc):
     org = alloc.org
     with pytest.raises(PermissionDenied):
-        services.scenario_create(actor=org.rep_a, data={"name": "Mine"})
+        services.plan_create(actor=org.rep_a, data={"name": "Mine"})
     with pytest.raises(PermissionDenied):
-        services.scenario_create(actor=org.manager_a, data={"name": "North", "scope_team": org.team_b})
-    assert services.scenario_create(actor=org.manager_a, data={"name": "Shanghai", "scope_team": org.team_a1})
+        services.plan_create(actor=org.manager_a, data={"name": "North", "scope_team": org.team_b})
+    assert services.plan_create(actor=org.manager_a, data={"name": "Shanghai", "scope_team": org.team_a1})
 
 
 def test_solve_request_runs_the_job_after_commit_and_records_progress(
     alloc, django_capture_on_commit_callbacks
 ):
-    scenario = services.scenario_create(actor=alloc.org.ops, data={"name": "Job", "parameters": LOOSE})
+    scenario = services.plan_create(actor=alloc.org.ops, data={"name": "Job", "parameters": LOOSE})
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        queued = services.assignment_plan_request(scenario=scenario, actor=alloc.org.ops)
+        queued = services.plan_solve_request(scenario=scenario, actor=alloc.org.ops)
     assert queued.status == ScenarioStatus.SOLVING
     assert not AssignmentLine.objects.filter(scenario=scenario).exists()
     for callback in callbacks:
@@ -176,8 +176,8 @@ def test_solve_request_runs_the_job_after_commit_and_records_progress(
     assert scenario.status == ScenarioStatus.SOLVED and scenario.progress == 100
     assert AssignmentLine.objects.filter(scenario=scenario).count() == 12
     with pytest.raises(Conflict):
-        services.assignment_plan_request(
-            scenario=services.assignment_plan_apply(scenario=scenario, actor=alloc.org.ops),
+        services.plan_solve_request(
+            scenario=services.plan_apply(scenario=scenario, actor=alloc.org.ops),
             actor=alloc.org.ops,
         )
 
@@ -185,10 +185,10 @@ def test_solve_request_runs_the_job_after_commit_and_records_progress(
 def test_fallback_solver_gives_the_same_guarantees_when_the_engine_cannot_express_the_skills(
     alloc, monkeypatch
 ):
-    from opensrm.allocation import engine_adapter
+    from opensrm.allocation import engine
 
     # The engine's skills are a 64-bit mask; eligibility beyond 62 patterns takes the fallback.
-    monkeypatch.setattr(engine_adapter, "_skill_bits", lambda eligible: None)
+    monkeypatch.setattr(engine, "_skill_bits", lambda eligible: None)
 
     scenario = solved(alloc)
 

@@ -7,16 +7,16 @@ import math
 from django.test import Client
 from django.utils import translation
 
-from opensrm.allocation import engine_text, services
+from opensrm.allocation import presentation, services
 from opensrm.allocation.models import ScenarioStatus
 
 
 def solve(alloc, **parameters):
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=alloc.org.ops,
         data={"name": f"Plan {parameters}", "parameters": {"time_limit": 10, **parameters}},
     )
-    return services.assignment_plan_create(scenario=scenario, actor=alloc.org.ops, progress=lambda f, m: None)
+    return services.plan_solve(scenario=scenario, actor=alloc.org.ops, progress=lambda f, m: None)
 
 
 def test_a_band_too_tight_names_the_band_that_gives_a_plan(alloc):
@@ -25,13 +25,13 @@ def test_a_band_too_tight_names_the_band_that_gives_a_plan(alloc):
     relax = failed.infeasibility["relax"]
     percent = math.ceil(round(relax["tolerance"] * 100, 6))
     assert percent > 1
-    hints = engine_text.infeasibility_display(failed.infeasibility)["hints"]
+    hints = presentation.infeasibility_display(failed.infeasibility)["hints"]
     assert any(f"±{percent} %" in h for h in hints), hints
 
     assert solve(alloc, tolerance=percent / 100).status == ScenarioStatus.SOLVED
 
     with translation.override("zh-hans"):
-        zh = engine_text.infeasibility_display(failed.infeasibility)["hints"]
+        zh = presentation.infeasibility_display(failed.infeasibility)["hints"]
     assert any(f"±{percent} %" in h for h in zh) and not any("band" in h for h in zh)
 
 
@@ -40,7 +40,7 @@ def test_a_cap_too_tight_names_the_moves_that_give_a_plan(alloc):
     assert failed.status == ScenarioStatus.FAILED
     needed = failed.infeasibility["relax"]["max_moves"]
     assert needed > 0
-    hints = engine_text.infeasibility_display(failed.infeasibility)["hints"]
+    hints = presentation.infeasibility_display(failed.infeasibility)["hints"]
     assert any(str(needed) in h and "moves" in h for h in hints), hints
 
     assert solve(alloc, tolerance=0.5, max_moves=needed).status == ScenarioStatus.SOLVED

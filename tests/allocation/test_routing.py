@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from opensrm.allocation import services
+from opensrm.allocation.models import RoutingPolicy, ScenarioStatus
 from opensrm.core.services import record_create
 from opensrm.crm.models import Lead
 from opensrm.crm.services import lead_create
-from opensrm.allocation import services
-from opensrm.allocation.models import RoutingPolicy, ScenarioStatus
 from tests.allocation.conftest import BEIJING, HANGZHOU
 
 
@@ -80,17 +80,17 @@ def test_routing_scenario_distributes_unowned_leads_and_applies(alloc):
                 "owner": None,
             },
         )
-    scenario = services.scenario_create(actor=ops, data={"name": "Route", "kind": "routing"})
+    scenario = services.plan_create(actor=ops, data={"name": "Route", "kind": "routing"})
 
-    scenario = services.assignment_plan_create(scenario=scenario, actor=ops)
+    scenario = services.plan_solve(scenario=scenario, actor=ops)
 
     assert scenario.status == ScenarioStatus.SOLVED and scenario.moves == 4
-    services.assignment_plan_apply(scenario=scenario, actor=ops)
+    services.plan_apply(scenario=scenario, actor=ops)
     owners = {lead.industry: set() for lead in Lead.objects.all()}
     for lead in Lead.objects.all():
         owners[lead.industry].add(lead.owner_id)
     assert None not in owners["finance"] | owners["manufacturing"]
     assert owners["finance"] <= {alloc.org.rep_a.pk, alloc.org.rep_b.pk}
     assert owners["manufacturing"] <= {alloc.org.rep_a.pk, alloc.org.rep_a1.pk}
-    services.assignment_plan_rollback(scenario=scenario, actor=ops)
+    services.plan_rollback(scenario=scenario, actor=ops)
     assert not Lead.objects.filter(owner__isnull=False).exists()

@@ -28,7 +28,7 @@ def post(client: Client, path: str, body=None):
 
 
 def draft(alloc, **params) -> AllocationPlan:
-    return services.scenario_create(
+    return services.plan_create(
         actor=alloc.org.ops, data={"name": "Trade-off", "parameters": {**PARAMS, **params}}
     )
 
@@ -69,7 +69,7 @@ def test_api_computes_the_front_as_a_job_and_a_point_becomes_a_new_draft(
     new = AllocationPlan.objects.get(pk=created.json()["id"])
     assert AllocationPlan.objects.count() == before + 1
     assert new.status == ScenarioStatus.DRAFT and new.parameters["max_moves"] == chosen["max_moves"]
-    solved = services.assignment_plan_create(scenario=new, actor=alloc.org.ops)
+    solved = services.plan_solve(scenario=new, actor=alloc.org.ops)
     assert solved.status == ScenarioStatus.SOLVED and solved.moves <= chosen["max_moves"]
 
 
@@ -102,7 +102,7 @@ def test_reps_may_not_compute_the_trade_off_and_it_stays_uncomputed(alloc):
 def test_result_page_shows_the_front_as_chart_data_and_table_and_use_this_drafts(
     alloc, django_capture_on_commit_callbacks
 ):
-    scenario = services.assignment_plan_create(scenario=draft(alloc), actor=alloc.org.ops)
+    scenario = services.plan_solve(scenario=draft(alloc), actor=alloc.org.ops)
     ops = client_for(alloc.org.ops)
     html = ops.get(f"/allocation/{scenario.pk}/").content.decode()
     assert 'id="pareto-button"' in html and 'id="pareto-table"' not in html

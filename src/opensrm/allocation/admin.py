@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from opensrm.core.admin import LiveAdmin, ServiceAdminMixin
 from opensrm.allocation import models as m
+from opensrm.core.admin import LiveAdmin, ServiceAdminMixin
 
 
 class LineInline(admin.TabularInline):

@@ -9,14 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from opensrm.core.api.auth import actor
-from opensrm.core.api.crud import get_visible
-from opensrm.core.api.errors import Problem
-from opensrm.core.api.etag import openapi, required_version, set_etag
-from opensrm.core.api.pagination import Page, PageParams, paginate
-from opensrm.crm.models import Lead, Territory
-from opensrm.people.models import Team
-from opensrm.allocation import alignment_selectors, selectors, services, tradeoff
+from opensrm.allocation import policies, selectors, services
 from opensrm.allocation.models import AllocationPlan, ScenarioKind, ScenarioStatus
 from opensrm.allocation.schemas import (
     TERRITORY_ONLY,
@@ -31,6 +24,13 @@ from opensrm.allocation.schemas import (
     ScenarioPatch,
     TerritoryLineOut,
 )
+from opensrm.core.api.auth import actor
+from opensrm.core.api.crud import get_visible
+from opensrm.core.api.errors import Problem
+from opensrm.core.api.etag import openapi, required_version, set_etag
+from opensrm.core.api.pagination import Page, PageParams, paginate
+from opensrm.crm.models import Lead, Territory
+from opensrm.people.models import Team
 
 router = Router(tags=["allocation"])
 
@@ -95,7 +95,7 @@ def scenario_list(request: HttpRequest, params: Query[ScenarioListParams]) -> An
 )
 def scenario_create(request: HttpRequest, payload: ScenarioIn, response: HttpResponse) -> Any:
     data = {**_refs(payload.dict()), "parameters": _parameters(payload)}
-    scenario = services.scenario_create(actor=actor(request), data=data)
+    scenario = services.plan_create(actor=actor(request), data=data)
     set_etag(response, scenario)
     response["Location"] = f"{request.path.rstrip('/')}/{scenario.pk}"
     return Status(201, scenario)
@@ -123,9 +123,9 @@ def scenario_get(request: HttpRequest, id: int, response: HttpResponse) -> Any:
 )
 def scenario_update(request: HttpRequest, id: int, payload: ScenarioPatch, response: HttpResponse) -> Any:
     scenario = _scenario(request, id)
-    services.check_planner(actor(request), scenario.scope_team)
+    policies.check_planner(actor(request), scenario.scope_team)
     version = required_version(request)
-    scenario = services.scenario_update(
+    scenario = services.plan_update(
         scenario=scenario,
         actor=actor(request),
         data=_refs(payload.dict(exclude_unset=True)),
@@ -144,8 +144,8 @@ def scenario_update(request: HttpRequest, id: int, payload: ScenarioPatch, respo
 )
 def scenario_delete(request: HttpRequest, id: int) -> Any:
     scenario = _scenario(request, id)
-    services.check_planner(actor(request), scenario.scope_team)
-    services.scenario_delete(scenario=scenario, actor=actor(request), expected_version=required_version(request))
+    policies.check_planner(actor(request), scenario.scope_team)
+    services.plan_delete(scenario=scenario, actor=actor(request), expected_version=required_version(request))
     return Status(204, None)
 
 
@@ -156,7 +156,7 @@ def scenario_delete(request: HttpRequest, id: int) -> Any:
     summary="Queue the solve; poll the scenario for progress and status",
 )
 def scenario_solve(request: HttpRequest, id: int, response: HttpResponse) -> Any:
-    scenario = services.assignment_plan_request(scenario=_scenario(request, id), actor=actor(request))
+    scenario = services.plan_solve_request(scenario=_scenario(request, id), actor=actor(request))
     response["Location"] = request.path.rsplit("/", 1)[0]
     return Status(202, scenario)
 
@@ -172,7 +172,7 @@ def scenario_result(request: HttpRequest, id: int) -> Any:
     result = {"scenario": scenario, **selectors.assignment_plan_compare(scenario=scenario, viewer=actor(request))}
     if scenario.kind == ScenarioKind.TERRITORY:
         result["moves"] = scenario.moves or 0
-        result["alignment"] = scenario.alignment and alignment_selectors.alignment_compare(scenario=scenario)
+        result["alignment"] = scenario.alignment and selectors.alignment_compare(scenario=scenario)
     return result
 
 
@@ -183,7 +183,7 @@ def scenario_result(request: HttpRequest, id: int) -> Any:
     summary="Queue the balance-vs-moves trade-off (Pareto front); poll GET for the points",
 )
 def scenario_pareto_compute(request: HttpRequest, id: int, response: HttpResponse) -> Any:
-    scenario = tradeoff.pareto_request(scenario=_scenario(request, id), actor=actor(request))
+    scenario = services.tradeoff_request(scenario=_scenario(request, id), actor=actor(request))
     response["Location"] = request.path
     return Status(202, scenario)
 
@@ -206,7 +206,7 @@ def scenario_pareto_get(request: HttpRequest, id: int) -> Any:
     openapi_extra=openapi(etag=(201,)),
 )
 def scenario_pareto_use(request: HttpRequest, id: int, payload: ParetoUseIn, response: HttpResponse) -> Any:
-    scenario = tradeoff.pareto_point_adopt(
+    scenario = services.tradeoff_point_adopt(
         scenario=_scenario(request, id), actor=actor(request), max_moves=payload.max_moves
     )
     set_etag(response, scenario)
@@ -236,7 +236,7 @@ def scenario_lines(request: HttpRequest, id: int, params: Query[LineParams]) -> 
 )
 def scenario_territory_lines(request: HttpRequest, id: int, params: Query[LineParams]) -> Any:
     scenario = _scenario(request, id)
-    qs = alignment_selectors.territory_lines(scenario=scenario, moved_only=params.moved_only)
+    qs = selectors.territory_lines(scenario=scenario, moved_only=params.moved_only)
     return paginate(request, qs, ordering="id", allowed=("id",), page=params)
 
 
@@ -247,7 +247,7 @@ def scenario_territory_lines(request: HttpRequest, id: int, params: Query[LinePa
     summary="Reassign owners (or, for a territory alignment, territories) as planned, in one transaction",
 )
 def scenario_apply(request: HttpRequest, id: int) -> Any:
-    return services.assignment_plan_apply(scenario=_scenario(request, id), actor=actor(request))
+    return services.plan_apply(scenario=_scenario(request, id), actor=actor(request))
 
 
 @router.post(
@@ -257,7 +257,7 @@ def scenario_apply(request: HttpRequest, id: int) -> Any:
     summary="Give every record back its owner (or territory) from before apply (409 if any changed since)",
 )
 def scenario_rollback(request: HttpRequest, id: int) -> Any:
-    return services.assignment_plan_rollback(scenario=_scenario(request, id), actor=actor(request))
+    return services.plan_rollback(scenario=_scenario(request, id), actor=actor(request))
 
 
 @router.post(
@@ -269,7 +269,7 @@ def scenario_rollback(request: HttpRequest, id: int) -> Any:
 def leads_route(request: HttpRequest, payload: RouteIn) -> Any:
     user = actor(request)
     team = None if payload.scope_team_id is None else Team.objects.filter(pk=payload.scope_team_id).first()
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=user,
         data={
             "name": "Lead routing",
@@ -278,9 +278,9 @@ def leads_route(request: HttpRequest, payload: RouteIn) -> Any:
             "parameters": {"max_open_leads": payload.max_open_leads, "tolerance": None},
         },
     )
-    scenario = services.assignment_plan_create(scenario=scenario, actor=user)
+    scenario = services.plan_solve(scenario=scenario, actor=user)
     if payload.apply and scenario.moves:
-        scenario = services.assignment_plan_apply(scenario=scenario, actor=user)
+        scenario = services.plan_apply(scenario=scenario, actor=user)
     return scenario
 
 
@@ -293,5 +293,5 @@ def leads_route(request: HttpRequest, payload: RouteIn) -> Any:
 def lead_route(request: HttpRequest, id: int) -> Any:
     user = actor(request)
     lead = get_visible(user, Lead.objects.all(), id)
-    services.check_planner(user, user.team if user.role == "manager" else None)
+    policies.check_lead_router(user)
     return services.lead_route(lead=lead, actor=user)

@@ -13,3 +13,12 @@ class AllocationConfig(AppConfig):
     name = "opensrm.allocation"
     label = "territories"
     verbose_name = _("Allocation")
+
+    def ready(self) -> None:
+        # Imported here: models must be loaded before handlers (and the services they call) import them.
+        from opensrm.allocation import handlers, services
+        from opensrm.core import events
+        from opensrm.crm import events as crm_events
+
+        crm_events.register_lead_routing(services.lead_routing_enabled)
+        events.subscribe(crm_events.LeadCreated, handlers.on_lead_created)

@@ -13,6 +13,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from opensrm.allocation import parameters as P
+
+# The command line may not import Django models when it is loaded (``opensrm --help`` stays fast
+# and works before the database exists), so each command imports what it needs after
+# ``setup_django()``: the second kind of function-level import the app has, besides task bodies.
+
 app = typer.Typer(
     help="Allocation: rep ↔ account plans and territory alignments computed with a bound on how good they are."
 )
@@ -60,16 +66,16 @@ def solve_with_progress(console: Console, scenario: Any, actor: Any) -> Any:
         task = bar.add_task("gathering", total=100)
 
         def report(fraction: float, message: str) -> None:
-            services.scenario_progress(scenario_id=scenario.pk, fraction=fraction, message=message)
+            services.plan_progress(scenario_id=scenario.pk, fraction=fraction, message=message)
             bar.update(task, completed=round(fraction * 100), description=message)
 
-        return services.assignment_plan_create(scenario=scenario, actor=actor, progress=report)
+        return services.plan_solve(scenario=scenario, actor=actor, progress=report)
 
 
 def summary_table(scenario: Any) -> Table:
     from django.utils.translation import gettext as _
 
-    from opensrm.allocation import engine_text, selectors
+    from opensrm.allocation import presentation, selectors
 
     compare = selectors.assignment_plan_compare(scenario=scenario)
     table = Table(title=scenario.name, show_header=False)
@@ -80,7 +86,7 @@ def summary_table(scenario: Any) -> Table:
         return "—" if value is None else pattern.format(value)
 
     rows = [
-        (_("Status"), f"{scenario.get_status_display()} ({engine_text.status_label(scenario.result_status) or '—'})"),
+        (_("Status"), f"{scenario.get_status_display()} ({presentation.status_label(scenario.result_status) or '—'})"),
         (_("Objective"), fmt(scenario.objective, "{:,.2f}")),
         (_("Bound"), fmt(scenario.bound, "{:,.2f}")),
         (_("Gap"), fmt(scenario.gap, "{:.2%}")),
@@ -97,12 +103,12 @@ def summary_table(scenario: Any) -> Table:
     for label, value in rows:
         table.add_row(label, value)
     if scenario.infeasibility:
-        shown = engine_text.infeasibility_display(scenario.infeasibility) or {}
+        shown = presentation.infeasibility_display(scenario.infeasibility) or {}
         table.add_row(_("Why infeasible"), str(shown.get("headline", "")))
         for hint in shown.get("hints") or []:
             table.add_row(_("What to relax"), hint)
     elif scenario.message:
-        table.add_row(_("Message"), engine_text.message_summary(scenario.message) or scenario.message)
+        table.add_row(_("Message"), presentation.message_summary(scenario.message) or scenario.message)
     return table
 
 
@@ -133,7 +139,7 @@ def alignment_table(scenario: Any) -> Table:
 def alignment_summary_table(scenario: Any) -> Table:
     from django.utils.translation import gettext as _
 
-    from opensrm.allocation import engine_text
+    from opensrm.allocation import presentation
 
     data = scenario.alignment or {}
     table = Table(title=scenario.name, show_header=False)
@@ -160,8 +166,11 @@ def alignment_summary_table(scenario: Any) -> Table:
     for label, value in rows:
         table.add_row(label, value)
     if scenario.message:
-        table.add_row(_("Message"), engine_text.message_summary(scenario.message) or scenario.message)
+        table.add_row(_("Message"), presentation.message_summary(scenario.message) or scenario.message)
     return table
+
+
+_ASSIGNMENT_TOLERANCE = P.default(P.AssignmentParameters, "tolerance")
 
 
 @app.command("allocate")
@@ -181,19 +190,21 @@ def allocate(
     scope_territory: str | None = typer.Option(
         None, "--scope-territory", help="Plan only this territory (by code) and below."
     ),
-    unit_level: str = typer.Option("city", "--unit-level", help="Territory alignment: city or account."),
+    unit_level: str = typer.Option(
+        P.default(P.TerritoryParameters, "unit_level"), "--unit-level", help="Territory alignment: city or account."
+    ),
     contiguity: bool = typer.Option(False, "--contiguity", help="Territory alignment: contiguous territories."),
     tolerance: float | None = typer.Option(
         None,
         "--tolerance",
-        help="Potential within ± this share of the mean (default 0.05; territory alignment: workload and "
-        "potential, default 0.10).",
+        help=f"Potential within ± this share of the mean (default {_ASSIGNMENT_TOLERANCE}; territory alignment: "
+        f"workload and potential, default {P.default(P.TerritoryParameters, 'tolerance')}).",
     ),
     no_balance: bool = typer.Option(False, "--no-balance", help="Do not balance potential."),
     max_moves: int | None = typer.Option(
         None, "--max-moves", help="At most this many accounts change owner."
     ),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds the solver may take."),
+    time_limit: float = typer.Option(float(P.MIN_TIME_LIMIT), "--time-limit", help="Seconds the solver may take."),
     seed: int = typer.Option(0, "--seed"),
     apply: bool = typer.Option(False, "--apply", help="Apply the plan if one is found."),
     actor: str | None = typer.Option(
@@ -206,11 +217,11 @@ def allocate(
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
+    from opensrm.allocation import services
+    from opensrm.allocation.models import ScenarioKind, ScenarioStatus
     from opensrm.core.errors import DomainError
     from opensrm.crm.models import Territory
     from opensrm.people.models import Team
-    from opensrm.allocation import services
-    from opensrm.allocation.models import ScenarioKind, ScenarioStatus
 
     if kind not in (ScenarioKind.ASSIGNMENT, ScenarioKind.TERRITORY):
         raise typer.BadParameter("choose assignment or territory", param_hint="--kind")
@@ -240,13 +251,13 @@ def allocate(
             parameters["tolerance"] = tolerance
     else:
         parameters = {
-            "tolerance": None if no_balance else (0.05 if tolerance is None else tolerance),
+            "tolerance": None if no_balance else (_ASSIGNMENT_TOLERANCE if tolerance is None else tolerance),
             "max_moves": max_moves,
             "time_limit": time_limit,
             "seed": seed,
         }
     try:
-        scenario = services.scenario_create(
+        scenario = services.plan_create(
             actor=user,
             data={
                 "name": name or f"CLI {timezone.localtime():%Y-%m-%d %H:%M}",
@@ -266,7 +277,7 @@ def allocate(
         if scenario.status != ScenarioStatus.SOLVED:
             raise typer.Exit(code=1)
         if apply:
-            scenario = services.assignment_plan_apply(scenario=scenario, actor=user)
+            scenario = services.plan_apply(scenario=scenario, actor=user)
             if aligning:
                 message = _("Applied: %(n)s accounts changed territory.") % {"n": scenario.moves}
             else:
@@ -305,7 +316,7 @@ def run_demo_allocation(console: Console, *, apply: bool = False) -> Any:
         balance = f"±{tolerance:.0%}" if tolerance is not None else _("no balance")
         cap = None if share is None else max(1, round(share * accounts))
         moves = _("at most %(n)s moves") % {"n": cap} if cap is not None else _("any number of moves")
-        scenario = services.scenario_create(
+        scenario = services.plan_create(
             actor=user,
             data={
                 "name": _("Demo plan (%(balance)s, %(moves)s)") % {"balance": balance, "moves": moves},
@@ -330,7 +341,7 @@ def run_demo_allocation(console: Console, *, apply: bool = False) -> Any:
             break
     assert scenario is not None
     if apply and scenario.status == ScenarioStatus.SOLVED:
-        scenario = services.assignment_plan_apply(scenario=scenario, actor=user)
+        scenario = services.plan_apply(scenario=scenario, actor=user)
     return scenario
 
 
@@ -340,14 +351,14 @@ def run_demo_alignment(console: Console) -> Any:
     _setup()
     from django.utils.translation import gettext as _
 
-    from opensrm.crm.models import Territory
     from opensrm.allocation import services
+    from opensrm.crm.models import Territory
 
     user = _default_actor(None)
     regions = Territory.objects.filter(parent__isnull=True).count()
     if regions < 2:
         return None
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=user,
         data={
             "name": _("Demo regions rebalanced (±10 %)"),

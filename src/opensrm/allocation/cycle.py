@@ -6,12 +6,12 @@ from typing import Any
 
 from rich.console import Console
 
+from opensrm.allocation.cli import run_demo_alignment, run_demo_allocation
+
 
 def allocate(*, console: Console) -> Any:
     """Draft (but do not apply) a territory alignment of the regions and an assignment plan for
     the whole demo company, so a manager can open them, compare them with today and apply them
     from the pages."""
-    from opensrm.allocation.cli import run_demo_alignment, run_demo_allocation
-
     run_demo_alignment(console)
     return run_demo_allocation(console, apply=False)

@@ -33,6 +33,14 @@ class ScenarioStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ParetoStatus:
+    """Where a plan's balance-vs-moves trade-off stands ("" when never asked for)."""
+
+    COMPUTING = "computing"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class AllocationPlan(BaseModel):
     """One what-if allocation plan. Visible like a record owned by its author."""
 
@@ -96,7 +104,7 @@ class AllocationPlan(BaseModel):
     pareto_status = models.CharField(_("trade-off status"), max_length=16, blank=True)
     pareto = models.JSONField(_("balance vs moves trade-off"), null=True, blank=True)
     # Territory alignment: the engine's balance and contiguity diagnostics and one summary per
-    # proposed territory (see opensrm.allocation.alignment).
+    # proposed territory (see opensrm.allocation.kinds.territory).
     alignment = models.JSONField(_("territory alignment"), null=True, blank=True)
     # The model was first named AllocationScenario: the table and the history model keep that name.
     history = HistoricalRecords(

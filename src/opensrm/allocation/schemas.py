@@ -1,60 +1,52 @@
 """API shapes for allocation scenarios, their plans and lead routing."""
 
-from typing import Any, Literal
+from copy import copy
+from typing import Any
 
 from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict, create_model
 
-from opensrm.core.api.schemas import Bool, Float, IdIn, InputSchema, Int, RecordOut
+from opensrm.allocation import parameters
 from opensrm.allocation.models import ScenarioKind, ScenarioStatus
+from opensrm.core.api.schemas import Bool, IdIn, InputSchema, Int, RecordOut
 
 
-class Weights(InputSchema):
-    distance: Float = Field(1.0, ge=0, description="Weight of travel distance (per 100 km).")
-    skill: Float = Field(0.5, ge=0, description="Weight of a poor skill fit.")
-    continuity: Float = Field(2.0, ge=0, description="Cost of moving an account away from its owner.")
+class _StrictInput(InputSchema):
+    model_config = ConfigDict(strict=True)
 
 
-class Parameters(InputSchema):
-    tolerance: Float | None = Field(
-        0.05, ge=0, le=10, description="Potential per rep within ±tolerance of the mean; null: no balance."
-    )
-    max_moves: Int | None = Field(
-        None, ge=0, le=1_000_000, description="At most this many accounts change owner; null: no cap."
-    )
-    weights: Weights = Field(default_factory=Weights)
-    time_limit: Float = Field(30, ge=1, le=3600, description="Seconds the solver may take.")
-    seed: Int = Field(0, ge=0, le=1_000_000_000)
-    workload_source: str = Field("tier", pattern="^(tier|activities)$")
-    keep_owner_eligible: Bool = Field(
-        False,
-        description="A rep may keep an account they already hold even outside their specialisation "
-        "(industry, language, product line); new assignments still follow it.",
-    )
-    max_open_leads: Int = Field(50, ge=1, le=10_000, description="Routing: open leads a rep may hold.")
-    # Territory alignment only (kind "territory"); there, tolerance (default 0.10) balances both
-    # workload and potential, and only the parameters sent are stored.
-    territories: Int | None = Field(
-        None,
-        ge=1,
-        le=1000,
-        description="Territory alignment: number of territories; null: the scope territory's "
-        "sub-territories, or else the active reps in scope.",
-    )
-    unit_level: Literal["city", "account"] | None = Field(
-        None, description='Territory alignment: group accounts by "city" (default) or move each "account".'
-    )
-    contiguity: Bool | None = Field(
-        None, description="Territory alignment: each territory one connected block of neighbouring units."
-    )
-    locked_units: dict[str, str | Int] | None = Field(
-        None, description="Territory alignment: unit (city, or account id) → territory number or code."
-    )
-    pinned_centres: dict[str, str] | None = Field(
-        None, description="Territory alignment: territory number or code → the unit that is its centre."
-    )
+def _fields(model: type[BaseModel], *, names: tuple[str, ...] | None = None, optional: bool = False) -> dict[str, Any]:
+    """``model``'s fields with their ranges, defaults and descriptions; ``optional``: defaulting
+    to null instead."""
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name == "kind" or (names is not None and name not in names):
+            continue
+        annotation, copied = info.annotation, copy(info)
+        if optional:
+            annotation = annotation | None
+            copied.default, copied.default_factory = None, None
+        out[name] = (annotation, copied)
+    return out
 
 
-TERRITORY_ONLY = ("territories", "unit_level", "contiguity", "locked_units", "pinned_centres")
+# Derived from opensrm.allocation.parameters, taking JSON types strictly like every request body.
+Weights = create_model("Weights", __base__=_StrictInput, **_fields(parameters.Weights))
+
+# One object for every kind, since the plan's kind lives outside it: a rep ↔ account or routing
+# plan's parameters, and a territory alignment's own ones (null unless sent). A rep ↔ account or
+# routing plan stores every parameter of its kind, defaults included; a territory alignment only
+# the ones sent, and there tolerance (default 0.10) balances both workload and potential.
+_ASSIGNMENT = _fields(parameters.AssignmentParameters)
+_ASSIGNMENT["weights"] = (Weights, Field(default_factory=Weights))
+Parameters = create_model(
+    "Parameters",
+    __base__=_StrictInput,
+    **_ASSIGNMENT,
+    **_fields(parameters.TerritoryParameters, names=parameters.TERRITORY_ONLY, optional=True),
+)
+
+TERRITORY_ONLY = parameters.TERRITORY_ONLY
 
 
 class ScenarioIn(InputSchema):

@@ -23,46 +23,79 @@ Gathering rules (documented for users in docs/user/allocation.md):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from numpy.typing import NDArray
+from scipy.spatial import Delaunay
 
+from opensrm.allocation.models import AllocationPlan, AssignmentLine, RepLoad, TerritoryUnitLine
+from opensrm.allocation.parameters import Weights, plan_parameters
 from opensrm.core.visibility import visible
-from opensrm.crm.models import Account, AccountStatus, Activity, Lead, LeadStatus
+from opensrm.crm.models import Account, AccountStatus, Activity, Lead, LeadStatus, Territory
 from opensrm.people.models import RepProfile, Role, Team, User
 from opensrm.people.selectors import personal_scope
-from opensrm.allocation.engine_adapter import AllocationInput, Weights
-from opensrm.allocation.engine_routing import RoutingInput
-from opensrm.allocation.models import AllocationPlan, AssignmentLine, RepLoad
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 # A coverage model: hours of account work per week by tier (A ≈ a visit and calls each month,
 # D ≈ a call a quarter). With typical tier mixes this loads a rep covering 100–250 accounts at
 # 40–85 % of a 40-hour week, leaving room for prospecting and travel.
 TIER_HOURS = {"A": 0.5, "B": 0.2, "C": 0.08, "D": 0.03, "": 0.08}
 ACTIVITY_WEEKS = 13
-DEFAULT_PARAMETERS: dict[str, Any] = {
-    "tolerance": 0.05,
-    "max_moves": None,
-    "weights": {"distance": 1.0, "skill": 0.5, "continuity": 2.0},
-    "time_limit": 30.0,
-    "seed": 0,
-    "workload_source": "tier",
-    "max_open_leads": 50,
-    "keep_owner_eligible": False,
-}
 # The fit of a current owner kept outside their specialisation: eligible, but worse than a
 # generalist (0.5), so a plan with room to move prefers a specialist.
 KEPT_OWNER_FIT = 0.25
 
 
-def scenario_parameters(scenario: AllocationPlan) -> dict[str, Any]:
-    params = {**DEFAULT_PARAMETERS, **(scenario.parameters or {})}
-    params["weights"] = {**DEFAULT_PARAMETERS["weights"], **(params.get("weights") or {})}
-    return params
+# --- the engine's inputs, as the app gathers them ----------------------------------------------
+@dataclass(frozen=True)
+class AllocationInput:
+    """Reps × accounts, as arrays. ``m`` reps, ``n`` accounts.
+
+    Coordinates are (lat, lon) in degrees, NaN when unknown (distance then counts as 0).
+    ``current[j]`` is the index of the account's owner among the reps, -1 when it has none or
+    its owner is not one of the reps. ``skill_fit[i, j]`` in [0, 1]: 1 is a specialist match.
+    """
+
+    workload: FloatArray  # (n,) hours per week
+    potential: FloatArray  # (n,)
+    account_latlon: FloatArray  # (n, 2)
+    rep_latlon: FloatArray  # (m, 2)
+    capacity: FloatArray  # (m,) hours per week
+    max_accounts: FloatArray  # (m,) inf when unlimited
+    eligible: BoolArray  # (m, n)
+    skill_fit: FloatArray  # (m, n)
+    current: IntArray  # (n,)
+    locked: BoolArray  # (n,)
+    tolerance: float | None = 0.05  # potential within ±tolerance of the mean; None: no balance
+    max_moves: int | None = None
+    weights: Weights = field(default_factory=Weights)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return int(self.capacity.shape[0]), int(self.workload.shape[0])
+
+
+@dataclass(frozen=True)
+class RoutingInput:
+    """Leads × reps: ``value[j]`` is lead ``j``'s expected value, ``slots[i]`` how many more leads
+    rep ``i`` may take."""
+
+    value: FloatArray  # (n,)
+    lead_latlon: FloatArray  # (n, 2)
+    rep_latlon: FloatArray  # (m, 2)
+    eligible: BoolArray  # (m, n)
+    slots: FloatArray  # (m,)
+    fairness: float = 1.5  # no rep gets more than fairness × the even share of the batch
 
 
 @dataclass(frozen=True)
@@ -131,14 +164,14 @@ def _fit(profile: RepProfile, account: Account) -> float:
 def assignment_problem_for(*, scenario: AllocationPlan, actor: User | None = None) -> GatheredProblem:
     """Load the scenario's accounts and reps into the engine's arrays."""
     actor = actor or scenario.created_by
-    params = scenario_parameters(scenario)
+    params = plan_parameters(scenario)
     reps = list(scope_reps(team=scenario.scope_team))
     rep_index = {r.pk: i for i, r in enumerate(reps)}
     accounts = [
         a for a in scope_accounts(scenario=scenario, actor=actor) if not (_is_locked(a) and a.owner_id not in rep_index)
     ]  # locked elsewhere: out of reach
     ids = [a.pk for a in accounts]
-    hours = _activity_hours(ids) if params["workload_source"] == "activities" else {}
+    hours = _activity_hours(ids) if params.workload_source == "activities" else {}
     warnings: list[str] = []
     workload = np.array([hours.get(a.pk) or TIER_HOURS.get(a.tier, TIER_HOURS[""]) for a in accounts], dtype=float)
     potential = np.array(
@@ -162,12 +195,12 @@ def assignment_problem_for(*, scenario: AllocationPlan, actor: User | None = Non
     fit = np.array([[_fit(r.rep_profile, a) for a in accounts] for r in reps], dtype=float).reshape(
         len(reps), len(accounts)
     )
-    if params.get("keep_owner_eligible"):
+    if params.keep_owner_eligible:
         cols = [j for j, a in enumerate(accounts) if a.owner_id in rep_index]
         rows = [rep_index[accounts[j].owner_id] for j in cols]
         fit[rows, cols] = np.maximum(fit[rows, cols], KEPT_OWNER_FIT)
-    w = params["weights"]
-    tolerance = params["tolerance"]
+    w = params.weights or Weights()  # stored as null: the defaults
+    tolerance = params.tolerance
     inp = AllocationInput(
         workload=workload,
         potential=potential,
@@ -180,8 +213,8 @@ def assignment_problem_for(*, scenario: AllocationPlan, actor: User | None = Non
         current=np.array([rep_index.get(a.owner_id, -1) if a.owner_id else -1 for a in accounts], dtype=np.int64),
         locked=np.array([_is_locked(a) for a in accounts], dtype=bool),
         tolerance=None if tolerance is None else float(tolerance),
-        max_moves=None if params["max_moves"] is None else int(params["max_moves"]),
-        weights=Weights(distance=float(w["distance"]), skill=float(w["skill"]), continuity=float(w["continuity"])),
+        max_moves=None if params.max_moves is None else int(params.max_moves),
+        weights=w,
     )
     return GatheredProblem(
         inp, ids, [r.pk for r in reps], [a.owner_id for a in accounts], latlon, full_capacity, _capped(warnings)
@@ -419,3 +452,148 @@ def pareto_chart_data(*, scenario: AllocationPlan) -> dict[str, Any]:
         "accounts": data.get("accounts"),
         "points": [{**p, "balance_pct": round(100 * p["balance_deviation"], 2)} for p in points],
     }
+
+
+# --- territory alignment: units ------------------------------------------------------------------
+# Gathering rules (documented for users in docs/user/allocation.md):
+#
+# * **accounts**: the same as for a rep ↔ account plan (live, not churned, visible to the author,
+#   inside the team and territory scope);
+# * **units**: with ``unit_level = "city"`` the accounts of one city (country, province and city
+#   name, compared without case) form a unit; an account without a city is a unit of its own, as
+#   every account is with ``unit_level = "account"``;
+# * **workload** of a unit: the sum of its accounts' tier hours; **potential**: the sum of their
+#   annual revenue (0 when unknown or negative);
+# * **location** of a unit: the mean latitude/longitude of its accounts that have one; a unit
+#   without any is left out, and its accounts are counted as skipped;
+# * **current territory** of a unit: the territory most of its accounts are in (ties: the lowest id);
+# * **adjacency** (for contiguity): the edges of a Delaunay triangulation of the unit centroids
+#   (longitude scaled by the cosine of the mean latitude, so distances are roughly even).
+def unit_key(level: str, pk: int, country: str, province: str, city: str) -> str:
+    """The unit an account belongs to; apply recomputes it to notice an account that moved city."""
+    city = (city or "").strip()
+    if level == "account" or not city:
+        return f"account:{pk}"
+    return "/".join(part.strip().casefold() for part in (country or "", province or "", city))
+
+
+@dataclass
+class GatheredUnits:
+    """The units of a territory alignment, in the engine's order, and what maps them back."""
+
+    keys: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    cities: list[str | None] = field(default_factory=list)  # casefolded city, None for account units
+    lat: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    workload: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    potential: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # per unit: account id → (territory id, territory path, workload, potential)
+    accounts: list[dict[int, tuple[int | None, str, float, float]]] = field(default_factory=list)
+    current: list[int | None] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def n(self) -> int:
+        return len(self.keys)
+
+
+def gather_units(*, scenario: AllocationPlan, actor: User, level: str) -> GatheredUnits:
+    rows = scope_accounts(scenario=scenario, actor=actor).values_list(
+        "id", "name", "country", "province", "city", "lat", "lon", "tier", "annual_revenue", "territory_id"
+    )
+    groups: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        groups[unit_key(level, row[0], row[2], row[3], row[4])].append(row)
+    paths = dict(
+        Territory.all_objects.filter(pk__in={r[9] for g in groups.values() for r in g if r[9]}).values_list(
+            "id", "path"
+        )
+    )
+    out = GatheredUnits()
+    lat, lon, work, pot = [], [], [], []
+    for key, members in groups.items():
+        located = [r for r in members if r[5] is not None and r[6] is not None]
+        if not located:
+            out.skipped += len(members)
+            continue
+        is_city = not key.startswith("account:")
+        out.keys.append(key)
+        out.labels.append(members[0][4].strip() if is_city else members[0][1])
+        out.cities.append(members[0][4].strip().casefold() if is_city else None)
+        lat.append(float(np.mean([r[5] for r in located])))
+        lon.append(float(np.mean([r[6] for r in located])))
+        accounts = {
+            r[0]: (
+                r[9],
+                paths.get(r[9], ""),
+                TIER_HOURS.get(r[7] or "", TIER_HOURS[""]),
+                max(float(r[8] or 0), 0.0),
+            )
+            for r in members
+        }
+        out.accounts.append(accounts)
+        work.append(sum(a[2] for a in accounts.values()))
+        pot.append(sum(a[3] for a in accounts.values()))
+        counts = Counter(r[9] for r in members)
+        out.current.append(min(counts, key=lambda t: (-counts[t], t is None, t or 0)))
+    # two cities of one name in different provinces: say which is which
+    twice = {c for c, k in Counter(out.cities).items() if c is not None and k > 1}
+    for i, city in enumerate(out.cities):
+        if city in twice:
+            province = out.keys[i].split("/")[1]
+            out.labels[i] = f"{out.labels[i]} ({province})" if province else out.labels[i]
+    out.lat, out.lon = np.array(lat, dtype=float), np.array(lon, dtype=float)
+    out.workload, out.potential = np.array(work, dtype=float), np.array(pot, dtype=float)
+    return out
+
+
+def delaunay_adjacency(lat: np.ndarray, lon: np.ndarray) -> list[tuple[int, int]]:
+    """Neighbouring units: the edges of the Delaunay triangulation of their centroids."""
+    n = lat.shape[0]
+    if n <= 3:
+        return list(combinations(range(n), 2))
+    x = lon * np.cos(np.radians(float(lat.mean())))
+    # "QJ" joggles the input, so duplicate or collinear centroids still triangulate.
+    tri = Delaunay(np.column_stack([x, lat]), qhull_options="QJ")
+    edges = {(int(a), int(b)) for simplex in tri.simplices for a, b in combinations(sorted(simplex), 2)}
+    return sorted(edges)
+
+
+def reusable_territories(*, scenario: AllocationPlan) -> list[Territory]:
+    """The territories an alignment redraws when their number is p: the scope territory's
+    sub-territories, or the top-level territories without a territory scope."""
+    parent = scenario.scope_territory
+    return list(Territory.objects.filter(parent=parent).order_by("code", "id"))
+
+
+def default_territory_count(*, scenario: AllocationPlan) -> int:
+    """Sub-territories of the scope territory when it has any, else the active reps in scope."""
+    if scenario.scope_territory_id is not None:
+        children = Territory.objects.filter(parent_id=scenario.scope_territory_id).count()
+        if children:
+            return children
+    return scope_reps(team=scenario.scope_team).count()
+
+
+# --- reading plans back -----------------------------------------------------------------------
+def territory_lines(*, scenario: AllocationPlan, moved_only: bool = False) -> QuerySet[TerritoryUnitLine]:
+    qs = scenario.unit_lines.select_related("current_territory", "proposed_territory")
+    return qs.filter(moved=True) if moved_only else qs
+
+
+def alignment_compare(*, scenario: AllocationPlan) -> dict[str, Any]:
+    """Per proposed territory: workload, potential, balance against the mean, units and accounts,
+    and what the reused territory held before the plan."""
+    data = scenario.alignment or {}
+    return {**data, "territories": list(data.get("territories") or [])}
+
+
+def alignment_map_data(*, scenario: AllocationPlan, limit: int = 20000) -> dict[str, Any]:
+    """Points for the map: [lon, lat, territory index, label, moved, accounts], and the names."""
+    names = [t["name"] for t in (scenario.alignment or {}).get("territories") or []]
+    points = [
+        [line.lon, line.lat, line.proposed_index, line.label, line.moved, line.accounts]
+        for line in scenario.unit_lines.order_by("id")[:limit]
+    ]
+    return {"reps": names, "points": points}

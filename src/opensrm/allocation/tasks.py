@@ -1,5 +1,8 @@
-"""Background jobs of allocation. Jobs are idempotent: a scenario that is no longer solving is
-left alone, so a retried or duplicated job does nothing."""
+"""Background jobs of allocation. Jobs are idempotent: a plan that is no longer solving is left
+alone, so a retried or duplicated job does nothing.
+
+A job body calls its service through a function-level import, the one such import the app has:
+the services queue these jobs, so importing them at the top would make a cycle."""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
+from opensrm.allocation.models import AllocationPlan, ParetoStatus, ScenarioStatus
 from opensrm.core.errors import DomainError
 from opensrm.people.models import User
-from opensrm.allocation.models import AllocationPlan, ScenarioStatus
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +34,9 @@ def _failed(scenario_id: int, actor: User | None, **fields: object) -> None:
 
 
 @db_task()
-def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> str:
-    """Solve a scenario queued by ``assignment_plan_request``; progress goes onto the scenario row."""
-    from opensrm.allocation.services import assignment_plan_create
+def plan_solve_job(scenario_id: int, actor_id: int | None = None) -> str:
+    """Solve a plan queued by ``services.plan_solve_request``; progress goes onto the plan's row."""
+    from opensrm.allocation.services import plan_solve
 
     scenario = AllocationPlan.objects.filter(pk=scenario_id, status=ScenarioStatus.SOLVING).first()
     if scenario is None:
@@ -42,7 +45,7 @@ def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> 
     try:
         if actor is None:
             raise DomainError(_("The person who asked for this plan no longer exists."))
-        scenario = assignment_plan_create(scenario=scenario, actor=actor)
+        scenario = plan_solve(scenario=scenario, actor=actor)
     except Exception as exc:  # the scenario must not stay "solving" forever
         log.exception("allocation scenario %s failed", scenario_id)
         message = exc.message if isinstance(exc, DomainError) else _("The solve failed: %(error)s") % {"error": exc}
@@ -60,9 +63,10 @@ def assignment_plan_solve_job(scenario_id: int, actor_id: int | None = None) -> 
 
 
 @db_task()
-def pareto_job(scenario_id: int, actor_id: int | None = None) -> str:
-    """Compute the balance-vs-moves front queued by ``pareto_request``; never leaves it computing."""
-    from opensrm.allocation.tradeoff import ParetoStatus, pareto_compute
+def tradeoff_job(scenario_id: int, actor_id: int | None = None) -> str:
+    """Compute the balance-vs-moves front queued by ``services.tradeoff_request``; never leaves it
+    computing."""
+    from opensrm.allocation.services import tradeoff_compute
 
     scenario = AllocationPlan.objects.filter(pk=scenario_id, pareto_status=ParetoStatus.COMPUTING).first()
     if scenario is None:
@@ -71,7 +75,7 @@ def pareto_job(scenario_id: int, actor_id: int | None = None) -> str:
     try:
         if actor is None:
             raise DomainError(_("The person who asked for this plan no longer exists."))
-        scenario = pareto_compute(scenario=scenario, actor=actor)
+        scenario = tradeoff_compute(scenario=scenario, actor=actor)
     except Exception:  # the trade-off must not stay "computing" forever
         log.exception("allocation trade-off for scenario %s failed", scenario_id)
         _failed(scenario_id, actor, pareto_status=ParetoStatus.FAILED)

@@ -2,268 +2,28 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from opensrm.core.errors import DomainError, NotFound, PermissionDenied
+from opensrm.allocation import basemap, policies, presentation, selectors, services
+from opensrm.allocation.forms import ScenarioForm
+from opensrm.allocation.models import AllocationPlan, ParetoStatus, ScenarioKind, ScenarioStatus
+from opensrm.core.errors import DomainError, NotFound
 from opensrm.core.visibility import visible
-from opensrm.crm.models import Account, AccountStatus, Territory
 from opensrm.people.models import Team
-from opensrm.allocation import alignment_selectors, basemap, engine_text, selectors, services, tradeoff
-from opensrm.allocation.models import AllocationPlan, ScenarioKind, ScenarioStatus
-from opensrm.allocation.params import MIN_TIME_LIMIT, default_time_limit
 
 LINES_SHOWN = 200
-DEFAULT_TOLERANCE = 0.10
-DEFAULT_TIME_LIMIT = MIN_TIME_LIMIT
-
-
-class ScenarioForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"),
-        choices=[
-            (ScenarioKind.ASSIGNMENT, ScenarioKind.ASSIGNMENT.label),
-            (ScenarioKind.TERRITORY, ScenarioKind.TERRITORY.label),
-            (ScenarioKind.ROUTING, ScenarioKind.ROUTING.label),
-        ],
-    )
-    scope_team = forms.ModelChoiceField(
-        label=gettext_lazy("Team"),
-        queryset=Team.objects.all(),
-        required=False,
-        help_text=gettext_lazy("Plan this team and the teams below it."),
-    )
-    scope_territory = forms.ModelChoiceField(
-        label=gettext_lazy("Territory"), queryset=Territory.objects.all(), required=False
-    )
-    # The defaults are chosen so a first plan on a company like the demo's is feasible: owners keep
-    # accounts outside their specialisation and potential within ±10 % (±5 % is often infeasible).
-    tolerance = forms.FloatField(
-        label=gettext_lazy("Balance tolerance (± share of the mean potential)"),
-        initial=DEFAULT_TOLERANCE,
-        min_value=0,
-        max_value=10,
-        required=False,
-        help_text=gettext_lazy("Leave empty to plan without balancing potential."),
-    )
-    max_moves = forms.IntegerField(
-        label=gettext_lazy("Maximum moves"),
-        min_value=0,
-        required=False,
-        help_text=gettext_lazy("Leave empty for no cap on the accounts that change owner."),
-    )
-    keep_owner_eligible = forms.BooleanField(
-        label=gettext_lazy("Owners may keep accounts outside their specialisation"),
-        initial=True,
-        required=False,
-        help_text=gettext_lazy(
-            "New assignments still follow industry, language and product line; without this, every account "
-            "whose owner lacks the specialisation must move."
-        ),
-    )
-    weight_distance = forms.FloatField(label=gettext_lazy("Weight of travel"), initial=1.0, min_value=0)
-    weight_skill = forms.FloatField(label=gettext_lazy("Weight of skill fit"), initial=0.5, min_value=0)
-    weight_continuity = forms.FloatField(label=gettext_lazy("Weight of continuity"), initial=2.0, min_value=0)
-    time_limit = forms.FloatField(
-        label=gettext_lazy("Time limit (seconds)"),
-        initial=DEFAULT_TIME_LIMIT,
-        min_value=1,
-        max_value=3600,
-        help_text=gettext_lazy(
-            "The default grows with the accounts you plan: 60 s up to 3,000 accounts, a second more per 50 "
-            "accounts beyond, at most 10 minutes."
-        ),
-    )
-    seed = forms.IntegerField(label=gettext_lazy("Seed"), initial=0, min_value=0)
-    territories = forms.IntegerField(
-        label=gettext_lazy("Number of territories"),
-        min_value=1,
-        max_value=1000,
-        required=False,
-        help_text=gettext_lazy("Empty: as many as the territory scope has sub-territories, else one per rep in scope."),
-    )
-    territory_tolerance = forms.FloatField(
-        label=gettext_lazy("Balance tolerance (± share of the mean workload and potential)"),
-        initial=0.10,
-        min_value=0,
-        max_value=10,
-        required=False,
-    )
-    unit_level = forms.ChoiceField(
-        label=gettext_lazy("Units"),
-        choices=[
-            ("city", gettext_lazy("Cities: the accounts of a city move together")),
-            ("account", gettext_lazy("Accounts: each account moves on its own")),
-        ],
-        initial="city",
-        required=False,
-    )
-    contiguity = forms.BooleanField(label=gettext_lazy("Contiguous territories"), required=False)
-    locked_units = forms.CharField(
-        label=gettext_lazy("Locked units"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=gettext_lazy("One per line: city = territory number or code, e.g. “Hangzhou = T2”."),
-    )
-    pinned_centres = forms.CharField(
-        label=gettext_lazy("Pinned centres"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=gettext_lazy("One per line: territory number or code = city, e.g. “T1 = Shanghai”."),
-    )
-    COMMON = ("name", "kind", "scope_team", "scope_territory", "time_limit", "seed")
-    ASSIGNMENT = (
-        "tolerance",
-        "max_moves",
-        "keep_owner_eligible",
-        "weight_distance",
-        "weight_skill",
-        "weight_continuity",
-    )
-    TERRITORY = ("territories", "territory_tolerance", "unit_level", "contiguity", "locked_units", "pinned_centres")
-
-    def groups(self) -> list[tuple[Any, list[Any]]]:
-        return [
-            (None, [self[name] for name in self.COMMON]),
-            (ScenarioKind.ASSIGNMENT.label, [self[name] for name in self.ASSIGNMENT]),
-            (ScenarioKind.TERRITORY.label, [self[name] for name in self.TERRITORY]),
-        ]
-
-    def _pairs(self, name: str) -> dict[str, str]:
-        pairs: dict[str, str] = {}
-        for number, line in enumerate((self.cleaned_data.get(name) or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            left, sep, right = line.partition("=")
-            if not sep or not left.strip() or not right.strip():
-                raise forms.ValidationError(_("Line %(n)s: write it as “left = right”.") % {"n": number}, code="pairs")
-            pairs[left.strip()] = right.strip()
-        return pairs
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if user is not None:
-            # a first plan over many accounts needs more time to be found at all
-            accounts = visible(user, Account.objects.exclude(status=AccountStatus.CHURNED)).count()
-            self.fields["time_limit"].initial = default_time_limit(accounts)
-        # The examples name a city the planner's accounts really have (the demo's are in Chinese),
-        # so an example copied into the field is accepted.
-        city = self._cities().most_common(1)
-        if city:
-            example = city[0][0]
-            self.fields["locked_units"].help_text = _(
-                "One per line: city = territory number or code, e.g. “%(city)s = T2”."
-            ) % {"city": example}
-            self.fields["pinned_centres"].help_text = _(
-                "One per line: territory number or code = city, e.g. “T1 = %(city)s”."
-            ) % {"city": example}
-
-    def _cities(self) -> Counter[str]:
-        if self.user is None:
-            return Counter()
-        rows = visible(self.user, Account.objects.exclude(city="")).values_list("city", flat=True)[:20000]
-        return Counter(c.strip() for c in rows if c and c.strip())
-
-    def _check_unit(self, name: str, number: int, ref: str, cities: set[str]) -> None:
-        if ref.isdigit() or "/" in ref:  # an account id, or country/province/city: checked when solved
-            return
-        if ref.casefold() not in cities:
-            self.add_error(
-                name,
-                _("Line %(n)s: no account in scope is in “%(city)s”; write the city as the accounts have it.")
-                % {"n": number, "city": ref},
-            )
-
-    def _check_territory(self, name: str, number: int, ref: str) -> None:
-        count = self.cleaned_data.get("territories")
-        text = ref.strip()
-        digits = text[1:] if text[:1] in ("T", "t") else text
-        if digits.isdigit() and count and not 1 <= int(digits) <= count:
-            self.add_error(
-                name,
-                _("Line %(n)s: there are %(p)s territories; use T1 to T%(p)s or a territory code.")
-                % {"n": number, "p": count},
-            )
-
-    def clean_locked_units(self) -> dict[str, str]:
-        return self._pairs("locked_units")
-
-    def clean_pinned_centres(self) -> dict[str, str]:
-        return self._pairs("pinned_centres")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("kind") != ScenarioKind.TERRITORY or not (data.get("locked_units") or data.get("pinned_centres")):
-            return data
-        cities = {c.casefold() for c in self._cities()} if self.user is not None else None
-        for number, (unit, territory) in enumerate((data.get("locked_units") or {}).items(), start=1):
-            if cities is not None:
-                self._check_unit("locked_units", number, unit, cities)
-            self._check_territory("locked_units", number, territory)
-        for number, (territory, unit) in enumerate((data.get("pinned_centres") or {}).items(), start=1):
-            if cities is not None:
-                self._check_unit("pinned_centres", number, unit, cities)
-            self._check_territory("pinned_centres", number, territory)
-        return data
-
-    def service_data(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        if d["kind"] == ScenarioKind.TERRITORY:
-            territory = {
-                "territories": d["territories"],
-                "tolerance": d["territory_tolerance"],
-                "unit_level": d["unit_level"] or "city",
-                "contiguity": d["contiguity"],
-                "locked_units": d["locked_units"],
-                "pinned_centres": d["pinned_centres"],
-                "time_limit": d["time_limit"],
-                "seed": d["seed"],
-            }
-            return {
-                "name": d["name"],
-                "kind": d["kind"],
-                "scope_team": d["scope_team"],
-                "scope_territory": d["scope_territory"],
-                "parameters": {k: v for k, v in territory.items() if v is not None},
-            }
-        return {
-            "name": d["name"],
-            "kind": d["kind"],
-            "scope_team": d["scope_team"],
-            "scope_territory": d["scope_territory"],
-            "parameters": {
-                "tolerance": d["tolerance"],
-                "max_moves": d["max_moves"],
-                "keep_owner_eligible": bool(d.get("keep_owner_eligible")),
-                "time_limit": d["time_limit"],
-                "seed": d["seed"],
-                "weights": {
-                    "distance": d["weight_distance"],
-                    "skill": d["weight_skill"],
-                    "continuity": d["weight_continuity"],
-                },
-            },
-        }
 
 
 def _can_plan(user: Any, team: Team | None) -> bool:
-    try:
-        services.check_planner(user, team if team is not None else getattr(user, "team", None))
-    except PermissionDenied:
-        return False
-    return True
+    return policies.may_plan(user, team)
 
 
 def _get(request: HttpRequest, pk: int) -> AllocationPlan:
@@ -276,8 +36,6 @@ def _get(request: HttpRequest, pk: int) -> AllocationPlan:
         .first()
     )
     if scenario is None:
-        from django.http import Http404
-
         raise Http404(_("The record does not exist."))
     return scenario
 
@@ -312,7 +70,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            scenario = services.scenario_create(actor=request.user, data=form.service_data())
+            scenario = services.plan_create(actor=request.user, data=form.service_data())
         except DomainError as exc:
             form.add_error(None, exc.message)
             for name, errors in exc.field_errors.items():
@@ -352,9 +110,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scenario": scenario,
             "compare": compare,
-            "result_label": engine_text.status_label(scenario.result_status),
-            "message_summary": engine_text.message_summary(scenario.message),
-            "infeasibility": engine_text.infeasibility_display(scenario.infeasibility),
+            "result_label": presentation.status_label(scenario.result_status),
+            "message_summary": presentation.message_summary(scenario.message),
+            "infeasibility": presentation.infeasibility_display(scenario.infeasibility),
             "gap_pct": _pct(scenario.gap),
             "spread_before_pct": _pct(compare["potential_spread_before"]),
             "spread_after_pct": _pct(compare["potential_spread_after"]),
@@ -369,11 +127,11 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "lon": _("Longitude"),
                 "lat": _("Latitude"),
             },
-            "can_solve": can_plan and scenario.status in services.EDITABLE,
+            "can_solve": can_plan and scenario.status in policies.EDITABLE,
             "can_apply": can_plan and scenario.status == ScenarioStatus.SOLVED and bool(compare["moves"]),
             "can_rollback": can_plan and scenario.status == ScenarioStatus.APPLIED,
             "solving": scenario.status == ScenarioStatus.SOLVING
-            or scenario.pareto_status == tradeoff.ParetoStatus.COMPUTING,
+            or scenario.pareto_status == ParetoStatus.COMPUTING,
             "pareto": selectors.pareto_chart_data(scenario=scenario),
             "pareto_labels": {
                 "moves": _("Moves"),
@@ -383,7 +141,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_pareto": can_plan
             and scenario.kind == ScenarioKind.ASSIGNMENT
             and scenario.status != ScenarioStatus.SOLVING
-            and scenario.pareto_status != tradeoff.ParetoStatus.COMPUTING,
+            and scenario.pareto_status != ParetoStatus.COMPUTING,
             "breadcrumbs": _crumbs((scenario.name, None)),
         },
     )
@@ -395,7 +153,7 @@ def _map_context(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _alignment_detail(request: HttpRequest, scenario: AllocationPlan, can_plan: bool) -> HttpResponse:
-    moved = alignment_selectors.territory_lines(scenario=scenario, moved_only=True).order_by("id")
+    moved = selectors.territory_lines(scenario=scenario, moved_only=True).order_by("id")
     return render(
         request,
         "allocation/scenario_detail.html",
@@ -404,12 +162,12 @@ def _alignment_detail(request: HttpRequest, scenario: AllocationPlan, can_plan: 
             "compare": {"moves": scenario.moves or 0},
             "gap_pct": _pct(scenario.gap),
             "apply_accounts": scenario.moves or 0,
-            "alignment": alignment_selectors.alignment_compare(scenario=scenario),
-            "result_label": engine_text.status_label(scenario.result_status),
-            "message_summary": engine_text.message_summary(scenario.message),
+            "alignment": selectors.alignment_compare(scenario=scenario),
+            "result_label": presentation.status_label(scenario.result_status),
+            "message_summary": presentation.message_summary(scenario.message),
             "unit_lines": moved[:LINES_SHOWN],
             "lines_shown": LINES_SHOWN,
-            **_map_context(alignment_selectors.alignment_map_data(scenario=scenario)),
+            **_map_context(selectors.alignment_map_data(scenario=scenario)),
             "map_labels": {
                 "unassigned": _("Unassigned"),
                 "moved": _("changes territory"),
@@ -417,7 +175,7 @@ def _alignment_detail(request: HttpRequest, scenario: AllocationPlan, can_plan: 
                 "lat": _("Latitude"),
                 "accounts": _("accounts"),
             },
-            "can_solve": can_plan and scenario.status in services.EDITABLE,
+            "can_solve": can_plan and scenario.status in policies.EDITABLE,
             "can_apply": can_plan and scenario.status == ScenarioStatus.SOLVED and bool(scenario.moves),
             "can_rollback": can_plan and scenario.status == ScenarioStatus.APPLIED,
             "solving": scenario.status == ScenarioStatus.SOLVING,
@@ -441,7 +199,7 @@ def _action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
 @login_required
 @require_POST
 def scenario_solve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(request, pk, services.assignment_plan_request, _("Solving… this page refreshes until it is done."))
+    return _action(request, pk, services.plan_solve_request, _("Solving… this page refreshes until it is done."))
 
 
 @login_required
@@ -452,7 +210,7 @@ def scenario_apply(request: HttpRequest, pk: int) -> HttpResponse:
         done = _("Plan applied: accounts moved to their new territories.")
     else:
         done = _("Plan applied: owners changed and reps notified.")
-    return _action(request, pk, services.assignment_plan_apply, done)
+    return _action(request, pk, services.plan_apply, done)
 
 
 @login_required
@@ -463,7 +221,7 @@ def scenario_rollback(request: HttpRequest, pk: int) -> HttpResponse:
         done = _("Plan rolled back: every account is in its previous territory again.")
     else:
         done = _("Plan rolled back: every record has its previous owner again.")
-    return _action(request, pk, services.assignment_plan_rollback, done)
+    return _action(request, pk, services.plan_rollback, done)
 
 
 @login_required
@@ -472,7 +230,7 @@ def scenario_pareto(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
         pk,
-        tradeoff.pareto_request,
+        services.tradeoff_request,
         _("Computing the trade-off… this page refreshes until it is done."),
     )
 
@@ -482,7 +240,7 @@ def scenario_pareto(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_pareto_use(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = _get(request, pk)
     try:
-        draft = tradeoff.pareto_point_adopt(
+        draft = services.tradeoff_point_adopt(
             scenario=scenario, actor=request.user, max_moves=request.POST.get("max_moves")
         )
     except (DomainError, NotFound) as exc:

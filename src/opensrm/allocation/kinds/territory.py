@@ -1,4 +1,4 @@
-"""Territory alignment scenarios: validate the parameters, solve, store the plan.
+"""The territory alignment: redraw territories as compact, balanced groups of units.
 
 The accounts in scope are grouped into units (cities, or single accounts); the pure engine
 (:func:`opensrm.engines.allocation.territory.align_territories`) groups the units into p compact
@@ -9,85 +9,51 @@ sub-territories (or, without a territory scope, there are exactly p top-level te
 they are reused: each proposed territory takes the name and code of the existing one it shares
 the most workload with, so applying moves only the accounts that really change territory.
 Otherwise the plan proposes new sub-territories "<scenario> T1" … with codes ``S<id>-T1`` ….
-Applying and rolling back live in :mod:`opensrm.allocation.alignment_apply`.
+
+Applying moves the plan's accounts into their territories in one transaction; rolling back
+gives them back exactly.
+
+Territories the plan proposes are reused when they exist (the redrawn sub-territories, or a
+territory with the proposed code) and created under the scope territory (or at the top level)
+otherwise. Every changed account gets a history row with the acting user and its ``version``
+bumped; apply refuses, changing nothing, when an account it would move changed territory or city,
+or was deleted, since the plan was solved. Rollback gives each account the territory it had just
+before apply and moves the territories apply created to the recycle bin once they are empty.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from scipy.optimize import linear_sum_assignment
 
-from opensrm.core.errors import ValidationFailed
-from opensrm.crm.models import Territory
-from opensrm.engines.allocation.territory import TerritoryProblem, TerritoryResult, align_territories
-from opensrm.people.models import User
-from opensrm.allocation.alignment_selectors import (
+from opensrm.allocation.engine import TerritoryProblem, TerritoryResult, align_territories
+from opensrm.allocation.kinds.base import Report, lock_plan, refuse_changed, save_plan, set_with_history, store_result
+from opensrm.allocation.models import AllocationPlan, ScenarioStatus, TerritoryUnitLine
+from opensrm.allocation.parameters import TerritoryParameters, plan_parameters
+from opensrm.allocation.selectors import (
     GatheredUnits,
     default_territory_count,
     delaunay_adjacency,
     gather_units,
     reusable_territories,
+    unit_key,
 )
-from opensrm.allocation.models import AllocationPlan, ScenarioStatus, TerritoryUnitLine
-from opensrm.allocation.params import check_number
+from opensrm.core.errors import Conflict
+from opensrm.core.services import record_delete
+from opensrm.crm.models import Account, Territory
+from opensrm.crm.services import territory_create
+from opensrm.people.models import User
 
-TERRITORY_DEFAULTS: dict[str, Any] = {
-    "territories": None,
-    "tolerance": 0.10,
-    "unit_level": "city",
-    "contiguity": False,
-    "locked_units": {},
-    "pinned_centres": {},
-    "time_limit": 30.0,
-    "seed": 0,
-}
-UNIT_LEVELS = ("city", "account")
-MAX_TERRITORIES = 1000
+__all__ = ["apply", "gather", "rollback", "solve", "store"]
+
 # The engine holds unit × unit distance matrices: 3,000 units take about 70 MB each.
 MAX_UNITS = 3000
-
-
-def territory_parameters(scenario: AllocationPlan) -> dict[str, Any]:
-    return {**TERRITORY_DEFAULTS, **(scenario.parameters or {})}
-
-
-def validated_parameters(raw: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The parameters of a territory scenario, or ValidationFailed naming each bad one."""
-    params = dict(raw or {})
-    errors: dict[str, list[str]] = {}
-
-    def number(name: str, low: float, high: float, *, integer: bool = False, nullable: bool = False) -> None:
-        check_number(params, errors, name, low, high, integer=integer, nullable=nullable)
-
-    number("territories", 1, MAX_TERRITORIES, integer=True, nullable=True)
-    number("tolerance", 0.0, 10.0)
-    number("time_limit", 1, 3600)
-    number("seed", 0, 2**31 - 1, integer=True)
-    if params.get("unit_level", "city") not in UNIT_LEVELS:
-        errors["unit_level"] = [_("Choose city or account.")]
-    if not isinstance(params.get("contiguity", False), bool):
-        errors["contiguity"] = [_("Choose true or false.")]
-    for name in ("locked_units", "pinned_centres"):
-        value = params.get(name) or {}
-        if not isinstance(value, Mapping) or not all(
-            isinstance(k, str) and k.strip() and isinstance(v, str | int) and str(v).strip() for k, v in value.items()
-        ):
-            errors[name] = [_("Give pairs of a unit and a territory number or code.")]
-        elif name in params:
-            params[name] = {k.strip(): v.strip() if isinstance(v, str) else v for k, v in value.items()}
-    for name in set(params) - set(TERRITORY_DEFAULTS):
-        errors[name] = [_("Unknown parameter.")]
-    if errors:
-        raise ValidationFailed(
-            _("Some parameters are not valid."),
-            field_errors={f"parameters.{k}": v for k, v in errors.items()},
-        )
-    return params
 
 
 def _territory_index(ref: Any, codes: list[str]) -> int:
@@ -121,13 +87,13 @@ def _unit_index(ref: str, units: GatheredUnits) -> int:
     raise ValueError(_("“%(ref)s” is not a unit with accounts in scope.") % {"ref": ref})
 
 
-def _locks(params: dict[str, Any], units: GatheredUnits, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _locks(params: TerritoryParameters, units: GatheredUnits, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     p = len(codes)
     locked = np.full(units.n, -1, dtype=np.int64)
     pinned = np.full(p, -1, dtype=np.int64)
-    for unit, territory in (params["locked_units"] or {}).items():
+    for unit, territory in (params.locked_units or {}).items():
         locked[_unit_index(unit, units)] = _territory_index(territory, codes)
-    for territory, unit in (params["pinned_centres"] or {}).items():
+    for territory, unit in (params.pinned_centres or {}).items():
         t, i = _territory_index(territory, codes), _unit_index(str(unit), units)
         if pinned[t] >= 0 or (locked[i] >= 0 and locked[i] != t) or i in pinned:
             raise ValueError(_("The centre of %(code)s conflicts with another lock or centre.") % {"code": codes[t]})
@@ -193,38 +159,50 @@ def _content_name(units: GatheredUnits, members: np.ndarray) -> str:
     return name[:120]
 
 
-def territory_plan_store(
-    *,
-    scenario: AllocationPlan,
-    actor: User,
-    report: Callable[[float, str], None],
-    store: Callable[..., AllocationPlan],
-) -> AllocationPlan:
-    """Gather the units, align them into territories, store the lines and the summary."""
-    params = territory_parameters(scenario)
-    units = gather_units(scenario=scenario, actor=actor, level=params["unit_level"])
-    p = int(params["territories"] or default_territory_count(scenario=scenario))
+@dataclass
+class GatheredAlignment:
+    """The units to align, the territories they go to and the planner's locks; ``failure`` says
+    why there is nothing to solve."""
 
-    def failed(message: str) -> AllocationPlan:
-        with transaction.atomic():
-            scenario.unit_lines.all().delete()
-            AllocationPlan.objects.filter(pk=scenario.pk).update(alignment=None)
-            return store(scenario, actor, status=ScenarioStatus.FAILED, result_status="error", message=message)
+    units: GatheredUnits
+    p: int
+    existing: list[Territory] = field(default_factory=list)
+    reuse: bool = False
+    names: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    locked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pinned: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    failure: str = ""
 
+
+def gather(*, plan: AllocationPlan, actor: User, params: TerritoryParameters) -> GatheredAlignment:
+    """The units in scope, the number of territories, the names and codes they get (reused when
+    the territories the plan redraws exist) and the locks and pinned centres."""
+    scenario = plan
+    units = gather_units(scenario=scenario, actor=actor, level=params.unit_level)
+    p = int(params.territories or default_territory_count(scenario=scenario))
     if p < 1:
-        return failed(_("Give the number of territories: the scope has no sub-territories and no reps."))
+        return GatheredAlignment(
+            units, p, failure=_("Give the number of territories: the scope has no sub-territories and no reps.")
+        )
     if units.n > MAX_UNITS:
-        return failed(
-            _("There are %(n)s units; an alignment takes at most %(max)s. Group by city or narrow the scope.")
-            % {"n": units.n, "max": MAX_UNITS}
+        return GatheredAlignment(
+            units,
+            p,
+            failure=_(
+                "There are %(n)s units; an alignment takes at most %(max)s. Group by city or narrow the scope."
+            )
+            % {"n": units.n, "max": MAX_UNITS},
         )
     if units.n == 0 or p > units.n:
-        return failed(
-            _(
+        return GatheredAlignment(
+            units,
+            p,
+            failure=_(
                 "There are %(n)s units with a location for %(p)s territories; choose fewer territories "
                 "or the account level."
             )
-            % {"n": units.n, "p": p}
+            % {"n": units.n, "p": p},
         )
     existing = reusable_territories(scenario=scenario)
     reuse = len(existing) == p
@@ -236,20 +214,47 @@ def territory_plan_store(
     try:
         locked, pinned = _locks(params, units, codes)
     except ValueError as exc:
-        return failed(str(exc))
+        return GatheredAlignment(units, p, failure=str(exc))
+    return GatheredAlignment(units, p, existing, reuse, names, codes, locked, pinned)
+
+
+def solve(gathered: GatheredAlignment, *, params: TerritoryParameters, report: Report) -> TerritoryResult | None:
+    """The engine's alignment of the units into ``p`` territories; None when there is nothing to solve."""
+    if gathered.failure:
+        return None
+    units = gathered.units
     report(0.1, _("aligning territories"))
     problem = TerritoryProblem(
         lat=units.lat,
         lon=units.lon,
         attributes=np.column_stack([units.workload, units.potential]),
-        p=p,
-        tolerance=float(params["tolerance"]),
-        adjacency=delaunay_adjacency(units.lat, units.lon) if params["contiguity"] else None,
-        locked=locked,
-        pinned_centres=pinned,
+        p=gathered.p,
+        tolerance=float(params.tolerance),
+        adjacency=delaunay_adjacency(units.lat, units.lon) if params.contiguity else None,
+        locked=gathered.locked,
+        pinned_centres=gathered.pinned,
     )
-    result = align_territories(problem, time_limit=float(params["time_limit"]), seed=int(params["seed"]))
+    result = align_territories(problem, time_limit=float(params.time_limit), seed=int(params.seed))
     report(0.95, _("storing the plan"))
+    return result
+
+
+def store(
+    *, plan: AllocationPlan, actor: User, gathered: GatheredAlignment, result: TerritoryResult | None
+) -> AllocationPlan:
+    """The unit lines and the per-territory summary; the plan fails with the reason when there was
+    nothing to solve."""
+    scenario = plan
+    if result is None:
+        with transaction.atomic():
+            scenario.unit_lines.all().delete()
+            AllocationPlan.objects.filter(pk=scenario.pk).update(alignment=None)
+            return store_result(
+                scenario, actor, status=ScenarioStatus.FAILED, result_status="error", message=gathered.failure
+            )
+    params = plan_parameters(scenario)
+    units, p, existing, reuse = gathered.units, gathered.p, gathered.existing, gathered.reuse
+    names, codes, locked, pinned = list(gathered.names), list(gathered.codes), gathered.locked, gathered.pinned
     within = _within(units, existing) if reuse else np.zeros((units.n, p, 3))
     fixed = {int(t) for t in locked[locked >= 0]} | {int(t) for t in np.flatnonzero(pinned >= 0)}
     perm = _relabel(result.assignment, within, fixed) if reuse else np.arange(p)
@@ -265,9 +270,9 @@ def territory_plan_store(
         moves = _store_lines(scenario, units, result, perm, locked, names, codes, targets)
         summary = _summary(params, units, result, perm, within, names, codes, targets, reuse, p)
         AllocationPlan.objects.filter(pk=scenario.pk).update(alignment=summary)
-        # English like the engine's own text; engine_text translates it for display.
+        # English like the engine's own text; presentation translates it for display.
         skipped = f"; {units.skipped} accounts without a location left out" if units.skipped else ""
-        scenario = store(
+        scenario = store_result(
             scenario,
             actor,
             status=ScenarioStatus.SOLVED,
@@ -327,7 +332,7 @@ def _store_lines(
 
 
 def _summary(
-    params: dict[str, Any],
+    params: TerritoryParameters,
     units: GatheredUnits,
     result: TerritoryResult,
     perm: np.ndarray,
@@ -368,11 +373,11 @@ def _summary(
         "territories": territories,
         "p": p,
         "reused": reuse,
-        "unit_level": params["unit_level"],
+        "unit_level": params.unit_level,
         "units": units.n,
         "accounts": int(counts.sum()),
         "skipped_accounts": units.skipped,
-        "tolerance": float(params["tolerance"]),
+        "tolerance": float(params.tolerance),
         "balanced": result.balanced,
         "contiguous": result.contiguous,
         "max_deviation": result.max_deviation,
@@ -380,3 +385,130 @@ def _summary(
         "spread_before": float(np.abs(ratio_before - 1).max()) if reuse else None,
         "bound_scope": result.bound_scope,
     }
+
+
+def _free_code(code: str) -> str:
+    """``code``, or ``code-2``, ``code-3`` … when a territory in the recycle bin holds it."""
+    candidate, n = code, 1
+    while Territory.all_objects.filter(code=candidate).exists():
+        n += 1
+        candidate = f"{code}-{n}"[:40]
+    return candidate
+
+
+def _territories(scenario: AllocationPlan, actor: User, summary: dict[str, Any]) -> list[Territory]:
+    """The proposed territories, in index order: reused, found by code, or created."""
+    out = []
+    for t in summary["territories"]:
+        if t.get("territory_id") is not None:
+            territory = Territory.objects.filter(pk=t["territory_id"]).first()
+            if territory is None:
+                raise Conflict(
+                    _("The territory %(code)s no longer exists; solve the scenario again.") % {"code": t["code"]}
+                )
+        else:
+            territory = Territory.objects.filter(code=t["code"]).first()
+            if territory is None:
+                territory = territory_create(
+                    actor=actor,
+                    data={"name": t["name"], "code": _free_code(t["code"]), "parent": scenario.scope_territory},
+                )
+                summary.setdefault("created_territory_ids", []).append(territory.pk)
+        t["territory_id"], t["code"] = territory.pk, territory.code
+        out.append(territory)
+    return out
+
+
+def apply(*, plan: AllocationPlan, actor: User) -> AllocationPlan:
+    """Move every account of the plan into its proposed territory, all or nothing."""
+    scenario = plan
+    with transaction.atomic():
+        current = lock_plan(scenario, ScenarioStatus.SOLVED, _("Only a solved scenario can be applied."))
+        summary = dict(current.alignment or {})
+        level = summary.get("unit_level", "city")
+        lines = list(current.unit_lines.filter(moved=True).order_by("id"))
+        snapshot = {int(pk): (line, tid) for line in lines for pk, tid in line.account_territories.items()}
+        records = list(Account.objects.select_for_update().filter(pk__in=list(snapshot)).order_by("pk"))
+        changed = [
+            r
+            for r in records
+            if r.territory_id != snapshot[r.pk][1]
+            or unit_key(level, r.pk, r.country, r.province, r.city) != snapshot[r.pk][0].key
+        ]
+        refuse_changed(set(snapshot) - {r.pk for r in records}, changed)
+        territories = _territories(current, actor, summary)
+        paths = dict(Territory.all_objects.filter(pk__in={r.territory_id for r in records}).values_list("id", "path"))
+        target: dict[int, int | None] = {}
+        for r in records:
+            proposed = territories[snapshot[r.pk][0].proposed_index]
+            if not paths.get(r.territory_id, "\0").startswith(proposed.path):
+                target[r.pk] = proposed.pk
+        moving = [r for r in records if r.pk in target]
+        before = dict(
+            set_with_history(
+                moving, Account, "territory", target, actor=actor, reason=f"allocation {current.pk}: territory applied"
+            )
+        )
+        for line in lines:
+            line.applied = True
+            line.proposed_territory = territories[line.proposed_index]
+            line.proposed_code = line.proposed_territory.code
+            line.territories_before_apply = {
+                pk: tid for pk, tid in line.account_territories.items() if int(pk) in before
+            }
+        TerritoryUnitLine.objects.bulk_update(
+            lines, ["applied", "proposed_territory", "proposed_code", "territories_before_apply"], batch_size=2000
+        )
+        current.alignment = summary
+        current.moves = len(moving)
+        current.status = ScenarioStatus.APPLIED
+        current.applied_at = timezone.now()
+        current.applied_by = actor
+        save_plan(current, actor)
+    return current
+
+
+def rollback(*, plan: AllocationPlan, actor: User) -> AllocationPlan:
+    """Give every account back its territory from before apply; refuse if any changed since."""
+    scenario = plan
+    with transaction.atomic():
+        current = lock_plan(scenario, ScenarioStatus.APPLIED, _("Only an applied scenario can be rolled back."))
+        lines = list(current.unit_lines.filter(applied=True).order_by("id"))
+        expected = {
+            int(pk): (line.proposed_territory_id, tid)
+            for line in lines
+            for pk, tid in line.territories_before_apply.items()
+        }
+        records = list(Account.objects.select_for_update().filter(pk__in=list(expected)).order_by("pk"))
+        refuse_changed(
+            set(expected) - {r.pk for r in records},
+            [r for r in records if r.territory_id != expected[r.pk][0]],
+        )
+        set_with_history(
+            records,
+            Account,
+            "territory",
+            {pk: tid for pk, (_proposed, tid) in expected.items()},
+            actor=actor,
+            reason=f"allocation {current.pk}: territory rolled back",
+        )
+        TerritoryUnitLine.objects.filter(pk__in=[line.pk for line in lines]).update(applied=False)
+        summary = dict(current.alignment or {})
+        for pk in summary.pop("created_territory_ids", []):
+            territory = Territory.objects.filter(pk=pk).first()
+            if territory and not (territory.accounts.exists() or Territory.objects.filter(parent=territory).exists()):
+                record_delete(instance=territory, actor=actor, expected_version=None)
+        live = set(
+            Territory.objects.filter(pk__in=[t["territory_id"] for t in summary.get("territories", [])]).values_list(
+                "pk", flat=True
+            )
+        )
+        for t in summary.get("territories", []):
+            if t["territory_id"] not in live:
+                t["territory_id"] = None  # created by apply and now in the recycle bin: created anew next time
+        current.alignment = summary
+        current.status = ScenarioStatus.ROLLED_BACK
+        current.rolled_back_at = timezone.now()
+        current.rolled_back_by = actor
+        save_plan(current, actor)
+    return current

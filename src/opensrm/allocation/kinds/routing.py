@@ -1,82 +1,53 @@
-"""Lead routing: a batch of unowned leads as a routing scenario, or one new lead at once.
-
-Routing runs when ``settings.OPENSRM["LEAD_ROUTING"]`` is true or an enabled
-:class:`RoutingPolicy` exists. The policy (set up by sales ops) is the authority for who may
-receive a lead, so a routed lead is assigned even when the person who created it could not
-have assigned it themselves; the history row names that person and the reason "routed".
+"""The routing plan: every open lead nobody owns (among those the author sees) to a rep with room,
+as a transportation LP maximising expected value under the reps' remaining slots, skills and a
+fairness cap. Applying and rolling back are the rep ↔ account plan's (the lines name leads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opensrm.core.services import lock_for_update
+from opensrm.allocation import engine, selectors
+from opensrm.allocation.engine import RoutingOutcome
+from opensrm.allocation.kinds.assignment import apply, rollback
+from opensrm.allocation.kinds.base import Report, store_result
+from opensrm.allocation.models import AllocationPlan, AssignmentLine, RepLoad, ScenarioStatus
+from opensrm.allocation.parameters import RoutingParameters
+from opensrm.allocation.selectors import RoutingInput
 from opensrm.crm.models import Lead
 from opensrm.people.models import User
-from opensrm.allocation import engine_routing, selectors
-from opensrm.allocation.models import (
-    AllocationPlan,
-    AssignmentLine,
-    RepLoad,
-    RoutingPolicy,
-    ScenarioStatus,
-)
 
-DEFAULT_MAX_OPEN_LEADS = 50
+__all__ = ["apply", "gather", "rollback", "solve", "store"]
 
 
-def _policy() -> RoutingPolicy | None:
-    return RoutingPolicy.objects.filter(enabled=True).select_related("team").order_by("id").first()
+@dataclass(frozen=True)
+class GatheredLeads:
+    leads: list[Lead]
+    input: RoutingInput
+    rep_ids: list[int]
 
 
-def lead_routing_enabled() -> bool:
-    return bool(settings.OPENSRM.get("LEAD_ROUTING")) or RoutingPolicy.objects.filter(enabled=True).exists()
-
-
-def lead_route(*, lead: Lead, actor: User) -> Lead:
-    """Give an unowned open lead to the best eligible rep with room; unchanged if there is none."""
-    policy = _policy()
-    with transaction.atomic():
-        current = lock_for_update(lead)
-        if current.owner_id is not None or current.status not in selectors.OPEN_LEAD:
-            return current
-        inp, rep_ids = selectors.routing_problem_for(
-            leads=[current],
-            team=policy.team if policy else None,
-            max_open_leads=policy.max_open_leads if policy else DEFAULT_MAX_OPEN_LEADS,
-        )
-        choice = engine_routing.route_one(inp)
-        if choice < 0:
-            return current
-        current.owner_id = rep_ids[choice]
-        current.version += 1
-        current._history_user = actor  # type: ignore[attr-defined]
-        current._change_reason = "routed"  # type: ignore[attr-defined]
-        current.save(update_fields=["owner", "version", "updated_at"])
-    return current
-
-
-def routing_plan_store(
-    *,
-    scenario: AllocationPlan,
-    actor: User,
-    params: dict[str, Any],
-    store: Callable[..., AllocationPlan],
-) -> AllocationPlan:
-    """Solve a routing scenario over the unowned open leads the author sees, and store its lines."""
+def gather(*, plan: AllocationPlan, actor: User, params: RoutingParameters) -> GatheredLeads:
     leads = list(selectors.unassigned_leads(actor=actor))
     inp, rep_ids = selectors.routing_problem_for(
-        leads=leads, team=scenario.scope_team, max_open_leads=int(params["max_open_leads"])
+        leads=leads, team=plan.scope_team, max_open_leads=int(params.max_open_leads)
     )
-    outcome = engine_routing.route_batch(
-        inp, time_limit=float(params["time_limit"]), seed=int(params["seed"])
-    )
+    return GatheredLeads(leads, inp, rep_ids)
+
+
+def solve(gathered: GatheredLeads, *, params: RoutingParameters, report: Report) -> RoutingOutcome:
+    del report  # the routing LP takes a fraction of a second
+    return engine.route_batch(gathered.input, time_limit=float(params.time_limit), seed=int(params.seed))
+
+
+def store(*, plan: AllocationPlan, actor: User, gathered: GatheredLeads, result: RoutingOutcome) -> AllocationPlan:
+    """One line per lead (routed or not) and the leads each rep receives."""
+    scenario, outcome = plan, result
+    leads, inp, rep_ids = gathered.leads, gathered.input, gathered.rep_ids
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=rep_ids)}
     m, n = inp.eligible.shape
     with transaction.atomic():
@@ -129,7 +100,7 @@ def routing_plan_store(
                 "rr": outcome.round_robin_objective,
             }
         solved = outcome.status in ("optimal", "feasible")
-        return store(
+        return store_result(
             scenario,
             actor,
             status=ScenarioStatus.SOLVED if solved else ScenarioStatus.FAILED,

@@ -1,4 +1,4 @@
-"""Engine text → the user's language.
+"""Engine results → the user's language (the presentation layer of allocation).
 
 The allocation engine is a pure package and speaks English. Its status codes and the messages it
 is known to produce are mapped here to gettext strings at display time (so a plan solved by a job
@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -83,17 +84,6 @@ def message_summary(text: str) -> str:
     return ""
 
 
-CONSTRAINTS = ("capacity", "max_accounts", "balance", "moves", "skills", "reps", "skills_capacity", "combined")
-
-
-def constraint_of(reason: str) -> str:
-    """The constraint family an engine diagnosis line names ("capacity: rep 3 …" → "capacity")."""
-    head = reason.split(":", 1)[0].strip().lower().replace(" ", "_")
-    if head == "unassignable":
-        return "skills"
-    return head if head in CONSTRAINTS else "combined"
-
-
 def constraint_label(code: str) -> str:
     labels = {
         "capacity": _("The reps' capacity is too small for the workload they must take."),
@@ -120,9 +110,7 @@ def infeasibility_display(data: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def relaxation_hints(relax: dict[str, Any]) -> list[str]:
-    """What to relax and by how much, from the computed relaxation (see engine_fallback.relaxation)."""
-    from django.utils.formats import number_format
-
+    """What to relax and by how much, from the computed relaxation (see engine.exact_relaxation)."""
     hints: list[str] = []
     asked_tol, asked_cap = relax.get("asked_tolerance"), relax.get("asked_max_moves")
     band = relax.get("tolerance")
