@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from opensrm.core import events
 from opensrm.core.errors import ValidationFailed
 from opensrm.core.services import check_version, lock_for_update, record_create, record_update
-from opensrm.crm.events import LeadCreated
+from opensrm.crm.events import LeadCreated, lead_routing_enabled
 from opensrm.crm.models import (
     Account,
     AccountStatus,
@@ -32,8 +32,6 @@ def lead_create(*, actor: User, data: Mapping[str, Any]) -> Lead:
     """Create a lead. With lead routing on, a lead left without an owner (``owner`` given as
     None, or omitted by anyone but a rep) goes to the best eligible rep once the transaction
     commits; a rep who creates a lead without naming an owner keeps it."""
-    from opensrm.allocation.routing import lead_route, lead_routing_enabled
-
     data = dict(data)
     unowned = data.get("owner") is None and ("owner" in data or actor.role != "rep")
     route = unowned and lead_routing_enabled()
@@ -41,8 +39,6 @@ def lead_create(*, actor: User, data: Mapping[str, Any]) -> Lead:
         data["owner"] = None
     with transaction.atomic():
         lead = record_create(model=Lead, actor=actor, data=data)
-        if route:
-            transaction.on_commit(lambda: lead_route(lead=lead, actor=actor))
         events.publish(LeadCreated(lead_id=lead.pk, actor_id=actor.pk, awaiting_routing=route))
     return lead
 
