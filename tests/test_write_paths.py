@@ -411,9 +411,9 @@ def _admin_object(model: type[BaseModel], w: dict[str, Any], fresh: bool = False
 
     org = w["org"]
     if model is AllocationPlan:
-        from opensrm.allocation.services import scenario_create
+        from opensrm.allocation.services import plan_create
 
-        return scenario_create(actor=org.ops, data={"name": "Admin", "parameters": {}})
+        return plan_create(actor=org.ops, data={"name": "Admin", "parameters": {}})
     if model is RoutingPolicy:
         return record_create(model=RoutingPolicy, actor=org.ops, data={"name": "Admin"})
     by_label = {
@@ -698,9 +698,9 @@ API_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
 
 
 def _scenario(w: dict[str, Any]) -> BaseModel:
-    from opensrm.allocation.services import scenario_create
+    from opensrm.allocation.services import plan_create
 
-    return scenario_create(actor=w["org"].ops, data={"name": "Path plan", "parameters": {}})
+    return plan_create(actor=w["org"].ops, data={"name": "Path plan", "parameters": {}})
 
 
 def _scenario_create(w: dict[str, Any]) -> None:
@@ -1043,30 +1043,30 @@ def _planner(w: dict[str, Any]) -> dict[str, Any]:
 
 
 def _draft(w: dict[str, Any]) -> BaseModel:
-    from opensrm.allocation.services import scenario_create
+    from opensrm.allocation.services import plan_create
 
     _planner(w)
-    return scenario_create(actor=w["org"].ops, data={"name": "Path plan", "parameters": PLAN_PARAMETERS})
+    return plan_create(actor=w["org"].ops, data={"name": "Path plan", "parameters": PLAN_PARAMETERS})
 
 
 def _solved(w: dict[str, Any]) -> BaseModel:
-    from opensrm.allocation.services import assignment_plan_create
+    from opensrm.allocation.services import plan_solve
 
-    scenario = assignment_plan_create(scenario=_draft(w), actor=w["org"].ops)
+    scenario = plan_solve(scenario=_draft(w), actor=w["org"].ops)
     assert scenario.status == "solved" and scenario.moves, (scenario.status, scenario.message)
     return scenario
 
 
 def _applied(w: dict[str, Any]) -> BaseModel:
-    from opensrm.allocation.services import assignment_plan_apply
+    from opensrm.allocation.services import plan_apply
 
-    return assignment_plan_apply(scenario=_solved(w), actor=w["org"].ops)
+    return plan_apply(scenario=_solved(w), actor=w["org"].ops)
 
 
 def _with_front(w: dict[str, Any]) -> BaseModel:
-    from opensrm.allocation.tradeoff import pareto_compute
+    from opensrm.allocation.services import tradeoff_compute
 
-    scenario = pareto_compute(scenario=_draft(w), actor=w["org"].ops)
+    scenario = tradeoff_compute(scenario=_draft(w), actor=w["org"].ops)
     assert scenario.pareto and scenario.pareto["points"], scenario.pareto
     return scenario
 
@@ -1214,15 +1214,15 @@ def _page_send(path: str) -> Callable[[Any, BaseModel], Any]:
 
 
 def _solve_request(**kwargs: Any) -> Any:
-    from opensrm.allocation.services import assignment_plan_request
+    from opensrm.allocation.services import plan_solve_request
 
-    return assignment_plan_request(**kwargs)
+    return plan_solve_request(**kwargs)
 
 
 def _pareto_request(**kwargs: Any) -> Any:
-    from opensrm.allocation.tradeoff import pareto_request
+    from opensrm.allocation.services import tradeoff_request
 
-    return pareto_request(**kwargs)
+    return tradeoff_request(**kwargs)
 
 
 PLANNER_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -1235,8 +1235,8 @@ PLANNER_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     ),
     "api POST /allocation/leads/route": _route_batch,
     "api POST /allocation/leads/{id}/route": _route_one,
-    "job assignment_plan_solve_job": _job(_solve_request, "assignment_plan_solve_job", "solved"),
-    "job pareto_job": _job(_pareto_request, "pareto_job", "done", "pareto_status"),
+    "job plan_solve_job": _job(_solve_request, "plan_solve_job", "solved"),
+    "job tradeoff_job": _job(_pareto_request, "tradeoff_job", "done", "pareto_status"),
     "page territories:scenario_create": _page_create_scenario,
     "page territories:scenario_solve": _queued(_page_send("solve"), "solved"),
     "page territories:scenario_apply": _plan_action(_page_send("apply"), _solved, "applied"),

@@ -287,10 +287,10 @@ def test_apply_against_edit_loses_neither(transactional_db):
 
     alloc = build_alloc_org()
     org = alloc.org
-    scenario = services.scenario_create(
+    scenario = services.plan_create(
         actor=org.ops, data={"name": "Race", "parameters": {"tolerance": None, "time_limit": 20}}
     )
-    scenario = services.assignment_plan_create(scenario=scenario, actor=org.ops)
+    scenario = services.plan_solve(scenario=scenario, actor=org.ops)
     assert scenario.status == ScenarioStatus.SOLVED
     moved = scenario.lines.filter(moved=True, account__isnull=False).first()
     assert moved is not None, "the plan must move an account for the race to mean anything"

@@ -122,10 +122,10 @@ def test_list_query_count_does_not_grow_with_page_size(
 def test_allocation_scenario_list_query_count_does_not_grow_with_page_size(
     org, client_for, django_assert_num_queries
 ):
-    from opensrm.allocation.services import scenario_create
+    from opensrm.allocation.services import plan_create
 
     for i in range(N):
-        scenario_create(actor=org.manager_a, data={"name": f"Plan {i}"})
+        plan_create(actor=org.manager_a, data={"name": f"Plan {i}"})
     c = client_for(org.manager_a)
     c.get("/me")
     for limit in (5, 50):

@@ -138,8 +138,8 @@ def test_plan_comparison_hides_capacity_and_travel_from_a_viewer(db):
 
     alloc = build_alloc_org()
     org = alloc.org
-    scenario = services.scenario_create(actor=org.ops, data={"name": "All", "parameters": {"tolerance": None}})
-    services.assignment_plan_create(scenario=scenario, actor=org.ops)
+    scenario = services.plan_create(actor=org.ops, data={"name": "All", "parameters": {"tolerance": None}})
+    services.plan_solve(scenario=scenario, actor=org.ops)
     path = f"/api/v1/allocation/scenarios/{scenario.pk}/result"
 
     shown = ApiClient(org.ops).get(path).json()["reps"]
