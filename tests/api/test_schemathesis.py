@@ -250,11 +250,11 @@ def _build_world() -> dict[str, Any]:
     record_create(model=Lead, actor=org.ops, data={"name": "Unowned", "company": "Open Co", "owner": None})
     gone = make_account(org.rep_a, name="Deleted Co")
     record_delete(instance=gone, actor=org.ops, expected_version=None)
-    scenario = allocation.scenario_create(
+    scenario = allocation.plan_create(
         actor=org.ops,
         data={"name": "Routing", "kind": ScenarioKind.ROUTING, "parameters": {"max_open_leads": 5}},
     )
-    allocation.assignment_plan_create(scenario=scenario, actor=org.ops)
+    allocation.plan_solve(scenario=scenario, actor=org.ops)
     token, secret = api_token_create(user=org.ops, name="fuzz", scopes=["write"])
     api_token_create(user=org.ops, name="spare", scopes=["read"])
     return {"user": org.ops, "token": token, "secret": secret}

@@ -764,10 +764,10 @@ def seed_company():
         model=Lead, actor=org.rep_a, data={"name": "Spare lead", "company": "Old Co", "owner": org.rep_a}
     )
     record_delete(instance=spare, actor=org.rep_a, expected_version=spare.version)
-    draft = planning.scenario_create(actor=org.ops, data={"name": "草案 2027", "kind": "assignment"})
-    solved = planning.scenario_create(
+    draft = planning.plan_create(actor=org.ops, data={"name": "草案 2027", "kind": "assignment"})
+    solved = planning.plan_create(
         actor=org.ops, data={"name": "Balanced 2027", "kind": "assignment", "parameters": {"time_limit": 10}}
     )
-    planning.assignment_plan_create(scenario=solved, actor=org.ops, progress=lambda f, m: None)
+    planning.plan_solve(scenario=solved, actor=org.ops, progress=lambda f, m: None)
     assert draft.pk and Contact.objects.exists() and Lead.objects.exists()
     return org
