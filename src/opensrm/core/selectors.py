@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Model, Q, QuerySet
 
 from opensrm.core.models import BaseModel
 from opensrm.core.visibility import visible
-from opensrm.people.models import User
+
+if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
+    from opensrm.people.models import User
 
 # Bookkeeping fields change on every write; showing them as "changes" would only be noise.
 _HISTORY_NOISE = {"version", "updated_at", "deletion_batch"}

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -23,8 +24,11 @@ from django.utils.translation import gettext as _
 
 from opensrm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, VersionMismatch
 from opensrm.core.models import BaseModel
+from opensrm.core.roles import Role
 from opensrm.core.visibility import can_see, can_write, manager_subtree_users, visible
-from opensrm.people.models import Role, User
+
+if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
+    from opensrm.people.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -55,7 +59,7 @@ def _check_references(actor: User, instance: models.Model, data: Mapping[str, An
         target = getattr(instance, name)
         if target is None:
             continue
-        if field.related_model is User:
+        if field.related_model is get_user_model():
             if name in ("owner",) and not may_assign_owner(actor, target):
                 errors[name] = [_("You cannot assign records to this user.")]
             continue

@@ -12,6 +12,10 @@ The rule:
 * reference data without an owner (teams, territories, pipelines, stages, products) is
   visible to every signed-in user and writable by admin and sales ops only.
 
+Whatever grants a user sight of a whole account beyond owning it (the CRM's account team) is
+registered by the app that owns it, with :func:`register_account_grant` in its
+``AppConfig.ready()``: core imports no app.
+
 A model opts in by declaring ``visibility_owner`` (field path to the owning user) and
 ``visibility_account`` (field path to the account, ``""`` for the account itself, ``None``
 when the record has no account).
@@ -19,13 +23,35 @@ when the record has no account).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
-from opensrm.people.models import Role, User
+from opensrm.core.roles import Role
+
+if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
+    from opensrm.people.models import User
 
 WRITE_ROLES_REFERENCE = (Role.ADMIN, Role.SALES_OPS)
+
+AccountGrant = Callable[[Any], QuerySet[Any]]
+"""``grant(owners)``: the ids (one ``account_id`` column) of the accounts ``owners`` (a list of
+user ids or a ``values("pk")`` query of users) may see on top of those they own."""
+
+_account_grants: list[AccountGrant] = []
+
+
+def register_account_grant(grant: AccountGrant) -> None:
+    """Let the users a grant names see the whole account (and every record on it). Registering
+    the same grant twice keeps one."""
+    if grant not in _account_grants:
+        _account_grants.append(grant)
+
+
+def _granted_accounts(owners: Any) -> list[QuerySet[Any]]:
+    return [grant(owners) for grant in _account_grants]
 
 
 def _prefix(path: str) -> str:
@@ -49,8 +75,6 @@ def visibility_q(user: User, model: type[Model]) -> Q | None:
     account_path: str | None = getattr(model, "visibility_account", None)
     if owner_path is None and account_path is None:
         return None  # reference data
-    from opensrm.crm.models import AccountTeamMember
-
     team_path = _team_path(user)
     # The owner branch is ``owner_id IN (small list)``, indexable. The account branch of a
     # child record (contact, opportunity, ...) follows its account_id to the account's primary
@@ -60,15 +84,18 @@ def visibility_q(user: User, model: type[Model]) -> Q | None:
     # query, however few rows it returns.)
     owners: Any = [user.pk]
     if team_path is not None:
-        owners = User.objects.filter(Q(pk=user.pk) | Q(team__path__startswith=team_path)).values("pk")
-    members = AccountTeamMember.objects.filter(user_id__in=owners).values("account_id")
+        owners = get_user_model().objects.filter(Q(pk=user.pk) | Q(team__path__startswith=team_path)).values("pk")
+    granted = _granted_accounts(owners)
     q = Q()
     if owner_path is not None:
         q |= Q(**{f"{owner_path}_id__in": owners})
     if account_path == "":
-        q |= Q(pk__in=members)
+        for accounts in granted:
+            q |= Q(pk__in=accounts)
     elif account_path is not None:
-        q |= Q(**{f"{account_path}__owner_id__in": owners}) | Q(**{f"{account_path}_id__in": members})
+        q |= Q(**{f"{account_path}__owner_id__in": owners})
+        for accounts in granted:
+            q |= Q(**{f"{account_path}_id__in": accounts})
     return q
 
 
@@ -89,17 +116,17 @@ def can_write(user: User, model: type[Model]) -> bool:
     if user.is_superuser or user.role in WRITE_ROLES_REFERENCE:
         return True
     is_reference = (
-        getattr(model, "visibility_owner", None) is None
-        and getattr(model, "visibility_account", None) is None
+        getattr(model, "visibility_owner", None) is None and getattr(model, "visibility_account", None) is None
     )
     return not is_reference
 
 
 def manager_subtree_users(user: User) -> QuerySet[User]:
     """Users whose records ``user`` sees by hierarchy (themselves included)."""
+    users = get_user_model().objects
     if user.sees_everything:
-        return User.objects.filter(is_active=True)
+        return users.filter(is_active=True)
     team_path = _team_path(user)
     if team_path is None:
-        return User.objects.filter(pk=user.pk)
-    return User.objects.filter(Q(pk=user.pk) | Q(team__path__startswith=team_path), is_active=True)
+        return users.filter(pk=user.pk)
+    return users.filter(Q(pk=user.pk) | Q(team__path__startswith=team_path), is_active=True)

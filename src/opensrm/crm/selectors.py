@@ -18,6 +18,13 @@ from opensrm.crm.models import (
 )
 from opensrm.people.models import User
 
+
+def account_team_accounts(owners: Any) -> QuerySet[Any]:
+    """The accounts on whose team ``owners`` are: they see the whole account and everything on
+    it (the visibility rule's account-team grant, registered with core.visibility by CrmConfig)."""
+    return AccountTeamMember.objects.filter(user_id__in=owners).values("account_id")
+
+
 # type, model, fields searched, label field, detail field
 _SEARCHABLE: tuple[tuple[str, type[Any], tuple[str, ...], str, str], ...] = (
     ("account", Account, ("name", "city", "phone"), "name", "city"),

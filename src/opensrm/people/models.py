@@ -9,14 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from opensrm.core.models import BaseModel
+from opensrm.core.roles import Role
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    SALES_OPS = "sales_ops", _("Sales operations")
-    MANAGER = "manager", _("Manager")
-    REP = "rep", _("Sales rep")
-    VIEWER = "viewer", _("Viewer")
+__all__ = ["RepProfile", "Role", "Team", "User"]
 
 
 class Team(BaseModel):
@@ -86,9 +81,7 @@ class User(AbstractUser):
 class RepProfile(BaseModel):
     """What planning needs to know about a rep: where they start, their time, their skills."""
 
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, related_name="rep_profile", verbose_name=_("user")
-    )
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="rep_profile", verbose_name=_("user"))
     home_city = models.CharField(_("home city"), max_length=80, blank=True)
     home_lat = models.FloatField(_("home latitude"), null=True, blank=True)
     home_lon = models.FloatField(_("home longitude"), null=True, blank=True)

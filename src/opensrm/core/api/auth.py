@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -13,7 +13,9 @@ from ninja.utils import check_csrf
 
 from opensrm.core.api.tokens import api_token_authenticate
 from opensrm.core.models import ApiToken
-from opensrm.people.models import User
+
+if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
+    from opensrm.people.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -27,9 +29,7 @@ class BearerTokenAuth(HttpBearer):
             # A bad token is an error even if a session cookie came along: the client meant it.
             raise AuthenticationError()
         if request.method not in SAFE_METHODS and ApiToken.SCOPE_WRITE not in api_token.scopes:
-            raise AuthorizationError(
-                message=_("This API token may only read; create one with the write scope.")
-            )
+            raise AuthorizationError(message=_("This API token may only read; create one with the write scope."))
         request.api_token = api_token  # type: ignore[attr-defined]
         request.user = api_token.user
         return api_token.user

@@ -12,7 +12,7 @@ signatures, whose types are only known inside :func:`register`.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +29,9 @@ from opensrm.core.errors import NotFound
 from opensrm.core.selectors import record_history
 from opensrm.core.services import check_write, record_create, record_delete, record_update
 from opensrm.core.visibility import visible
-from opensrm.people.models import User
+
+if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
+    from opensrm.people.models import User
 
 ERR_READ = {401: Problem, 404: Problem}
 ERR_LIST = {401: Problem, 422: Problem}
@@ -92,7 +94,7 @@ def to_service_data(payload: Mapping[str, Any], fk_names: set[str]) -> dict[str,
     return data
 
 
-def get_visible(user: User, queryset: QuerySet[Any], pk: Any) -> Any:
+def get_visible(user: "User", queryset: QuerySet[Any], pk: Any) -> Any:
     """The record ``pk`` if ``user`` may see it; otherwise the same 404 as a missing record."""
     obj = visible(user, queryset).filter(pk=pk).first()
     if obj is None:
@@ -117,9 +119,9 @@ class Resource:
     search: tuple[str, ...] = ("name",)
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[Any, ...] = ()
-    create: Callable[[User, dict[str, Any]], Model] | None = None
-    update: Callable[[Model, User, dict[str, Any], int], Model] | None = None
-    delete: Callable[[Model, User, int], Any] | None = None
+    create: Callable[["User", dict[str, Any]], Model] | None = None
+    update: Callable[[Model, "User", dict[str, Any], int], Model] | None = None
+    delete: Callable[[Model, "User", int], Any] | None = None
     versioned: bool = True
     deletable: bool = True
     history: bool = True
@@ -200,11 +202,7 @@ def register(router: Router, res: Resource) -> None:
             # An omitted optional field arrives as None; leaving it out lets the model default
             # (and the service's own defaults, such as "the owner is the creator") apply.
             data = res.service_data({k: v for k, v in payload.dict().items() if v is not None})
-            obj = (
-                res.create(user, data)
-                if res.create
-                else record_create(model=res.model, actor=user, data=data)
-            )
+            obj = res.create(user, data) if res.create else record_create(model=res.model, actor=user, data=data)
             obj = res.get(request, obj.pk)
             set_etag(response, obj)
             response["Location"] = f"{request.path.rstrip('/')}/{obj.pk}"

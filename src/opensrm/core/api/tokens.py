@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -19,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from opensrm.core.errors import NotFound, ValidationFailed
 from opensrm.core.models import ApiToken
-from opensrm.people.models import User
+
+if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
+    from opensrm.people.models import User
 
 TOKEN_SCHEME = "osrm"
 MAX_DAYS = 366
