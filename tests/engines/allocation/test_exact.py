@@ -7,8 +7,14 @@ import numpy as np
 import pytest
 
 from opensrm.engines.allocation import AssignmentProblem, Status, ViolationCode, solve
-from opensrm.engines.allocation.exact import build_exact_model, explain_infeasible, least_band, relaxation, solve_exact
-from opensrm.engines.allocation.problem import cost_block, validate
+from opensrm.engines.allocation.plan.exact import (
+    build_exact_model,
+    explain_infeasible,
+    least_band,
+    relaxation,
+    solve_exact,
+)
+from opensrm.engines.allocation.plan.problem import cost_block, validate
 
 
 def tiny(seed, n=7, m=3, tol=0.3, cap=9.0, **kw):

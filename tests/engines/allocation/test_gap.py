@@ -12,10 +12,10 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from opensrm.engines.allocation import solve_assignment
-from opensrm.engines.allocation.gap import _fix_by_reduced_cost
-from opensrm.engines.allocation.gap_bounds import gap_model, lp_bound, reduced_cost_bounds
-from opensrm.engines.allocation.gap_heuristics import is_feasible, regret_greedy, repair, total_cost
-from opensrm.engines.allocation.gap_search import deep_descent, default_accept, perturbed_search
+from opensrm.engines.allocation.gap.bounds import gap_model, lp_bound, reduced_cost_bounds
+from opensrm.engines.allocation.gap.heuristics import is_feasible, regret_greedy, repair, total_cost
+from opensrm.engines.allocation.gap.search import deep_descent, default_accept, perturbed_search
+from opensrm.engines.allocation.gap.solve import _fix_by_reduced_cost
 
 DATA = Path(__file__).parents[2] / "data"
 
@@ -256,7 +256,7 @@ def test_default_acceptance_is_relative_with_a_per_job_floor():
 
 def test_perturbed_search_uses_the_default_acceptance_for_its_size(monkeypatch):
     """Without ``accept`` the search asks ``default_accept`` for its number of jobs; with it, not."""
-    import opensrm.engines.allocation.gap_search as gap_search
+    import opensrm.engines.allocation.gap.search as gap_search
 
     asked: list[int] = []
 

@@ -95,7 +95,7 @@ import itertools  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from opensrm.engines.allocation.problem import cost_block, validate  # noqa: E402
+from opensrm.engines.allocation.plan.problem import cost_block, validate  # noqa: E402
 
 
 def tiny(seed, n=7, m=3, tol=0.3, cap=9.0):

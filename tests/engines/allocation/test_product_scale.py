@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from opensrm.engines.allocation import AssignmentProblem, solve
-from opensrm.engines.allocation.candidates import build_candidates
-from opensrm.engines.allocation.problem import cost_block, eligible_block, validate
-from opensrm.engines.allocation.product_balance import balance
-from opensrm.engines.allocation.product_lagrange import Multipliers, certify, make_pairs, make_rows
-from opensrm.engines.allocation.product_search import violation
+from opensrm.engines.allocation.plan.balance import balance
+from opensrm.engines.allocation.plan.candidates import build_candidates
+from opensrm.engines.allocation.plan.lagrange import Multipliers, certify, make_pairs, make_rows
+from opensrm.engines.allocation.plan.problem import cost_block, eligible_block, validate
+from opensrm.engines.allocation.plan.search import violation
 
 
 def clustered(seed=0, n=6000, m=40, cities=5, tol=0.05, candidates=4):

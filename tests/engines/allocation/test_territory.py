@@ -68,7 +68,7 @@ def brute_force_balanced(lat, lon, attrs, p, tol):
     territories within the band, each territory served from its best member unit."""
     import itertools
 
-    from opensrm.engines.allocation.problem import haversine_km
+    from opensrm.engines.allocation.common.geo import haversine_km
 
     n = lat.size
     w = attrs[:, 0]
@@ -96,8 +96,8 @@ def test_bound_is_below_the_brute_force_optimum_and_the_plan_above_it(seed):
     n, p, tol = 7, 2, 0.2
     lat, lon = 30 + rng.uniform(0, 1, n), 120 + rng.uniform(0, 1, n)
     attrs = np.column_stack([rng.uniform(1, 3, n), rng.uniform(50, 150, n)])
-    from opensrm.engines.allocation.problem import haversine_km
-    from opensrm.engines.allocation.territory_bound import balanced_lp_bound
+    from opensrm.engines.allocation.common.geo import haversine_km
+    from opensrm.engines.allocation.territory.bound import balanced_lp_bound
 
     optimum = brute_force_balanced(lat, lon, attrs, p, tol)
     res = align_territories(TerritoryProblem(lat, lon, attrs, p, tolerance=tol), time_limit=5, seed=seed)
@@ -115,7 +115,7 @@ def test_bound_is_below_the_brute_force_optimum_and_the_plan_above_it(seed):
 
 def test_balance_lp_bound_is_tighter_than_the_p_median_bound_when_balance_binds():
     from opensrm.engines.allocation import solve_p_median
-    from opensrm.engines.allocation.problem import haversine_km
+    from opensrm.engines.allocation.common.geo import haversine_km
 
     # a heavy cluster in one corner: the unbalanced optimum puts one centre there, balance forbids it
     lat, lon, attrs, _adj = grid(6, seed=1)

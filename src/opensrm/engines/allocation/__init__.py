@@ -1,25 +1,39 @@
-"""Allocation engine: GAP, p-median, rep ↔ account plans, territories, lead routing, explanations."""
+"""Allocation engines, one sub-package per problem, each with a small public API and result type:
 
-from .common.geo import haversine_km
-from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
-from .exact import (
+- ``plan``: the rep ↔ account plan (``solve_plan`` = ``solve`` → ``PlanResult``), its exact model,
+  diagnosis, explanations and balance-vs-moves front;
+- ``gap``: the generalised assignment problem (``solve_assignment`` → ``GapResult``);
+- ``pmedian``: the p-median problem (``solve_p_median`` → ``PMedianResult``);
+- ``territory``: territory alignment (``align_territories`` → ``TerritoryResult``);
+- ``routing``: lead routing (``route_leads`` → ``LeadRoutingResult``);
+- ``common``: what they share (status, bound scope and violation codes, ``haversine_km``, HiGHS).
+
+Everything public is re-exported here; apps import from ``opensrm.engines.allocation`` only.
+"""
+
+from .common import AssignmentResult, BoundScope, Constraint, Status, Violation, ViolationCode, haversine_km
+from .gap import GapResult, solve_assignment
+from .plan import (
+    AssignmentProblem,
     Band,
     ExactModel,
+    Explanation,
+    ParetoPoint,
+    PlanResult,
     Relaxation,
     build_exact_model,
+    diagnose_infeasibility,
+    diagnose_violations,
+    explain_assignment,
     explain_infeasible,
     least_band,
+    pareto_balance_moves,
     relaxation,
+    solve,
     solve_exact,
+    solve_plan,
 )
-from .explain import Explanation, explain_assignment
-from .gap import solve_assignment
-from .infeasibility import diagnose_infeasibility, diagnose_violations
-from .pareto import ParetoPoint, pareto_balance_moves
-from .pmedian import shortest_path_distances, solve_p_median
-from .problem import AssignmentProblem
-from .product import solve
-from .result import AssignmentResult, PMedianResult
+from .pmedian import PMedianResult, shortest_path_distances, solve_p_median
 from .routing import (
     LeadRoutingProblem,
     LeadRoutingResult,
@@ -38,10 +52,12 @@ __all__ = [
     "Constraint",
     "ExactModel",
     "Explanation",
+    "GapResult",
     "LeadRoutingProblem",
     "LeadRoutingResult",
     "PMedianResult",
     "ParetoPoint",
+    "PlanResult",
     "Relaxation",
     "RoutingMethod",
     "Status",
@@ -67,4 +83,5 @@ __all__ = [
     "solve_assignment",
     "solve_exact",
     "solve_p_median",
+    "solve_plan",
 ]

@@ -4,6 +4,7 @@ solve, read back. (The GAP portfolio alone runs ``scipy.optimize.milp`` untouche
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import highspy
@@ -136,3 +137,38 @@ def solve_highs(
     )
     h.run()
     return read_outcome(h, int(cost.shape[0]), integer=integer)
+
+
+def run_highs(
+    cost: FloatArray,
+    a: sparse.csc_matrix,
+    rlo: FloatArray,
+    rhi: FloatArray,
+    cup: FloatArray,
+    integer: NDArray[np.bool_],
+    start: FloatArray | None,
+    time_limit: float,
+    seed: int,
+    gap: float,
+) -> tuple[str, FloatArray | None, float]:
+    """One run with per-column integrality, the columns' lower bounds 0 and a relative MIP gap:
+    (status, point or None, dual bound; -inf when unknown, inf when infeasible)."""
+    h = build_highs(
+        cost,
+        a,
+        rlo,
+        rhi,
+        np.zeros(cost.shape[0]),
+        cup,
+        integer=integer,
+        time_limit=max(time_limit, 0.05),
+        start=start,
+        seed=seed,
+        options={"mip_rel_gap": float(gap)},
+    )
+    h.run()
+    out = read_outcome(h, int(cost.shape[0]), integer=True)
+    bound = out.bound if math.isfinite(out.bound) else -math.inf
+    if out.status == "Infeasible":
+        bound = math.inf
+    return out.status, out.x, bound

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .common.outcome import Constraint, Violation, ViolationCode
+from ..common.outcome import Constraint, Violation, ViolationCode
 from .problem import Arrays, AssignmentProblem, eligible_block, validate
 
 IntArray = NDArray[np.int64]

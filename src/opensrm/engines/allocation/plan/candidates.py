@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from .common.geo import EARTH_RADIUS_KM
+from ..common.geo import EARTH_RADIUS_KM
 from .problem import Arrays, AssignmentProblem, cost_block, eligible_block, pair_cost, pair_eligible
 
 FloatArray = NDArray[np.float64]

@@ -15,8 +15,8 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
+from .lagrange import Pairs, Rows
 from .problem import Arrays, AssignmentProblem, pair_cost, pair_eligible
-from .product_lagrange import Pairs, Rows
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .common.geo import haversine_km
+from ..common.geo import haversine_km
+from ..common.result import AssignmentResult
 from .problem import AssignmentProblem, cost_block, eligible_block, validate
-from .result import AssignmentResult
 
 
 @dataclass(frozen=True)

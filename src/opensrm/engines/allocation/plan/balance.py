@@ -25,10 +25,10 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from .candidates import Candidates, add_pairs, unit_vectors
+from .fix import State, fix
+from .lagrange import Pairs, Rows, locate, make_pairs
 from .problem import Arrays, AssignmentProblem, pair_cost, pair_eligible
-from .product_fix import State, fix
-from .product_lagrange import Pairs, Rows, locate, make_pairs
-from .product_submip import run_lp
+from .submip import run_lp
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

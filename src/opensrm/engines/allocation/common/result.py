@@ -1,4 +1,4 @@
-"""Result objects shared by the allocation solvers: solution plus diagnostics."""
+"""The assignment result shared by the GAP and the plan (each subclasses it), and the relative gap."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from .common.outcome import BoundScope, Status, Violation
+from .outcome import BoundScope, Status, Violation
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -66,22 +66,3 @@ class AssignmentResult:
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
         object.__setattr__(self, "bound_scope", BoundScope(self.bound_scope))
-
-
-@dataclass(frozen=True)
-class PMedianResult:
-    """Outcome of a p-median solve: chosen medians, client → median, cost, bound and gap."""
-
-    status: Status
-    medians: IntArray
-    assignment: IntArray
-    objective: float
-    bound: float
-    gap: float
-    seconds: float
-    iterations: int
-    message: str
-    diagnostics: dict[str, float] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "status", Status(self.status))

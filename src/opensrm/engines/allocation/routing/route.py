@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from .common.highs import solve_highs
-from .common.outcome import Constraint, Status, Violation, ViolationCode
+from ..common.highs import solve_highs
+from ..common.outcome import Constraint, Status, Violation, ViolationCode
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .gap_search import perturbed_search
+from .search import perturbed_search
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

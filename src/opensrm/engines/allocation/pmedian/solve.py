@@ -15,10 +15,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
-from .common.outcome import Status
-from .pmedian_bounds import lagrangian_bound
-from .pmedian_search import evaluate, greedy, local_search, vns
-from .result import PMedianResult, relative_gap
+from ..common.outcome import Status
+from ..common.result import relative_gap
+from .bounds import lagrangian_bound
+from .result import PMedianResult
+from .search import evaluate, greedy, local_search, vns
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -23,12 +23,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from .common.highs import solve_highs
-from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
+from ..common.highs import solve_highs
+from ..common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
 from .infeasibility import diagnose_arrays
 from .problem import Arrays, AssignmentProblem, cost_block, eligible_block, validate
-from .product import _failed, _result
-from .result import AssignmentResult
+from .result import PlanResult
+from .solve import _failed, _result
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -180,7 +180,7 @@ def solve_exact(
     mip_gap: float = 1e-6,
     cost: FloatArray | None = None,
     seed: int = 0,
-) -> AssignmentResult:
+) -> PlanResult:
     """Solve the plan as one MIP over every eligible pair (for small problems; the size is the
     number of eligible pairs). Same result type as :func:`solve`, bound certified for the full
     problem; status "infeasible" carries :func:`explain_infeasible`'s violations."""

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from .common.geo import haversine_km
+from ..common.geo import haversine_km
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -21,11 +21,11 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .common.geo import haversine_km
-from .common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
-from .pmedian import solve_p_median
-from .product_submip import _run
-from .territory_bound import balanced_lp_bound
+from ..common.geo import haversine_km
+from ..common.highs import run_highs
+from ..common.outcome import BoundScope, Constraint, Status, Violation, ViolationCode
+from ..pmedian import solve_p_median
+from .bound import balanced_lp_bound
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -151,7 +151,7 @@ def _assign(
         slack[:, 0] = np.maximum(np.repeat(lo, p) - value, 0.0)
         slack[:, 1] = np.maximum(value - np.repeat(hi, p), 0.0)
         start[nc:] = slack.ravel()
-    _st, x, _b = _run(c, mat, rlo, rhi, cup, integer, start, time_limit, seed, 1e-4)
+    _st, x, _b = run_highs(c, mat, rlo, rhi, cup, integer, start, time_limit, seed, 1e-4)
     assign = np.argmin(cost, axis=1).astype(np.int64) if previous is None else previous.copy()
     assign[lk] = locked[lk]
     if x is not None:

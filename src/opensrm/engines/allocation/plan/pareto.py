@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .problem import AssignmentProblem
-from .product import solve
+from .solve import solve
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.cluster.vq import kmeans2
 
-from .common.outcome import Violation
-from .product_lagrange import Pairs, Rows, argmin_pairs
-from .product_submip import SubResult, solve_sub
+from ..common.outcome import Violation
+from .lagrange import Pairs, Rows, argmin_pairs
+from .submip import SubResult, solve_sub
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

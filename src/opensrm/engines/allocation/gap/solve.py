@@ -15,13 +15,14 @@ import time
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .common.highs import solve_highs
-from .common.outcome import Constraint, Status, Violation, ViolationCode
-from .gap_bounds import GapModel, gap_model, lp_bound, reduced_cost_bounds
-from .gap_heuristics import is_feasible, regret_greedy, repair, round_lp, tabu_search, total_cost
-from .gap_portfolio import MipWorker, run_portfolio
-from .gap_search import deep_descent, perturbed_search
-from .result import AssignmentResult, relative_gap
+from ..common.highs import solve_highs
+from ..common.outcome import Constraint, Status, Violation, ViolationCode
+from ..common.result import relative_gap
+from .bounds import GapModel, gap_model, lp_bound, reduced_cost_bounds
+from .heuristics import is_feasible, regret_greedy, repair, round_lp, tabu_search, total_cost
+from .portfolio import MipWorker, run_portfolio
+from .result import GapResult
+from .search import deep_descent, perturbed_search
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -57,9 +58,9 @@ def _result(
     msg: str,
     diag: dict[str, float],
     violations: tuple[Violation, ...] = (),
-) -> AssignmentResult:
+) -> GapResult:
     bound = min(bound, obj) if math.isfinite(obj) else bound
-    return AssignmentResult(
+    return GapResult(
         status=status,
         assignment=asg,
         objective=obj,
@@ -141,7 +142,7 @@ def solve_assignment(
     seed: int = 0,
     heuristic_share: float = 0.5,
     concurrent: bool = True,
-) -> AssignmentResult:
+) -> GapResult:
     """Minimise sum cost[i, j] over assigned pairs; each job to one agent; agent loads ≤ capacity.
 
     With ``concurrent`` (default), plain HiGHS on the textbook model runs in a second thread for
@@ -195,7 +196,7 @@ def _solve(
     seed: int,
     heuristic_share: float,
     worker: MipWorker | None,
-) -> AssignmentResult:
+) -> GapResult:
     m, n = c.shape
     time_limit = deadline - t0
     rng = np.random.default_rng(seed)

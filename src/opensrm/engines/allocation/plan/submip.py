@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from .common.highs import build_highs, read_outcome
-from .common.outcome import Constraint, Violation, ViolationCode
-from .product_lagrange import Pairs, Rows
+from ..common.highs import run_highs
+from ..common.outcome import Constraint, Violation, ViolationCode
+from .lagrange import Pairs, Rows
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -41,40 +41,6 @@ ROW_CONSTRAINT = {
 }
 
 
-def _run(
-    cost: FloatArray,
-    a: sparse.csc_matrix,
-    rlo: FloatArray,
-    rhi: FloatArray,
-    cup: FloatArray,
-    integer: NDArray[np.bool_],
-    start: FloatArray | None,
-    time_limit: float,
-    seed: int,
-    gap: float,
-) -> tuple[str, FloatArray | None, float]:
-    """HiGHS on the sub-model: (status, point or None, dual bound; -inf unknown, inf infeasible)."""
-    h = build_highs(
-        cost,
-        a,
-        rlo,
-        rhi,
-        np.zeros(cost.shape[0]),
-        cup,
-        integer=integer,
-        time_limit=max(time_limit, 0.05),
-        start=start,
-        seed=seed,
-        options={"mip_rel_gap": float(gap)},
-    )
-    h.run()
-    out = read_outcome(h, int(cost.shape[0]), integer=True)
-    bound = out.bound if math.isfinite(out.bound) else -math.inf
-    if out.status == "Infeasible":
-        bound = math.inf
-    return out.status, out.x, bound
-
-
 def run_lp(
     cost: FloatArray,
     a: sparse.csc_matrix,
@@ -85,7 +51,7 @@ def run_lp(
 ) -> FloatArray | None:
     """Solve a continuous LP (columns ≥ 0, ≤ ``cup``); None when HiGHS found no feasible point."""
     integer = np.zeros(cost.shape[0], dtype=bool)
-    return _run(cost, a, rlo, rhi, cup, integer, None, time_limit, 0, 1e-4)[1]
+    return run_highs(cost, a, rlo, rhi, cup, integer, None, time_limit, 0, 1e-4)[1]
 
 
 def solve_sub(
@@ -218,7 +184,7 @@ def solve_sub(
             shr_lo[idx] += delta
             shr_hi[idx] -= delta
         lp_int = np.zeros(nc + ns, dtype=bool)
-        _st, xl, _b = _run(cost, a, shr_lo, shr_hi, cup, lp_int, None, time_limit, seed, gap)
+        _st, xl, _b = run_highs(cost, a, shr_lo, shr_hi, cup, lp_int, None, time_limit, seed, gap)
         if xl is not None:
             acc_row = row_of_pos[pos_of_pair[cols]]
             frac = (xl[:nc] > 1e-6) & (xl[:nc] < 1 - 1e-6)
@@ -230,7 +196,7 @@ def solve_sub(
                 # Rounding only the fractional accounts, with no slack allowed, is tiny and
                 # usually feasible thanks to the shrunk band.
                 fixed_up[nc:] = 0.0
-                st2, x2, _b2 = _run(
+                st2, x2, _b2 = run_highs(
                     cost,
                     a,
                     row_lo,
@@ -294,7 +260,7 @@ def solve_sub(
             cup = cup.copy()
             cup[:nc][~loose[acc_row] & (xl[:nc] < 0.5)] = 0.0
     limit = max(0.05, min(mip_seconds, t_end - time.perf_counter()))
-    status, x, bound = _run(cost, a, row_lo, row_hi, cup, integer, start, limit, seed, gap)
+    status, x, bound = run_highs(cost, a, row_lo, row_hi, cup, integer, start, limit, seed, gap)
     if lp_first:
         bound = -math.inf  # the fixings are heuristic: no bound for the sub-model
     if x is None:

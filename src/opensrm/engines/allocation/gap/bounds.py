@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from .common.highs import solve_highs
+from ..common.highs import solve_highs
 
 FloatArray = NDArray[np.float64]
 
