@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, Activity, Contact, Lead, Opportunity, Pipeline, Stage
 from opensrm.people.models import User
-from opensrm.web.forms import IsoDateInput, LookupField, RecordForm
+from opensrm.web.forms import IsoDateInput, LookupField, RecordForm, form_field
 
 
 class AccountForm(RecordForm):
@@ -89,10 +89,11 @@ class OpportunityForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = Stage.objects.select_related("pipeline").order_by("pipeline_id", "order")
-        self.fields["stage"].required = False
-        self.fields["stage"].label_from_instance = lambda s: f"{s.pipeline} · {s}"
-        self.fields["pipeline"].queryset = Pipeline.objects.order_by("-is_default", "name")
+        stage = form_field(self, "stage", forms.ModelChoiceField)
+        stage.queryset = Stage.objects.select_related("pipeline").order_by("pipeline_id", "order")
+        stage.required = False
+        stage.label_from_instance = lambda s: f"{s.pipeline} · {s}"  # type: ignore[assignment]  # this field's own labels
+        form_field(self, "pipeline", forms.ModelChoiceField).queryset = Pipeline.objects.order_by("-is_default", "name")
         # the confirmation sits right under the date it confirms
         names = list(self.fields)
         names.remove("confirm_past_close")
@@ -103,7 +104,8 @@ class OpportunityForm(RecordForm):
             self.fields["pipeline"].initial = default.pk if default else None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         close = data.get("expected_close_date")
         stage = data.get("stage") or (self.instance.stage if self.instance.pk else None)
         still_open = stage is None or not (stage.is_won or stage.is_lost)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -12,13 +12,25 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.errors import DomainError
+from opensrm.core.models import BaseModel
 from opensrm.core.visibility import manager_subtree_users, visible
 from opensrm.crm.models import CustomFieldDefinition, CustomFieldType
 from opensrm.crm.services.customfields import MAX_TEXT_LENGTH, NUMBER_LIMIT, definitions, parse_tags
 from opensrm.people.models import User
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """``form``'s field ``name``, checked to be a ``kind`` (a form's fields are typed as plain ``Field``)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class LookupWidget(forms.Widget):
@@ -53,7 +65,7 @@ class LookupWidget(forms.Widget):
 class LookupField(forms.ModelChoiceField):
     def __init__(self, queryset: Any, lookup: str, **kwargs: Any) -> None:
         super().__init__(queryset, widget=LookupWidget(lookup), **kwargs)
-        self.widget.queryset = queryset  # type: ignore[attr-defined]
+        self.widget.queryset = queryset
 
 
 class IsoDateInput(forms.DateInput):
@@ -110,7 +122,8 @@ def _money_messages(field: forms.DecimalField) -> None:
         MaxValueValidator(MONEY_LIMIT, message=too_big),
         DecimalValidator(None, 2),
     ]
-    field.min_value, field.max_value = 0, MONEY_LIMIT
+    field.min_value = 0
+    field.max_value = MONEY_LIMIT  # type: ignore[assignment]  # the stubs give DecimalField IntegerField's int
     field.widget.attrs.update(min="0", max=str(MONEY_LIMIT), step="0.01")
 
 
@@ -286,7 +299,7 @@ class RecordForm(forms.ModelForm):
     """Adds the optimistic version and restricts every choice to what the user may see."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    lookups: dict[str, tuple[type, str]] = {}
+    lookups: dict[str, tuple[type[BaseModel], str]] = {}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -312,7 +325,7 @@ class RecordForm(forms.ModelForm):
         add_human_checks(self)
         use_browser_widgets(self)
         if "owner" in self.fields:
-            self.fields["owner"].queryset = owner_queryset(user)
+            form_field(self, "owner", forms.ModelChoiceField).queryset = owner_queryset(user)
             # An ownerless record is visible only to the company-wide roles, so a rep would lose it.
             self.fields["owner"].required = True
             if not self.instance.pk:
@@ -327,7 +340,7 @@ class RecordForm(forms.ModelForm):
             if not kept:
                 return
             errors = DjangoValidationError(kept)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # ModelForm's private hook, not in the stubs
 
     def clean_country(self) -> str:
         text = self.cleaned_data.get("country", "")
@@ -378,7 +391,7 @@ class RecordForm(forms.ModelForm):
                 self.add_error(target, message if target else f"{name}: {message}" if name != "__all__" else message)
 
 
-def _time_zones() -> list[tuple[str, str]]:
+def _time_zones() -> list[tuple[str, str | Promise]]:
     return [("", _("Server default"))] + [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z]
 
 
@@ -390,4 +403,4 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Browser default")), *settings.LANGUAGES]
+        form_field(self, "language", forms.ChoiceField).choices = [("", _("Browser default")), *settings.LANGUAGES]

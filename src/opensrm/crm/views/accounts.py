@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.visibility import visible
 from opensrm.crm.forms import AccountForm
 from opensrm.crm.models import Account, AccountStatus, Activity, Contact, Industry, Opportunity, Order, Tier
@@ -62,12 +63,12 @@ RESOURCE = Resource(
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return list_page(request, RESOURCE)
 
 
 @login_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     obj = visible_or_404(user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
@@ -93,15 +94,15 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(request, RESOURCE)
 
 
 @login_required
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, RESOURCE, pk)
 
 
 @login_required
-def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, RESOURCE, pk)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.services import record_update
 from opensrm.core.visibility import can_write, visible
 from opensrm.crm.forms import ActivityForm
@@ -85,7 +86,7 @@ RESOURCE = Resource(
 
 
 @login_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     base = Activity.objects.all()
     state = request.GET.get("state", "")
     if state == "open":
@@ -98,7 +99,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(request.user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
     context["timeline"] = selectors.history_entries(obj)
@@ -106,23 +107,23 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(request, RESOURCE)
 
 
 @login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, RESOURCE, pk)
 
 
 @login_required
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, RESOURCE, pk)
 
 
 @login_required
 @require_POST
-def activity_toggle_done(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_toggle_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Tick a task off (or back on); HTMX swaps the re-rendered item in place."""
     user = request.user
     require_write(user, Activity)
@@ -162,7 +163,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Day, week or month view of activities and tasks, in the user's time zone."""
     view = request.GET.get("view", "week")
     if view not in CALENDAR_VIEWS:
@@ -243,7 +244,7 @@ def _new_due_at(obj: Activity, post: Any) -> tuple[dt.datetime | None, str]:
 
 @login_required
 @require_POST
-def activity_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_reschedule_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A drop in the calendar; answers the re-rendered item, or 4xx with the reason in plain words."""
     user = request.user
     obj = visible(user, Activity.objects.all()).filter(pk=pk).first()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from opensrm.core.currency import COMPANY_CURRENCY, Converter
 from opensrm.core.errors import DomainError
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.visibility import can_write, visible
 from opensrm.crm.models import Opportunity, Pipeline, Stage
 from opensrm.crm.services import opportunity_move_stage
@@ -48,7 +49,7 @@ CARD_FIELDS = (
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     pipelines = list(Pipeline.objects.order_by("-is_default", "name"))
     pipeline = next(
@@ -139,7 +140,7 @@ def _columns(user: Any, pipeline: Pipeline, stages: list[Stage], *, mine: bool) 
 
 @login_required
 @require_POST
-def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move a card; answers the re-rendered card, or 4xx with the reason in plain words."""
     user = request.user
     opp = visible(user, Opportunity.objects.all()).filter(pk=pk).first()

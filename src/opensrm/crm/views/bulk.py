@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import ValidationFailed
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.crm.services.bulk import bulk_apply
 from opensrm.crm.views import accounts, activities, contacts, leads, opportunities
 from opensrm.web.bulk import BULK_KINDS
@@ -75,7 +76,7 @@ def _report(request: HttpRequest, action: str, result: Any) -> None:
 
 @login_required
 @require_POST
-def bulk_action(request: HttpRequest, kind: str) -> HttpResponse:
+def bulk_action(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in BULK_KINDS:
         raise Http404
     res = _resource(kind)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.crm.forms import ContactForm
 from opensrm.crm.models import Activity, Contact
 from opensrm.web import selectors
@@ -51,12 +52,12 @@ RESOURCE = Resource(
 
 
 @login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return list_page(request, RESOURCE)
 
 
 @login_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(request.user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
     context["timeline"] = selectors.timeline(
@@ -67,15 +68,15 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(request, RESOURCE)
 
 
 @login_required
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, RESOURCE, pk)
 
 
 @login_required
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, RESOURCE, pk)

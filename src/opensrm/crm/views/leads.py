@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opensrm.core.errors import DomainError, VersionMismatch
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.crm.forms import LeadConvertForm, LeadForm
 from opensrm.crm.models import Activity, Industry, Lead, LeadStatus
 from opensrm.crm.services import lead_convert
@@ -67,12 +68,12 @@ RESOURCE = Resource(
 
 
 @login_required
-def lead_list(request: HttpRequest) -> HttpResponse:
+def lead_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return list_page(request, RESOURCE)
 
 
 @login_required
-def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(request.user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
     context["timeline"] = selectors.timeline(
@@ -84,22 +85,22 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lead_create(request: HttpRequest) -> HttpResponse:
+def lead_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(request, RESOURCE)
 
 
 @login_required
-def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, RESOURCE, pk)
 
 
 @login_required
-def lead_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, RESOURCE, pk)
 
 
 @login_required
-def lead_convert_page(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_convert_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One step: account (new or existing), contact and, optionally, an opportunity."""
     user = request.user
     require_write(user, Lead)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.visibility import can_write, visible
 from opensrm.crm.forms import OpportunityForm
 from opensrm.crm.models import Activity, Opportunity, Quote
@@ -75,7 +76,7 @@ STATE_LOOKUPS: dict[str, dict[str, Any]] = {
 
 
 @login_required
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     base = Opportunity.objects.all()
     state = request.GET.get("state", "")
     if state in STATE_LOOKUPS:
@@ -84,7 +85,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     obj = visible_or_404(user, RESOURCE, pk)
     context = detail_context(request, RESOURCE, obj)
@@ -101,15 +102,15 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def opportunity_create_page(request: HttpRequest) -> HttpResponse:
+def opportunity_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(request, RESOURCE)
 
 
 @login_required
-def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, RESOURCE, pk)
 
 
 @login_required
-def opportunity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, RESOURCE, pk)

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError, VersionMismatch
+from opensrm.core.http import AuthenticatedHttpRequest
+from opensrm.core.models import BaseModel
 from opensrm.core.services import record_create, record_delete, record_update
 from opensrm.core.visibility import can_write, visible
 from opensrm.crm.services.customfields import displayed_values
@@ -56,7 +58,7 @@ def _default_update(
 @dataclass
 class Resource:
     key: str  # model name, used in url names: web:<key>_list
-    model: type[Model]
+    model: type[BaseModel]
     list_spec: ListSpec
     form: type[RecordForm]
     detail_fields: list[str]
@@ -128,7 +130,7 @@ def visible_or_404(user: User, res: Resource, pk: Any) -> Any:
 
 
 def list_page(
-    request: HttpRequest, res: Resource, *, spec: ListSpec | None = None, base_qs: Any = None
+    request: AuthenticatedHttpRequest, res: Resource, *, spec: ListSpec | None = None, base_qs: Any = None
 ) -> HttpResponse:
     full_spec = with_custom_fields(spec or res.list_spec, res.model)
     user = request.user
@@ -170,7 +172,7 @@ def list_page(
     return render(request, "web/list.html", context)
 
 
-def detail_context(request: HttpRequest, res: Resource, obj: Any) -> dict[str, Any]:
+def detail_context(request: AuthenticatedHttpRequest, res: Resource, obj: Any) -> dict[str, Any]:
     tagged = getattr(res.model, "custom_object_type", "")
     return {
         "res": res,
@@ -183,7 +185,7 @@ def detail_context(request: HttpRequest, res: Resource, obj: Any) -> dict[str, A
     }
 
 
-def form_page(request: HttpRequest, res: Resource, pk: Any = None) -> HttpResponse:
+def form_page(request: AuthenticatedHttpRequest, res: Resource, pk: Any = None) -> HttpResponse:
     user = request.user
     require_write(user, res.model)
     instance = visible_or_404(user, res, pk) if pk is not None else None
@@ -230,7 +232,7 @@ def form_page(request: HttpRequest, res: Resource, pk: Any = None) -> HttpRespon
 
 
 @require_POST
-def delete_record(request: HttpRequest, res: Resource, pk: Any) -> HttpResponse:
+def delete_record(request: AuthenticatedHttpRequest, res: Resource, pk: Any) -> HttpResponse:
     user = request.user
     require_write(user, res.model)
     obj = visible_or_404(user, res, pk)

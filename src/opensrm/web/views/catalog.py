@@ -12,13 +12,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.crm.models import Currency, Order, OrderStatus, PriceList, PriceListItem, Product
 from opensrm.crm.services import catalog, order_cancel
 from opensrm.web import selectors
@@ -121,12 +122,12 @@ ORDERS = Resource(
 
 # --- products ----------------------------------------------------------------------------------
 @login_required
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return list_page(request, PRODUCTS)
 
 
 @login_required
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def product_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(request.user, PRODUCTS, pk)
     context = detail_context(request, PRODUCTS, obj)
     context["timeline"] = selectors.timeline(selectors.history_entries(obj))
@@ -140,28 +141,28 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def product_create(request: HttpRequest) -> HttpResponse:
+def product_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(request, PRODUCTS)
 
 
 @login_required
-def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def product_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, PRODUCTS, pk)
 
 
 @login_required
-def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def product_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, PRODUCTS, pk)
 
 
 # --- price lists -------------------------------------------------------------------------------
 @login_required
-def pricelist_list(request: HttpRequest) -> HttpResponse:
+def pricelist_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return list_page(request, PRICE_LISTS)
 
 
 @login_required
-def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pricelist_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(request.user, PRICE_LISTS, pk)
     context = detail_context(request, PRICE_LISTS, obj)
     context["items"] = list(obj.items.select_related("product").order_by("product__code"))
@@ -171,23 +172,23 @@ def pricelist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def pricelist_create(request: HttpRequest) -> HttpResponse:
+def pricelist_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(request, PRICE_LISTS)
 
 
 @login_required
-def pricelist_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pricelist_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, PRICE_LISTS, pk)
 
 
 @login_required
-def pricelist_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def pricelist_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, PRICE_LISTS, pk)
 
 
 @login_required
 @require_POST
-def pricelist_item_set(request: HttpRequest, pk: int) -> HttpResponse:
+def pricelist_item_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require_write(user, PriceList)
     obj = visible_or_404(user, PRICE_LISTS, pk)
@@ -206,14 +207,14 @@ def pricelist_item_set(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Price saved."))
     else:
         messages.error(
-            request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+            request, "; ".join(f"{form.fields[k].label}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         )
     return HttpResponseRedirect(PRICE_LISTS.url("detail", obj.pk))
 
 
 @login_required
 @require_POST
-def pricelist_item_remove(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
+def pricelist_item_remove(request: AuthenticatedHttpRequest, pk: int, product_pk: int) -> HttpResponse:
     user = request.user
     require_write(user, PriceList)
     obj = visible_or_404(user, PRICE_LISTS, pk)
@@ -231,12 +232,12 @@ def pricelist_item_remove(request: HttpRequest, pk: int, product_pk: int) -> Htt
 
 # --- orders ------------------------------------------------------------------------------------
 @login_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return list_page(request, ORDERS)
 
 
 @login_required
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def order_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = visible_or_404(request.user, ORDERS, pk)
     context = detail_context(request, ORDERS, obj)
     # Orders are booked, not edited: the page offers cancellation instead of the edit form.
@@ -249,7 +250,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
+def order_cancel_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require_write(user, Order)
     obj = visible_or_404(user, ORDERS, pk)

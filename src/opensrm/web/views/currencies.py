@@ -5,10 +5,11 @@ through :mod:`opensrm.core.currency` (version and history with the actor)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from opensrm.core.currency import COMPANY_CURRENCY, currency_rate_create, currency_rate_update, rates_on
 from opensrm.core.errors import DomainError, VersionMismatch
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.models import CurrencyRate
 from opensrm.core.visibility import can_write
 from opensrm.web.forms import RecordForm
@@ -27,7 +29,7 @@ class CurrencyRateForm(RecordForm):
         model = CurrencyRate
         fields = ["currency", "rate", "valid_from"]
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["currency"].help_text = _("Three letters, e.g. USD or EUR.")
         self.fields["rate"].help_text = _("What one unit of this currency is worth in %(currency)s.") % {
@@ -44,12 +46,12 @@ def _plain(rate: Decimal) -> str:
 
 
 @login_required
-def currency_rates(request: HttpRequest) -> HttpResponse:
+def currency_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     current = rates_on(today)
     rows = list(CurrencyRate.objects.order_by("currency", "-valid_from"))
     for row in rows:
-        row.rate_text = _plain(row.rate)  # type: ignore[attr-defined]
+        row.rate_text = _plain(row.rate)
     context = {
         "title": _("Exchange rates"),
         "rows": rows,
@@ -63,7 +65,7 @@ def currency_rates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def currency_rate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def currency_rate_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     require_write(user, CurrencyRate)
     instance = None

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.crm.models import CustomFieldDefinition, CustomFieldObject, CustomFieldType
 from opensrm.crm.services.customfields import definition_create, definition_set_active, definition_update
 from opensrm.people.models import Role, User
@@ -113,7 +114,7 @@ def _title() -> str:
 
 
 @login_required
-def custom_field_list(request: HttpRequest) -> HttpResponse:
+def custom_field_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request.user)
     groups = []
     rows = list(CustomFieldDefinition.objects.order_by("object_type", "order", "key"))
@@ -127,7 +128,7 @@ def custom_field_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def custom_field_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def custom_field_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     actor = request.user
     _require(actor)
     definition = CustomFieldDefinition.objects.filter(pk=pk).first() if pk is not None else None
@@ -175,7 +176,7 @@ def custom_field_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 @require_POST
-def custom_field_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def custom_field_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Deactivate an active field or reactivate an inactive one."""
     actor = request.user
     _require(actor)

@@ -4,7 +4,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from opensrm.core.currency import COMPANY_CURRENCY
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.visibility import can_write, visible
 from opensrm.crm.models import Activity
 from opensrm.web.dashboard import build_dashboard
@@ -22,7 +23,7 @@ REMINDERS_SHOWN = 10
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = build_dashboard(request.user)
     context = {
         "board": board,
@@ -41,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bell in the header: the user's open activities that are overdue or due within a day."""
     now = timezone.now()
     qs = visible(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError, VersionMismatch
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.crm.models import Opportunity, Pipeline, Stage
 from opensrm.crm.services.pipelines import pipeline_rename, stage_delete, stage_move, stage_update
 from opensrm.web.forms import domain_errors_to_form
@@ -49,7 +50,7 @@ def _settings_crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 @login_required
-def pipeline_settings(request: HttpRequest) -> HttpResponse:
+def pipeline_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_write(request.user, Stage)
     pipelines = list(Pipeline.objects.order_by("-is_default", "name", "pk"))
     in_use = dict(
@@ -57,7 +58,7 @@ def pipeline_settings(request: HttpRequest) -> HttpResponse:
     )
     stages: dict[int, list[Stage]] = {p.pk: [] for p in pipelines}
     for stage in Stage.objects.filter(pipeline__in=pipelines).order_by("order", "pk"):
-        stage.deals = in_use.get(stage.pk, 0)  # type: ignore[attr-defined]
+        stage.deals = in_use.get(stage.pk, 0)
         stages[stage.pipeline_id].append(stage)
     context = {
         "title": _("Pipelines and stages"),
@@ -86,7 +87,7 @@ def _get(model: type[Pipeline] | type[Stage], pk: int) -> Any:
 
 
 @login_required
-def pipeline_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pipeline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, Pipeline)
     pipeline = _get(Pipeline, pk)
     title = _("Rename pipeline %(name)s") % {"name": pipeline}
@@ -110,7 +111,7 @@ def pipeline_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def stage_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, Stage)
     stage = _get(Stage, pk)
     title = _("Edit stage %(name)s") % {"name": stage}
@@ -132,7 +133,7 @@ def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def stage_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+def stage_move_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, Stage)
     stage = _get(Stage, pk)
     try:
@@ -149,7 +150,7 @@ def stage_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def stage_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def stage_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, Stage)
     stage = _get(Stage, pk)
     try:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.web.forms import PreferencesForm
 from opensrm.web.services import user_preferences_update
 from opensrm.web.views.base import crumbs
@@ -32,7 +33,7 @@ def _set_cookie(response: HttpResponse, language: str) -> None:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = PreferencesForm(request.POST)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError, VersionMismatch
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.visibility import visible
 from opensrm.crm.documents import quote_pdf
 from opensrm.crm.models import Contact, Opportunity, PriceList, Product, Quote, QuoteLanguage, QuoteStatus
 from opensrm.crm.services import quotes as services
 from opensrm.web import selectors
-from opensrm.web.forms import RecordForm
+from opensrm.web.forms import RecordForm, form_field
 from opensrm.web.listing import MINE_FILTER, Column, Filter, ListSpec
 from opensrm.web.views.base import (
     Resource,
@@ -47,7 +48,8 @@ class QuoteForm(RecordForm):
     def __init__(self, *args: Any, opportunity: Opportunity | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         account_id = opportunity.account_id if opportunity is not None else self.instance.account_id
-        self.fields["contact"].queryset = visible(self.user, Contact.objects.filter(account_id=account_id))
+        contacts = visible(self.user, Contact.objects.filter(account_id=account_id))
+        form_field(self, "contact", forms.ModelChoiceField).queryset = contacts
         self.fields["notes"].widget.attrs["rows"] = 3
         if opportunity is not None:
             self.fields["price_list"] = forms.ModelChoiceField(
@@ -117,7 +119,7 @@ RESOURCE = Resource(
 )
 
 
-def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
+def _quote_or_404(request: AuthenticatedHttpRequest, pk: int) -> Quote:
     quote = selectors.get_visible(request.user, Quote, pk, related=RESOURCE.select_related)
     if quote is None:
         raise Http404(_("The record does not exist."))
@@ -125,12 +127,12 @@ def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
 
 
 @login_required
-def quote_list(request: HttpRequest) -> HttpResponse:
+def quote_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return list_page(request, RESOURCE)
 
 
 @login_required
-def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     context = detail_context(request, RESOURCE, quote)
     user = request.user
@@ -184,7 +186,7 @@ def _initial_lines(quote: Quote) -> list[dict[str, Any]]:
 
 
 @login_required
-def quote_create(request: HttpRequest) -> HttpResponse:
+def quote_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New quote for the opportunity named in ``?opportunity=``: its lines are copied."""
     user = request.user
     require_write(user, Quote)
@@ -236,7 +238,7 @@ def quote_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require_write(user, Quote)
     quote = _quote_or_404(request, pk)
@@ -283,13 +285,13 @@ def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return delete_record(request, RESOURCE, pk)
 
 
 @login_required
 @require_POST
-def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def quote_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """submit, approve, refuse, send, accept or decline; each is one service call."""
     user = request.user
     quote = _quote_or_404(request, pk)
@@ -333,7 +335,7 @@ def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def quote_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     try:
         pdf = quote_pdf(quote)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.services import (
     may_purge,
     record_fields,
@@ -32,7 +33,7 @@ def _model(kind: str):
 
 
 @login_required
-def recycle_bin_page(request: HttpRequest) -> HttpResponse:
+def recycle_bin_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     sections = [
         {
             "key": key,
@@ -55,7 +56,7 @@ def recycle_bin_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def recycle_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def recycle_detail(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     """A deleted record, read-only, with what a restore would bring back."""
     model = _model(kind)
     try:
@@ -80,7 +81,7 @@ def recycle_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def restore(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     model = _model(kind)
     try:
         result = record_restore(model=model, pk=pk, actor=request.user)
@@ -101,7 +102,7 @@ def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def purge(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def purge(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     model = _model(kind)
     try:
         obj = recycle_bin_record(model=model, pk=pk, actor=request.user)

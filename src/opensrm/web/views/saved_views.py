@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.web.services import list_columns_reset, saved_view_create, saved_view_delete
 
 PAGES = {"account", "contact", "lead", "opportunity", "activity"}
@@ -31,7 +32,7 @@ def view_querystring(raw: str) -> str:
 
 @login_required
 @require_POST
-def saved_view_add(request: HttpRequest, page: str) -> HttpResponse:
+def saved_view_add(request: AuthenticatedHttpRequest, page: str) -> HttpResponse:
     if page not in PAGES:
         raise Http404
     querystring = view_querystring(request.POST.get("querystring", ""))
@@ -48,7 +49,7 @@ def saved_view_add(request: HttpRequest, page: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def saved_view_remove(request: HttpRequest, page: str, pk: int) -> HttpResponse:
+def saved_view_remove(request: AuthenticatedHttpRequest, page: str, pk: int) -> HttpResponse:
     if page not in PAGES:
         raise Http404
     try:
@@ -65,7 +66,7 @@ COLUMN_PAGES = PAGES | {"quote", "product", "pricelist", "order"}
 
 @login_required
 @require_POST
-def list_columns_reset_view(request: HttpRequest, page: str) -> HttpResponse:
+def list_columns_reset_view(request: AuthenticatedHttpRequest, page: str) -> HttpResponse:
     """Forget the user's column choice on ``page``: the list opens with its default columns."""
     if page not in COLUMN_PAGES:
         raise Http404

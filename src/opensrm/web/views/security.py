@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.models import SecurityEvent, SecurityEventKind
 from opensrm.people.models import Role
 from opensrm.web.listing import Cell, Column, Filter, ListSpec, apply_filters, capped_count, paginate
@@ -94,7 +95,7 @@ def _cells(event: SecurityEvent) -> list[Cell]:
 
 
 @login_required
-def security_log(request: HttpRequest) -> HttpResponse:
+def security_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_read_security_log(request.user):
         raise DjangoPermissionDenied(_("Only administrators read the security log."))
     qs, shown = _filtered(request)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, override
 from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.services import record_update
 from opensrm.people.models import RepProfile, Role, Team, User
 from opensrm.people.services import rep_profile_upsert, team_create, team_move, user_create, user_update
@@ -123,7 +124,7 @@ class TeamForm(forms.Form):
 
 # --- people ------------------------------------------------------------------------------------
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_people_admin(request.user)
     q = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
@@ -149,7 +150,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     _require_people_admin(actor)
     person = User.objects.select_related("team").filter(pk=pk).first()
@@ -238,7 +239,7 @@ def _send_invitation(request: HttpRequest, person: User) -> None:
 
 
 @login_required
-def user_invite(request: HttpRequest) -> HttpResponse:
+def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = request.user
     _require_people_admin(actor)
     status = 200
@@ -286,7 +287,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reinvite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_people_admin(request.user)
     person = User.objects.filter(pk=pk).first()
     if person is None:
@@ -301,7 +302,7 @@ def user_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- teams -------------------------------------------------------------------------------------
 @login_required
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_people_admin(request.user)
     teams = list(Team.objects.select_related("manager", "parent").order_by("path"))
     counts = dict(
@@ -317,7 +318,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     actor = request.user
     _require_people_admin(actor)
     team = Team.objects.filter(pk=pk).first() if pk is not None else None
