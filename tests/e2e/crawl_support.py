@@ -654,6 +654,7 @@ def report(findings: Iterable[Finding]) -> str:
 def seed_company():
     """Two teams, one user per role, every record type, a pipeline, allocation scenarios (a
     draft and a solved one), built through the services. Returns the ``Org``."""
+    from opensrm.allocation import services as planning
     from opensrm.core.services import record_create
     from opensrm.crm.models import (
         Activity,
@@ -669,9 +670,8 @@ def seed_company():
     from opensrm.crm.services.quotes import quote_create
     from opensrm.crm.services.territories import territory_create
     from opensrm.people.services import rep_profile_upsert
-    from opensrm.allocation import services as planning
-    from tests.factories import make_account, make_opportunity, make_pipeline
     from tests.allocation.conftest import BEIJING, HANGZHOU, SHANGHAI, build_alloc_org
+    from tests.factories import make_account, make_opportunity, make_pipeline
 
     world = build_alloc_org()
     org = world.org

@@ -1,12 +1,14 @@
 """The product walked as its users walk it: every role in both languages, in Chromium.
 
-Each test seeds a small company, signs in as one role in one language and crawls every link,
-filter and form it is shown (bounded by route pattern, see ``crawl_support``). It fails with the
-list of findings: 5xx, broken links, console and page errors, links a viewer is shown but
-refused, text in the other language.
+Each test starts from a small seeded company, signs in as one role in one language and crawls
+every link, filter and form it is shown (bounded by route pattern, see ``crawl_support``). It
+fails with the list of findings: 5xx, broken links, console and page errors, links a viewer is
+shown but refused, text in the other language.
 """
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 
@@ -21,6 +23,40 @@ LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
 FORMS_LANGUAGE = "zh-hans"
 # (route pattern, status) a role is refused on purpose although the page links it; each says why.
 DELIBERATE: dict[str, set[tuple[str, int]]] = {}
+
+
+# The seeded company as a copy of the whole SQLite database, taken after the first seed of this
+# process (one per xdist worker).
+_SEEDED: list[sqlite3.Connection] = []
+
+
+def _seeded_company() -> None:
+    """``seed_company()``, whose records every crawl starts from. On SQLite (the browser tests'
+    database, in memory and shared with the live server) it is built once per process and then
+    copied back into the emptied database before each crawl: the rows seeding again would give
+    (with the first seed's ids), without its cost (the services, a solve). On another database
+    it is built for each test."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        seed_company()
+        return
+    connection.ensure_connection()
+    live = connection.connection
+    if not _SEEDED:
+        seed_company()
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        live.backup(snapshot)
+        _SEEDED.append(snapshot)
+        return
+    _SEEDED[0].backup(live)
+    # the content types were made again (other ids) when the last test's data was flushed; the
+    # ids of the records are the same in every crawl, so no figure cached by the last one may
+    # be shown in this one
+    ContentType.objects.clear_cache()
+    cache.clear()
 
 
 def _signed_in(browser, base_url: str, username: str, language: str):
@@ -44,7 +80,7 @@ def _signed_in(browser, base_url: str, username: str, language: str):
 @pytest.mark.parametrize("language", list(LOCALES))
 @pytest.mark.parametrize("role", list(USERS))
 def test_crawl(role, language, chromium_browser, live_server, transactional_db):
-    seed_company()
+    _seeded_company()
     context, page = _signed_in(chromium_browser, live_server.url, USERS[role], language)
     # Forms are submitted (unchanged and changed) in the first language only: their behaviour
     # does not depend on the language, their pages' text is read in both.
@@ -71,7 +107,7 @@ def test_allocation_draft_from_the_form_defaults_solves_and_its_pages_crawl(
 ):
     from opensrm.allocation.models import AllocationPlan, ScenarioStatus
 
-    seed_company()
+    _seeded_company()
     context, page = _signed_in(chromium_browser, live_server.url, "ops", language)
     crawl = Crawl(page, live_server.url, "sales_ops", language, Vocabulary.from_database(), set())
     try:
