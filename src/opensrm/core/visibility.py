@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from opensrm.core.errors import NotFound
 from opensrm.core.roles import Role
 
 if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
@@ -103,6 +105,30 @@ def visible(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """``queryset`` restricted to what ``user`` may see."""
     q = visibility_q(user, queryset.model)
     return queryset if q is None else queryset.filter(q)
+
+
+def find_visible(
+    user: User, source: type[Model] | QuerySet[Any], pk: Any, *, related: tuple[str, ...] = ()
+) -> Any:
+    """The record ``pk`` of ``source`` (a model or a queryset) if ``user`` may see it, else
+    ``None``; ``related`` is passed to ``select_related``. The one "read one record" of the API
+    and the pages."""
+    qs = source if isinstance(source, QuerySet) else source._default_manager.all()
+    qs = visible(user, qs)
+    if related:
+        qs = qs.select_related(*related)
+    return qs.filter(pk=pk).first()
+
+
+def get_visible(
+    user: User, source: type[Model] | QuerySet[Any], pk: Any, *, related: tuple[str, ...] = ()
+) -> Any:
+    """:func:`find_visible`, raising ``NotFound`` when there is no such record or ``user`` may not
+    see it: the same answer either way, so nothing about an invisible record leaks."""
+    obj = find_visible(user, source, pk, related=related)
+    if obj is None:
+        raise NotFound(_("The record does not exist."))
+    return obj
 
 
 def can_see(user: User, obj: Model) -> bool:

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from opensrm.core.api.auth import actor
-from opensrm.core.api.crud import ERR_READ, Resource, get_visible
+from opensrm.core.api.crud import ERR_READ, Resource
 from opensrm.core.api.errors import Problem
 from opensrm.core.api.history import HistoryPage, history_page, register_resource
 from opensrm.core.api.pagination import PageParams
 from opensrm.core.errors import PermissionDenied
 from opensrm.core.services import check_write, record_update
+from opensrm.core.visibility import get_visible
 from opensrm.people.models import RepProfile, Team, User
 from opensrm.people.schemas import (
     MeOut,

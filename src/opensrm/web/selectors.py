@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from opensrm.core.visibility import visible
+from opensrm.core.visibility import find_visible, visible
 from opensrm.crm.models import Account, Activity, Contact, Lead, Opportunity, Stage, StageChange
 from opensrm.people.models import User
 
@@ -35,42 +35,8 @@ HISTORY_REASONS = {
 ALLOCATION_REASON = re.compile(r"allocation (\d+): (territory )?(applied|rolled back)")
 
 
-def get_visible(user: User, model: type[Model], pk: Any, *, related: tuple[str, ...] = ()) -> Any:
-    """The record if ``user`` may see it, else ``None`` (the page answers 404 either way)."""
-    qs = visible(user, model._default_manager.all())
-    if related:
-        qs = qs.select_related(*related)
-    return qs.filter(pk=pk).first()
-
-
-def global_search(user: User, q: str) -> dict[str, list[Any]]:
-    q = q.strip()
-    if len(q) < 1:
-        return {"accounts": [], "contacts": [], "leads": [], "opportunities": []}
-    return {
-        "accounts": list(
-            visible(user, Account.objects.filter(name__icontains=q)).order_by("name")[:SEARCH_LIMIT]
-        ),
-        "contacts": list(
-            visible(
-                user,
-                Contact.objects.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q)),
-            )
-            .select_related("account")
-            .order_by("name")[:SEARCH_LIMIT]
-        ),
-        "leads": list(
-            visible(
-                user,
-                Lead.objects.filter(Q(name__icontains=q) | Q(company__icontains=q) | Q(email__icontains=q)),
-            ).order_by("-created_at")[:SEARCH_LIMIT]
-        ),
-        "opportunities": list(
-            visible(user, Opportunity.objects.filter(name__icontains=q))
-            .select_related("account", "stage")
-            .order_by("-created_at")[:SEARCH_LIMIT]
-        ),
-    }
+# The pages' name for core.visibility.find_visible (the record, or None: the page answers 404).
+get_visible = find_visible
 
 
 @dataclass

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from pydantic import create_model
 
@@ -25,9 +24,9 @@ from opensrm.core.api.errors import Problem
 from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.api.fastjson import page_response
 from opensrm.core.api.pagination import Page, PageParams, ordering_choices, paginate
-from opensrm.core.errors import NotFound
 from opensrm.core.selectors import record_history
 from opensrm.core.services import check_write, record_create, record_delete, record_update
+from opensrm.core.visibility import get_visible as get_visible  # resources import it from here too
 from opensrm.core.visibility import visible
 
 if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
@@ -92,14 +91,6 @@ def to_service_data(payload: Mapping[str, Any], fk_names: set[str]) -> dict[str,
         name = key[:-3] if key.endswith("_id") and key[:-3] in fk_names else key
         data[name] = value
     return data
-
-
-def get_visible(user: "User", queryset: QuerySet[Any], pk: Any) -> Any:
-    """The record ``pk`` if ``user`` may see it; otherwise the same 404 as a missing record."""
-    obj = visible(user, queryset).filter(pk=pk).first()
-    if obj is None:
-        raise NotFound(_("The record does not exist."))
-    return obj
 
 
 def fk_names_of(model: type[Model]) -> set[str]:

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from opensrm.core.api.auth import actor
-from opensrm.core.api.crud import ERR_READ, ERR_WRITE, get_visible
+from opensrm.core.api.crud import ERR_READ, ERR_WRITE
 from opensrm.core.errors import NotFound
 from opensrm.core.services import check_write
+from opensrm.core.visibility import get_visible
 from opensrm.crm import selectors, services
 from opensrm.crm.models import Account
 from opensrm.crm.schemas import MemberIn, MemberOut

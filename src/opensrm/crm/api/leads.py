@@ -6,9 +6,10 @@ from django.http import HttpRequest
 from ninja import Router
 
 from opensrm.core.api.auth import actor
-from opensrm.core.api.crud import ERR_WRITE, get_visible
+from opensrm.core.api.crud import ERR_WRITE
 from opensrm.core.api.etag import openapi, required_version
 from opensrm.core.services import check_write
+from opensrm.core.visibility import get_visible
 from opensrm.crm import services
 from opensrm.crm.models import Account, Lead, Pipeline
 from opensrm.crm.schemas import LeadConvertIn, LeadConvertOut

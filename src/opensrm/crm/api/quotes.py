@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from opensrm.core.api.auth import actor
-from opensrm.core.api.crud import ERR_READ, ERR_WRITE, Resource, get_visible
+from opensrm.core.api.crud import ERR_READ, ERR_WRITE, Resource
 from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.api.history import register_resource
 from opensrm.core.errors import ValidationFailed
 from opensrm.core.services import check_write
-from opensrm.core.visibility import visible
+from opensrm.core.visibility import get_visible, visible
 from opensrm.crm.documents import quote_pdf
 from opensrm.crm.models import Opportunity, PriceList, Product, Quote
 from opensrm.crm.schemas.quotes import (
