@@ -25,33 +25,57 @@ def account_team_accounts(owners: Any) -> QuerySet[Any]:
     return AccountTeamMember.objects.filter(user_id__in=owners).values("account_id")
 
 
-# type, model, fields searched, label field, detail field
-_SEARCHABLE: tuple[tuple[str, type[Any], tuple[str, ...], str, str], ...] = (
-    ("account", Account, ("name", "city", "phone"), "name", "city"),
-    ("contact", Contact, ("name", "email", "phone"), "name", "email"),
-    ("lead", Lead, ("name", "company", "email"), "name", "company"),
-    ("opportunity", Opportunity, ("name",), "name", "account__name"),
-)
+# The global search, for the API and the pages alike: per record type, its model and the
+# fields a term is looked for in (any of them), and the label and detail the API answers with.
+SEARCH_FIELDS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+    "account": (Account, ("name", "city", "phone")),
+    "contact": (Contact, ("name", "email", "phone")),
+    "lead": (Lead, ("name", "company", "email")),
+    "opportunity": (Opportunity, ("name",)),
+}
+_SEARCH_SHOWN: dict[str, tuple[str, str]] = {
+    "account": ("name", "city"),
+    "contact": ("name", "email"),
+    "lead": ("name", "company"),
+    "opportunity": ("name", "account__name"),
+}
+_SEARCH_RELATED: dict[str, tuple[str, ...]] = {"contact": ("account",), "opportunity": ("account", "stage")}
+
+
+def search_matches(*, user: User, kind: str, q: str) -> QuerySet[Any]:
+    """The records of type ``kind`` matching ``q`` in any of its search fields that ``user`` may
+    see, most recently changed first."""
+    model, fields = SEARCH_FIELDS[kind]
+    term = Q()
+    for name in fields:
+        term |= Q(**{f"{name}__icontains": q})
+    return visible(user, model.objects.filter(term)).order_by("-updated_at", "-id")
+
+
+def global_search_records(*, user: User, q: str, limit: int) -> dict[str, list[Any]]:
+    """Up to ``limit`` records of each type matching ``q`` (the pages' search): type → records,
+    with what the results show of their relations loaded. One query per type."""
+    q = q.strip()
+    return {
+        kind: (
+            list(search_matches(user=user, kind=kind, q=q).select_related(*_SEARCH_RELATED.get(kind, ()))[:limit])
+            if q
+            else []
+        )
+        for kind in SEARCH_FIELDS
+    }
 
 
 def global_search(*, user: User, q: str, limit: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` records of each searchable type that match ``q`` and ``user`` may see.
-
-    One query per type, whatever the number of hits.
+    """Up to ``limit`` hits of each searchable type that match ``q`` and ``user`` may see (the
+    API's search): type, id, label and detail. One query per type, whatever the number of hits.
     """
     hits: list[dict[str, Any]] = []
-    for kind, model, fields, label, detail in _SEARCHABLE:
-        term = Q()
-        for name in fields:
-            term |= Q(**{f"{name}__icontains": q})
-        rows = (
-            visible(user, model.objects.filter(term))
-            .order_by("-updated_at", "-id")
-            .values("id", label, detail)
-        )
+    for kind in SEARCH_FIELDS:
+        label, detail = _SEARCH_SHOWN[kind]
+        rows = search_matches(user=user, kind=kind, q=q).values("id", label, detail)
         hits.extend(
-            {"type": kind, "id": row["id"], "label": row[label], "detail": row[detail] or ""}
-            for row in rows[:limit]
+            {"type": kind, "id": row["id"], "label": row[label], "detail": row[detail] or ""} for row in rows[:limit]
         )
     return hits
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, Contact, Lead, Opportunity
-from opensrm.web.selectors import global_search
+from opensrm.crm.selectors import global_search_records
+from opensrm.web.selectors import SEARCH_LIMIT
 from opensrm.web.views.base import crumbs
 
 LOOKUPS = {
@@ -22,7 +23,8 @@ LOOKUPS = {
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    results = global_search(request.user, q)
+    found = global_search_records(user=request.user, q=q, limit=SEARCH_LIMIT)
+    results = {f"{kind}s": rows for kind, rows in found.items()}
     context = {
         "q": q,
         "results": results,
