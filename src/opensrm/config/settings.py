@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -254,7 +255,19 @@ EMAIL_BACKEND = os.environ.get("OPENSRM_EMAIL_BACKEND", "django.core.mail.backen
 DEFAULT_FROM_EMAIL = os.environ.get("OPENSRM_FROM_EMAIL", "opensrm@localhost")
 
 # --- OpenSRM --------------------------------------------------------------------------------
-OPENSRM = {
+class OpenSRMSettings(TypedDict):
+    """The application's own settings, read as ``settings.OPENSRM[...]``."""
+
+    RECYCLE_BIN_DAYS: int
+    API_PAGE_SIZE: int
+    API_MAX_PAGE_SIZE: int
+    API_TOKEN_DEFAULT_DAYS: int
+    QUOTE_APPROVAL_DISCOUNT: float
+    COMPANY_NAME: str
+    LEAD_ROUTING: NotRequired[bool]  # route every new lead, even with no routing policy enabled
+
+
+OPENSRM: OpenSRMSettings = {
     "RECYCLE_BIN_DAYS": int(os.environ.get("OPENSRM_RECYCLE_BIN_DAYS", "30")),
     "API_PAGE_SIZE": 50,
     "API_MAX_PAGE_SIZE": 500,
