@@ -69,9 +69,26 @@ def test_known_engine_texts_map_to_translations():
         assert presentation.bound_scope_label("candidate-restricted problem") != "candidate-restricted problem"
         assert presentation.message_summary("no feasible plan found within the time limit; still violated: x")
         assert presentation.message_summary("something the shell has never seen") == ""
-    assert engine.constraint_of("max accounts: rep 2 must keep 4 accounts") == "max_accounts"
-    assert engine.constraint_of("unassignable: account 3 requires skills") == "skills"
-    assert engine.constraint_of("moves: 3 accounts are owned by reps no longer eligible") == "moves"
+
+
+def test_the_engine_s_violations_become_the_stored_diagnosis_by_code():
+    from opensrm.engines.allocation import Constraint, Violation, ViolationCode
+
+    forced = Violation(ViolationCode.REP_FORCED_ACCOUNTS, Constraint.MAX_ACCOUNTS, rep=2, amount=4.0, limit=3.0)
+    skills = Violation(ViolationCode.ACCOUNT_NO_SKILLED_REP, Constraint.SKILLS, account=3)
+    total = Violation(ViolationCode.TOTAL_WORKLOAD, Constraint.CAPACITY, amount=10.0, limit=5.0)
+    group = Violation(ViolationCode.SKILL_GROUP_CAPACITY, Constraint.CAPACITY, account=1)
+
+    assert engine._diagnosis([skills], 4) is None  # an account no rep can take does not block the plan
+    found = engine._diagnosis([forced, skills, total], 4)
+    assert found["constraint"] == "max_accounts"
+    assert found["reps"] == [0, 1, 2, 3] and found["accounts"] == []  # a total implicates every rep
+    assert [v["code"] for v in found["violations"]] == ["rep_forced_accounts", "total_workload"]
+    assert found["violations"][0] == {
+        "code": "rep_forced_accounts", "constraint": "max_accounts", "rep": 2, "account": None, "amount": 4.0,
+        "limit": 3.0,
+    }
+    assert engine._diagnosis([group], 4)["constraint"] == "skills_capacity"
 
 
 def test_a_kept_owner_outside_their_specialisation_may_keep_the_account(alloc):

@@ -182,19 +182,28 @@ def test_solve_request_runs_the_job_after_commit_and_records_progress(
         )
 
 
-def test_fallback_solver_gives_the_same_guarantees_when_the_engine_cannot_express_the_skills(
+def test_eligibility_beyond_the_skill_masks_goes_to_the_engine_as_a_matrix_with_the_same_guarantees(
     alloc, monkeypatch
 ):
-    from opensrm.allocation import engine
+    from opensrm.allocation import engine, selectors
 
-    # The engine's skills are a 64-bit mask; eligibility beyond 62 patterns takes the fallback.
+    # The engine's skills are a 64-bit mask; eligibility beyond 62 patterns goes as a boolean matrix.
     monkeypatch.setattr(engine, "_skill_bits", lambda eligible: None)
 
     scenario = solved(alloc)
 
+    gathered = selectors.assignment_problem_for(scenario=scenario, actor=alloc.org.ops)
+    matrix = engine.engine_problem(gathered.input).eligible
+    assert (matrix.toarray() == gathered.input.eligible.T).all()
     assert scenario.status == ScenarioStatus.SOLVED
     assert scenario.bound <= scenario.objective + 1e-9
-    assert all("detail" not in line.explanation for line in scenario.lines.all())
+    assert all(line.explanation.get("detail") for line in scenario.lines.all())  # the engine explains it
+    rep_of = {rep_id: i for i, rep_id in enumerate(gathered.rep_ids)}
+    account_of = {account_id: j for j, account_id in enumerate(gathered.account_ids)}
+    assert all(
+        gathered.input.eligible[rep_of[line.proposed_owner_id], account_of[line.account_id]]
+        for line in scenario.lines.all()
+    )
     load = defaultdict(float)
     for line in scenario.lines.all():
         load[line.proposed_owner_id] += line.workload

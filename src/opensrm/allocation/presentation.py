@@ -110,7 +110,7 @@ def infeasibility_display(data: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def relaxation_hints(relax: dict[str, Any]) -> list[str]:
-    """What to relax and by how much, from the computed relaxation (see engine.exact_relaxation)."""
+    """What to relax and by how much, from the computed relaxation (see engine.with_relaxation)."""
     hints: list[str] = []
     asked_tol, asked_cap = relax.get("asked_tolerance"), relax.get("asked_max_moves")
     band = relax.get("tolerance")

@@ -21,7 +21,7 @@ from opensrm.allocation.kinds import KINDS, assignment
 from opensrm.allocation.kinds.base import clear_plan, save_plan
 from opensrm.allocation.models import AllocationPlan, ParetoStatus, RoutingPolicy, ScenarioKind, ScenarioStatus
 from opensrm.core.errors import Conflict, ValidationFailed
-from opensrm.core.services import lock_for_update, record_create, record_delete, record_update
+from opensrm.core.services import lock_for_update, record_create, record_delete, record_save, record_update
 from opensrm.crm.models import Lead
 from opensrm.people.models import Role, Team, User
 
@@ -248,8 +248,5 @@ def lead_route(*, lead: Lead, actor: User) -> Lead:
         if choice < 0:
             return current
         current.owner_id = rep_ids[choice]
-        current.version += 1
-        current._history_user = actor  # type: ignore[attr-defined]
-        current._change_reason = "routed"  # type: ignore[attr-defined]
-        current.save(update_fields=["owner", "version", "updated_at"])
+        record_save(current, actor=actor, fields=["owner"], reason="routed")
     return current

@@ -14,6 +14,7 @@ from huey.contrib.djhuey import db_task
 
 from opensrm.allocation.models import AllocationPlan, ParetoStatus, ScenarioStatus
 from opensrm.core.errors import DomainError
+from opensrm.core.services import record_save
 from opensrm.people.models import User
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,7 @@ def _failed(scenario_id: int, actor: User | None, **fields: object) -> None:
             return
         for name, value in fields.items():
             setattr(scenario, name, value)
-        scenario.version += 1
-        scenario._history_user = actor  # type: ignore[attr-defined]
-        scenario.save(update_fields=[*fields, "version", "updated_at"])
+        record_save(scenario, actor=actor, fields=list(fields))
 
 
 @db_task()

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_update_with_history
 
 from opensrm.allocation.models import AllocationPlan, ScenarioStatus
 from opensrm.core.errors import Conflict
-from opensrm.core.services import lock_for_update
+from opensrm.core.services import lock_for_update, record_save
 from opensrm.people.models import User
 
 Report = Callable[[float, str], None]
@@ -44,15 +44,9 @@ class PlanKind(Protocol):
     def rollback(self, *, plan: AllocationPlan, actor: User) -> AllocationPlan: ...
 
 
-def save_plan(plan: AllocationPlan, actor: User, fields: list[str] | None = None) -> AllocationPlan:
+def save_plan(plan: AllocationPlan, actor: User | None, fields: list[str] | None = None) -> AllocationPlan:
     """Save a plan as a write like any other: version bumped, the history row naming ``actor``."""
-    plan.version += 1
-    plan._history_user = actor  # type: ignore[attr-defined]
-    if fields is None:
-        plan.save()
-    else:
-        plan.save(update_fields=[*fields, "version", "updated_at"])
-    return plan
+    return record_save(plan, actor=actor, fields=fields)
 
 
 def clear_plan(plan: AllocationPlan) -> None:
