@@ -21,7 +21,7 @@ from .infeasibility import diagnose_infeasibility, diagnose_violations
 from .pareto import ParetoPoint, pareto_balance_moves
 from .problem import AssignmentProblem
 from .result import PlanResult
-from .solve import failure_message, solve
+from .solver import failure_message, solve
 
 solve_plan = solve
 

@@ -28,7 +28,7 @@ from ..common.outcome import BoundScope, Constraint, Status, Violation, Violatio
 from .infeasibility import diagnose_arrays
 from .problem import Arrays, AssignmentProblem, cost_block, eligible_block, validate
 from .result import PlanResult
-from .solve import _failed, _result
+from .solver import _failed, _result
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .problem import AssignmentProblem
-from .solve import solve
+from .solver import solve
 
 
 @dataclass(frozen=True)

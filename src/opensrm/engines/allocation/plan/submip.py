@@ -54,6 +54,30 @@ def run_lp(
     return run_highs(cost, a, rlo, rhi, cup, integer, None, time_limit, 0, 1e-4)[1]
 
 
+@dataclass(frozen=True)
+class SubModel:
+    """One sub-MIP: a column per pair of a free account (``cols``, then one penalised slack column
+    per coupling row direction), a row per free account, then the coupling rows ``names`` of the
+    reps the pairs touch (capacity, max accounts, balance) and the plan's moves row."""
+
+    choice: IntArray
+    free: IntArray
+    cols: IntArray
+    pos_of_pair: IntArray  # modelled account of each pair
+    row_of_pos: IntArray  # row of each free account (-1: fixed)
+    n_free: int
+    nc: int  # pair columns (the slack columns follow)
+    a: sparse.csc_matrix
+    names: list[tuple[str, int]]  # (row family, rep or -1) of each coupling row
+    row_lo: FloatArray
+    row_hi: FloatArray
+    cost: FloatArray
+    cup: FloatArray
+    integer: NDArray[np.bool_]
+    mean_w: float
+    mean_p: float
+
+
 def solve_sub(
     pairs: Pairs,
     rows: Rows,
@@ -72,7 +96,44 @@ def solve_sub(
 ) -> SubResult:
     """Re-assign the modelled accounts at positions ``free`` using only the pairs ``cols`` (each
     free account's current pair is added). ``hard`` drops the slack columns (to prove
-    infeasibility)."""
+    infeasibility). Phases: build the model → the incumbent as a start → (``lp_first``) the LP
+    and its rounding → the MIP → read back the plan and the rows it still breaks."""
+    model = build_sub(pairs, rows, m, choice, free, cols, hard=hard)
+    start = incumbent_start(model, hard=hard)
+    if start is not None and lp_first:
+        start = None  # the fixings below may exclude the incumbent; the caller keeps the better plan
+    t_end = time.perf_counter() + time_limit
+    cup = model.cup
+    if lp_first:
+        done, cup = lp_then_round(
+            pairs,
+            rows,
+            m,
+            model,
+            time_limit=time_limit,
+            t_end=t_end,
+            seed=seed,
+            gap=gap,
+            round_on_slack=lp_round_on_slack,
+        )
+        if done is not None:
+            return done
+    limit = max(0.05, min(mip_seconds, t_end - time.perf_counter()))
+    status, x, bound = run_highs(
+        model.cost, model.a, model.row_lo, model.row_hi, cup, model.integer, start, limit, seed, gap
+    )
+    if lp_first:
+        bound = -math.inf  # the fixings are heuristic: no bound for the sub-model
+    if x is None:
+        return SubResult(choice.copy(), math.inf, (), status, bound, False)
+    return finish_sub(pairs, model, x, status, bound)
+
+
+def build_sub(
+    pairs: Pairs, rows: Rows, m: int, choice: IntArray, free: IntArray, cols: IntArray, *, hard: bool
+) -> SubModel:
+    """The sub-model: pair columns of the free accounts, their rows, the coupling rows with the
+    fixed accounts' share taken off, and the slack columns (bounded by 0 when ``hard``)."""
     n_mod = pairs.seg.shape[0]
     pos_of_pair = np.repeat(np.arange(n_mod), pairs.counts)
     is_free = np.zeros(n_mod, dtype=bool)
@@ -150,156 +211,126 @@ def solve_sub(
     cc.append(nc + np.arange(ns))
     vv.append(np.asarray(s_vals))
     a = sparse.csc_matrix((np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))), shape=(base, nc + ns))
-    cost = np.concatenate([pairs.cost[cols], np.asarray(s_cost)])
-    cup = np.concatenate([np.ones(nc), np.full(ns, 0.0 if hard else np.inf)])
-    integer = np.concatenate([np.ones(nc, dtype=bool), np.zeros(ns, dtype=bool)])
-    row_lo, row_hi = np.concatenate(rlo), np.concatenate(rhi)
-    # Start: the incumbent, with the slack it needs.
-    x0 = np.zeros(nc + ns)
-    x0[np.searchsorted(cols, choice[free])] = 1.0
-    act = a[:, :nc] @ x0[:nc]
+    return SubModel(
+        choice=choice,
+        free=free,
+        cols=cols,
+        pos_of_pair=pos_of_pair,
+        row_of_pos=row_of_pos,
+        n_free=n_free,
+        nc=nc,
+        a=a,
+        names=names,
+        row_lo=np.concatenate(rlo),
+        row_hi=np.concatenate(rhi),
+        cost=np.concatenate([pairs.cost[cols], np.asarray(s_cost)]),
+        cup=np.concatenate([np.ones(nc), np.full(ns, 0.0 if hard else np.inf)]),
+        integer=np.concatenate([np.ones(nc, dtype=bool), np.zeros(ns, dtype=bool)]),
+        mean_w=mean_w,
+        mean_p=mean_p,
+    )
+
+
+def incumbent_start(model: SubModel, *, hard: bool) -> FloatArray | None:
+    """The incumbent with the slack it needs (None when ``hard`` and it needs some)."""
+    nc, n_free = model.nc, model.n_free
+    x0 = np.zeros(model.cost.shape[0])
+    x0[np.searchsorted(model.cols, model.choice[model.free])] = 1.0
+    act = model.a[:, :nc] @ x0[:nc]
     j = nc
-    for i, (name, _r) in enumerate(names):
+    for i, (name, _r) in enumerate(model.names):
         v = act[n_free + i]
-        lo_i, hi_i = row_lo[n_free + i], row_hi[n_free + i]
+        lo_i, hi_i = model.row_lo[n_free + i], model.row_hi[n_free + i]
         x0[j] = max(v - hi_i, 0.0)
         if name == "balance":
             x0[j + 1] = max(lo_i - v, 0.0)
             j += 1
         j += 1
-    start = None if hard and x0[nc:].sum() > 0 else x0
-    if start is not None and lp_first:
-        start = None  # the fixings below may exclude the incumbent; the caller keeps the better plan
-    t_end = time.perf_counter() + time_limit
-    if lp_first:
-        # The LP vertex leaves about one fractional account per binding coupling row. It is solved
-        # with the balance band shrunk a little so that rounding has room; the fractional
-        # accounts (plus, if needed, the least-certain accounts of the reps they touch) form a small MIP.
-        shr_lo, shr_hi = row_lo.copy(), row_hi.copy()
-        if math.isfinite(rows.hi):
-            bal = np.array([name == "balance" for name, _r in names])
-            idx = n_free + np.flatnonzero(bal)
-            # room for rounding: about two typical accounts, at most a quarter of the half-band
-            delta = min(0.25 * (rows.hi - rows.lo) / 2, 2.0 * float(np.median(pairs.p[cols])))
-            shr_lo[idx] += delta
-            shr_hi[idx] -= delta
-        lp_int = np.zeros(nc + ns, dtype=bool)
-        _st, xl, _b = run_highs(cost, a, shr_lo, shr_hi, cup, lp_int, None, time_limit, seed, gap)
-        if xl is not None:
-            acc_row = row_of_pos[pos_of_pair[cols]]
-            frac = (xl[:nc] > 1e-6) & (xl[:nc] < 1 - 1e-6)
-            loose = np.zeros(n_free, dtype=bool)
-            loose[acc_row[frac]] = True
-            fixed_up = cup.copy()
-            fixed_up[:nc][~loose[acc_row] & (xl[:nc] < 0.5)] = 0.0
-            if float(xl[nc:].sum()) <= 1e-7:
-                # Rounding only the fractional accounts, with no slack allowed, is tiny and
-                # usually feasible thanks to the shrunk band.
-                fixed_up[nc:] = 0.0
-                st2, x2, _b2 = run_highs(
-                    cost,
-                    a,
-                    row_lo,
-                    row_hi,
-                    fixed_up,
-                    integer,
-                    None,
-                    max(0.05, min(10.0, t_end - time.perf_counter())),
-                    seed,
-                    gap,
-                )
-                if x2 is not None:
-                    return _finish(
-                        pairs,
-                        choice,
-                        cols,
-                        pos_of_pair,
-                        x2,
-                        nc,
-                        a,
-                        names,
-                        row_lo,
-                        row_hi,
-                        n_free,
-                        mean_w,
-                        mean_p,
-                        st2,
-                        -math.inf,
-                    )
-            if float(xl[nc:].sum()) > 1e-7 and lp_round_on_slack:
-                # Still violated with these accounts free: return the LP's rounding (least
-                # violation) and let the caller free more accounts around what is left.
-                best = np.zeros(nc + ns)
-                order = np.lexsort((-xl[:nc], acc_row))
-                first = np.r_[True, acc_row[order][1:] != acc_row[order][:-1]]
-                best[order[first]] = 1.0
-                return _finish(
-                    pairs,
-                    choice,
-                    cols,
-                    pos_of_pair,
-                    best,
-                    nc,
-                    a,
-                    names,
-                    row_lo,
-                    row_hi,
-                    n_free,
-                    mean_w,
-                    mean_p,
-                    "lp-rounded",
-                    -math.inf,
-                )
-            hot = np.zeros(m, dtype=bool)
-            hot[pairs.rep[cols[frac]]] = True
-            pick = np.flatnonzero((xl[:nc] > 0.5) & hot[pairs.rep[cols]] & ~loose[acc_row])
-            budget = 15 * int(hot.sum())
-            if pick.size > budget:
-                pick = np.random.default_rng(seed).choice(pick, budget, replace=False)
-            loose[acc_row[pick]] = True
-            cup = cup.copy()
-            cup[:nc][~loose[acc_row] & (xl[:nc] < 0.5)] = 0.0
-    limit = max(0.05, min(mip_seconds, t_end - time.perf_counter()))
-    status, x, bound = run_highs(cost, a, row_lo, row_hi, cup, integer, start, limit, seed, gap)
-    if lp_first:
-        bound = -math.inf  # the fixings are heuristic: no bound for the sub-model
-    if x is None:
-        return SubResult(choice.copy(), math.inf, (), status, bound, False)
-    return _finish(
-        pairs, choice, cols, pos_of_pair, x, nc, a, names, row_lo, row_hi, n_free, mean_w, mean_p, status, bound
-    )
+    return None if hard and x0[nc:].sum() > 0 else x0
 
 
-def _finish(
+def lp_then_round(
     pairs: Pairs,
-    choice: IntArray,
-    cols: IntArray,
-    pos_of_pair: IntArray,
-    x: FloatArray,
-    nc: int,
-    a: sparse.csc_matrix,
-    names: list[tuple[str, int]],
-    row_lo: FloatArray,
-    row_hi: FloatArray,
-    n_free: int,
-    mean_w: float,
-    mean_p: float,
-    status: str,
-    bound: float,
-) -> SubResult:
-    new = choice.copy()
-    chosen = cols[x[:nc] > 0.5]
-    new[pos_of_pair[chosen]] = chosen
-    act = a[:, :nc] @ (x[:nc] > 0.5).astype(np.float64)
+    rows: Rows,
+    m: int,
+    model: SubModel,
+    *,
+    time_limit: float,
+    t_end: float,
+    seed: int,
+    gap: float,
+    round_on_slack: bool,
+) -> tuple[SubResult | None, FloatArray]:
+    """The LP vertex leaves about one fractional account per binding coupling row. It is solved
+    with the balance band shrunk a little so that rounding has room; the fractional accounts (plus,
+    if needed, the least-certain accounts of the reps they touch) form a small MIP. Returns a
+    finished result (the rounding succeeded, or ``round_on_slack`` and the LP still needs slack),
+    or None and the column bounds that fix every other account for the MIP."""
+    nc, n_free, cost, a, cup = model.nc, model.n_free, model.cost, model.a, model.cup
+    row_lo, row_hi = model.row_lo, model.row_hi
+    shr_lo, shr_hi = row_lo.copy(), row_hi.copy()
+    if math.isfinite(rows.hi):
+        bal = np.array([name == "balance" for name, _r in model.names])
+        idx = n_free + np.flatnonzero(bal)
+        # room for rounding: about two typical accounts, at most a quarter of the half-band
+        delta = min(0.25 * (rows.hi - rows.lo) / 2, 2.0 * float(np.median(pairs.p[model.cols])))
+        shr_lo[idx] += delta
+        shr_hi[idx] -= delta
+    lp_int = np.zeros(cost.shape[0], dtype=bool)
+    _st, xl, _b = run_highs(cost, a, shr_lo, shr_hi, cup, lp_int, None, time_limit, seed, gap)
+    if xl is None:
+        return None, cup
+    acc_row = model.row_of_pos[model.pos_of_pair[model.cols]]
+    frac = (xl[:nc] > 1e-6) & (xl[:nc] < 1 - 1e-6)
+    loose = np.zeros(n_free, dtype=bool)
+    loose[acc_row[frac]] = True
+    fixed_up = cup.copy()
+    fixed_up[:nc][~loose[acc_row] & (xl[:nc] < 0.5)] = 0.0
+    if float(xl[nc:].sum()) <= 1e-7:
+        # Rounding only the fractional accounts, with no slack allowed, is tiny and usually
+        # feasible thanks to the shrunk band.
+        fixed_up[nc:] = 0.0
+        limit = max(0.05, min(10.0, t_end - time.perf_counter()))
+        st2, x2, _b2 = run_highs(cost, a, row_lo, row_hi, fixed_up, model.integer, None, limit, seed, gap)
+        if x2 is not None:
+            return finish_sub(pairs, model, x2, st2, -math.inf), cup
+    if float(xl[nc:].sum()) > 1e-7 and round_on_slack:
+        # Still violated with these accounts free: return the LP's rounding (least violation)
+        # and let the caller free more accounts around what is left.
+        best = np.zeros(cost.shape[0])
+        order = np.lexsort((-xl[:nc], acc_row))
+        first = np.r_[True, acc_row[order][1:] != acc_row[order][:-1]]
+        best[order[first]] = 1.0
+        return finish_sub(pairs, model, best, "lp-rounded", -math.inf), cup
+    hot = np.zeros(m, dtype=bool)
+    hot[pairs.rep[model.cols[frac]]] = True
+    pick = np.flatnonzero((xl[:nc] > 0.5) & hot[pairs.rep[model.cols]] & ~loose[acc_row])
+    budget = 15 * int(hot.sum())
+    if pick.size > budget:
+        pick = np.random.default_rng(seed).choice(pick, budget, replace=False)
+    loose[acc_row[pick]] = True
+    cup = cup.copy()
+    cup[:nc][~loose[acc_row] & (xl[:nc] < 0.5)] = 0.0
+    return None, cup
+
+
+def finish_sub(pairs: Pairs, model: SubModel, x: FloatArray, status: str, bound: float) -> SubResult:
+    """The plan of ``x`` and the coupling rows it still breaks (with their scaled total)."""
+    nc, n_free = model.nc, model.n_free
+    new = model.choice.copy()
+    chosen = model.cols[x[:nc] > 0.5]
+    new[model.pos_of_pair[chosen]] = chosen
+    act = model.a[:, :nc] @ (x[:nc] > 0.5).astype(np.float64)
     violated: list[Violation] = []
     total = 0.0
-    for i, (name, r) in enumerate(names):
+    for i, (name, r) in enumerate(model.names):
         v = act[n_free + i]
-        over = max(v - row_hi[n_free + i], 0.0)
-        under = max(row_lo[n_free + i] - v, 0.0)
-        tol = 1e-7 * max(1.0, abs(row_hi[n_free + i]) if math.isfinite(row_hi[n_free + i]) else 1.0)
+        hi = model.row_hi[n_free + i]
+        over = max(v - hi, 0.0)
+        under = max(model.row_lo[n_free + i] - v, 0.0)
+        tol = 1e-7 * max(1.0, abs(hi) if math.isfinite(hi) else 1.0)
         if over > tol or under > tol:
-            unit = {"capacity": mean_w, "balance": mean_p}.get(name, 1.0)
+            unit = {"capacity": model.mean_w, "balance": model.mean_p}.get(name, 1.0)
             total += (over + under) / unit
             who = f"rep {r}" if r >= 0 else "plan"
             violated.append(
