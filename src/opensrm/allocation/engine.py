@@ -29,6 +29,7 @@ from scipy import sparse
 from opensrm.allocation.selectors import AllocationInput, BoolArray, FloatArray, IntArray, RoutingInput
 from opensrm.engines import allocation as _engine
 from opensrm.engines.allocation import (
+    BoundScope,
     Status,
     TerritoryProblem,
     TerritoryResult,
@@ -39,9 +40,11 @@ from opensrm.engines.allocation import (
 
 __all__ = [
     "AllocationInput",
+    "BoundScope",
     "PlanOutcome",
     "RoutingInput",
     "RoutingOutcome",
+    "Status",
     "TerritoryProblem",
     "TerritoryResult",
     "align_territories",

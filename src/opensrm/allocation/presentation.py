@@ -14,27 +14,44 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from opensrm.allocation.engine import BoundScope, Status
+
 
 def status_label(code: str) -> str:
+    """A solve's status (the engine's :class:`Status` code, or "error") in the user's language."""
     labels = {
-        "optimal": _("Optimal"),
-        "feasible": _("Feasible"),
-        "infeasible": _("Infeasible"),
-        "time_limit": _("Time limit reached"),
-        "violated": _("Constraints not met"),
+        Status.OPTIMAL: _("Optimal"),
+        Status.FEASIBLE: _("Feasible"),
+        Status.INFEASIBLE: _("Infeasible"),
+        Status.TIME_LIMIT: _("Time limit reached"),
+        Status.VIOLATED: _("Constraints not met"),
         "error": _("Error"),
     }
     return labels.get(code, code)
 
 
 def bound_scope_label(scope: str) -> str:
-    if scope.startswith("full problem"):
-        return _("full problem (all eligible reps)")
-    if scope.startswith("candidate-restricted"):
-        return _("candidate-restricted problem")
-    return scope
+    """The problem a bound is certified for (the engine's :class:`BoundScope` code)."""
+    labels = {
+        BoundScope.FULL_PROBLEM: _("full problem (all eligible reps)"),
+        BoundScope.FULL_ELIGIBLE: _("full problem (all eligible reps)"),
+        BoundScope.CANDIDATE_RESTRICTED: _("candidate-restricted problem"),
+    }
+    return labels.get(scope, scope)
 
 
+def alignment_bound_note(scope: str | None) -> str:
+    """What a territory alignment's bound is a bound of (its :class:`BoundScope` code)."""
+    if not scope:
+        return ""
+    if scope == BoundScope.BALANCED_LP_RELAXATION:
+        return _("Bound: the LP relaxation of the balanced problem (contiguity and locks left out).")
+    return _(
+        "Bound: the same problem without balance, contiguity and locks, so the gap can look large when balance binds."
+    )
+
+
+# Messages of plans stored before their codes were: the engine's English text, read by pattern.
 _CERTIFIED = re.compile(r"^(optimal|feasible); bound certified for the (.+)$")
 _ALIGNED = re.compile(r"^(\d+) starts; (all constraints met|balance or contiguity not met)")
 _SKIPPED = re.compile(r"; (\d+) accounts without a location left out$")

@@ -163,6 +163,7 @@ def _alignment_detail(request: HttpRequest, scenario: AllocationPlan, can_plan: 
             "gap_pct": _pct(scenario.gap),
             "apply_accounts": scenario.moves or 0,
             "alignment": selectors.alignment_compare(scenario=scenario),
+            "alignment_bound_note": presentation.alignment_bound_note((scenario.alignment or {}).get("bound_scope")),
             "result_label": presentation.status_label(scenario.result_status),
             "message_summary": presentation.message_summary(scenario.message),
             "unit_lines": moved[:LINES_SHOWN],
