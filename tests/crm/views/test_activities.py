@@ -1,4 +1,5 @@
-"""The calendar's month view, the reschedule POST behind drag and drop, and the bell's reminders."""
+"""The calendar's month view, the reschedule POST behind drag and drop, the bell's reminders and
+the done toggle."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opensrm.core.services import record_create
-from opensrm.crm.models import Activity, ActivityKind
+from opensrm.crm.models import (
+    Activity,
+    ActivityKind,
+)
 from opensrm.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +175,12 @@ def test_week_view_has_hour_slots_and_a_slot_drop_sets_that_time_in_the_users_zo
     stored = Activity.objects.get(pk=early.pk)
     assert stored.due_at == dt.datetime(2026, 12, 18, 16, 45, tzinfo=NEW_YORK)
     assert stored.version == 2
+
+
+def test_task_done_toggle(client, org, records):
+    task = records["a"].activity
+    client.force_login(org.rep_a)
+    response = client.post(reverse("web:activity_done", args=[task.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.done_at is not None

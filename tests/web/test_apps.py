@@ -14,10 +14,3 @@ def test_admin_index_is_branded_and_translated(client, org):
     assert "Authenticators" not in html and "authenticators" not in html
     assert "登录账户" in html
     assert "双因素认证" in html
-
-
-def test_login_field_says_username_or_email_in_chinese(client, db):
-    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "用户名或邮箱" in html
-    assert "用户名或email" not in html
-    assert '<label for="id_login">登录' not in html

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opensrm.core.services import record_update
-from tests.web.conftest import make_records
+from tests.records import make_records
 
 pytestmark = pytest.mark.django_db
 

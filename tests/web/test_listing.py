@@ -1,5 +1,6 @@
 """List pages as a user clicks them: the next link walks every row once, sort links reorder,
-calendar and board buttons keep a well-formed query string, the account cards count right."""
+calendar and board buttons keep a well-formed query string, the account cards count right;
+filters, sort and keyset pages together."""
 
 from __future__ import annotations
 
@@ -188,3 +189,27 @@ def test_boolean_cells_show_yes_or_no_in_the_users_language(client, org):
     cells = [html.unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", response.content.decode(), re.S)]
     assert "是" in cells and "否" in cells
     assert not {"True", "False"} & set(cells)
+
+
+def test_list_filters_sort_and_keyset_pages(client, org):
+    for i in range(120):
+        make_account(org.rep_a, name=f"Company {i:03d}", status="customer" if i % 2 else "prospect")
+    client.force_login(org.rep_a)
+    first = client.get(reverse("web:account_list"), {"sort": "name", "status": "customer"})
+    page = first.context["page"]
+    assert [a.name for a in page.rows][:2] == ["Company 001", "Company 003"]
+    assert len(page.rows) == 50 and page.next_cursor and not page.prev_cursor
+    second = client.get(reverse("web:account_list"), {"sort": "name", "status": "customer", "after": page.next_cursor})
+    page2 = second.context["page"]
+    assert page2.rows[0].name == "Company 101"
+    assert len(page2.rows) == 10 and page2.next_cursor is None
+    back = client.get(reverse("web:account_list"), {"sort": "name", "status": "customer", "before": page2.prev_cursor})
+    assert [a.name for a in back.context["page"].rows] == [a.name for a in page.rows]
+    searched = client.get(reverse("web:account_list"), {"q": "Company 11"}).context["page"]
+    assert sorted(a.name for a in searched.rows) == [f"Company 11{i}" for i in range(10)]
+    partial = client.get(
+        reverse("web:account_list"),
+        {"q": "Company 11"},
+        headers={"HX-Request": "true", "HX-Target": "list-results"},
+    )
+    assert "<html" not in partial.content.decode()

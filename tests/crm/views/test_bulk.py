@@ -113,7 +113,7 @@ def test_column_chooser_shows_only_the_picked_columns_and_keeps_the_name(client,
     columns = re.findall(r'<th><a href="([^"]+)"[^>]*>([^<]+)</a></th>', head)
     assert columns == [("?cols=city&amp;sort=name", "名称"), ("?cols=city&amp;sort=city", "城市")]
     assert "Chooser Co" in html and "Shanghai" in html
-    # The choice is kept for this user (tests/web/test_preferences.py has the rest of it) ...
+    # The choice is kept for this user (tests/web/test_services.py has the rest of it) ...
     head = _head(client.get(reverse("web:account_list")).content.decode())
     assert "sort=city" in head and "industry" not in head
     # ... and another user still sees the default columns.
