@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema
 
 from opensrm.core.api.crud import ERR_READ, HistoryEvent, Resource, register
 from opensrm.core.api.errors import Problem
-from opensrm.core.api.pagination import PageParams, cursor_datetime, cursor_id, decode_cursor, encode_cursor
+from opensrm.core.api.pagination import PageParams
+from opensrm.core.cursor import cursor_datetime, cursor_id, decode_cursor, encode_cursor
 from opensrm.core.selectors import record_history_page
 
 
