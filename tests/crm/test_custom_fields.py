@@ -6,14 +6,13 @@ import pytest
 
 from opensrm.core.errors import PermissionDenied, ValidationFailed
 from opensrm.core.services import record_create, record_update
+from opensrm.crm.customfields import normalise_tags, parse_tags
 from opensrm.crm.models import Account, Contact, CustomFieldDefinition, Lead
 from opensrm.crm.services.bulk import bulk_apply
 from opensrm.crm.services.customfields import (
     definition_create,
     definition_set_active,
     definition_update,
-    normalise_tags,
-    parse_tags,
 )
 from tests.api.conftest import ApiClient
 from tests.factories import make_account, make_opportunity

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from opensrm.core.models import BaseModel
+from opensrm.crm.customfields import CUSTOM_KEY_PATTERN, CustomFieldType, clean_definition, clean_record
 
 USER = settings.AUTH_USER_MODEL
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -60,9 +61,8 @@ class TaggedCustomRecord:
 
     def clean(self) -> None:
         super().clean()  # type: ignore[misc]
-        from opensrm.crm.services.customfields import clean_record
-
-        clean_record(self)
+        object_type = type(self).custom_object_type  # type: ignore[attr-defined]
+        clean_record(self, active_definitions(object_type))
 
 
 class Territory(BaseModel):
@@ -871,17 +871,6 @@ class CustomFieldObject(models.TextChoices):
     OPPORTUNITY = "opportunity", _("Opportunity")
 
 
-class CustomFieldType(models.TextChoices):
-    TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
-    DATE = "date", _("Date")
-    BOOLEAN = "boolean", _("Yes/no")
-    CHOICE = "choice", _("Choice")
-
-
-CUSTOM_KEY_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
-
-
 class CustomFieldDefinition(BaseModel):
     """A field an administrator adds to accounts, contacts, leads or opportunities.
 
@@ -945,6 +934,12 @@ class CustomFieldDefinition(BaseModel):
 
     def clean(self) -> None:
         super().clean()
-        from opensrm.crm.services.customfields import clean_definition
+        others = CustomFieldDefinition.objects.filter(object_type=self.object_type, key=self.key)
+        taken = others.exclude(pk=self.pk).exists()
+        clean_definition(self, key_taken=taken)
 
-        clean_definition(self)
+
+def active_definitions(object_type: str) -> list[CustomFieldDefinition]:
+    """The active custom field definitions of ``object_type``, in their order."""
+    found = CustomFieldDefinition.objects.filter(object_type=object_type, is_active=True)
+    return list(found.order_by("order", "key"))

@@ -11,8 +11,6 @@ takes about as long), 1 to 15 ms in the common cases.
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,8 +18,11 @@ from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from opensrm.core.cursor import Keyset, cursor_id, cursor_value, decode_cursor, encode_cursor
+from opensrm.core.errors import ValidationFailed
+from opensrm.crm.customfields import tag_q
 from opensrm.crm.models import CustomFieldType
-from opensrm.crm.services.customfields import definitions, display_value, tag_q
+from opensrm.crm.services.customfields import definitions, display_value
 from opensrm.web.forms import YES_NO
 
 PAGE_SIZE = 50
@@ -62,23 +63,21 @@ class Page:
     sort: str
 
 
+_CURSOR_KEYS = frozenset({"v", "id"})
+
+
 def _encode(value: Any, pk: int) -> str:
-    raw = json.dumps([value if isinstance(value, int | float | str) or value is None else str(value), pk])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return encode_cursor({"v": value, "id": pk})
 
 
 def _decode(model: type[Model], field_name: str, cursor: str) -> tuple[Any, int] | None:
+    """The (sort value, id) a page cursor names; ``None`` (the first page) for a tampered or
+    stale one."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        return model._meta.get_field(field_name).to_python(value), int(pk)
-    except Exception:  # a tampered or stale cursor just means "first page"
+        state = decode_cursor(cursor, _CURSOR_KEYS)
+        return cursor_value(model, field_name, state["v"]), cursor_id(state["id"])
+    except ValidationFailed:
         return None
-
-
-def _after(field_name: str, descending: bool, value: Any, pk: int) -> Q:
-    op = "lt" if descending else "gt"
-    return Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"pk__{op}": pk})
 
 
 def has_tags(model: type[Model]) -> bool:
@@ -216,23 +215,22 @@ def paginate(qs: QuerySet[Any], spec: ListSpec, params: QueryDict, *, page_size:
     field_name = sort.lstrip("-")
     if field_name not in sortable_fields(spec):
         sort, field_name = spec.default_sort, spec.default_sort.lstrip("-")
-    descending = sort.startswith("-")
     model = qs.model
-    order = [f"-{field_name}", "-pk"] if descending else [field_name, "pk"]
-    reverse_order = [field_name, "pk"] if descending else [f"-{field_name}", "-pk"]
+    keyset = Keyset(field_name, descending=sort.startswith("-"))
+    backwards = keyset.reversed()
 
     after = _decode(model, field_name, params.get("after", "")) if params.get("after") else None
     before = _decode(model, field_name, params.get("before", "")) if params.get("before") else None
     if before is not None:
         rows = list(
-            qs.filter(_after(field_name, not descending, *before)).order_by(*reverse_order)[: page_size + 1]
+            qs.filter(backwards.after(*before)).order_by(*backwards.order_by())[: page_size + 1]
         )
         has_more_before = len(rows) > page_size
         rows = list(reversed(rows[:page_size]))
         has_more_after = True
     else:
-        page_qs = qs.filter(_after(field_name, descending, *after)) if after is not None else qs
-        rows = list(page_qs.order_by(*order)[: page_size + 1])
+        page_qs = qs.filter(keyset.after(*after)) if after is not None else qs
+        rows = list(page_qs.order_by(*keyset.order_by())[: page_size + 1])
         has_more_after = len(rows) > page_size
         rows = rows[:page_size]
         has_more_before = after is not None

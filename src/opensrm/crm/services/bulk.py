@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from opensrm.core.errors import DomainError, ValidationFailed
 from opensrm.core.services import check_write, may_assign_owner, record_delete, record_update
 from opensrm.core.visibility import visible
+from opensrm.crm.customfields import MAX_TAG_LENGTH, normalise_tag, with_tag, without_tag
 from opensrm.crm.models import Account, Contact, Lead, LeadStatus, Opportunity, Stage, Tier
-from opensrm.crm.services.customfields import MAX_TAG_LENGTH, normalise_tag, with_tag, without_tag
 from opensrm.crm.services.opportunities import opportunity_move_stage
 from opensrm.people.models import User
 
@@ -101,9 +101,7 @@ def _resolve_value(actor: User, model: type[Model], action: str, value: str) -> 
         raw = " ".join(str(value).split())
         tag = normalise_tag(raw)
         if not tag or len(raw) > MAX_TAG_LENGTH or "," in tag:
-            raise _invalid(
-                action, _("Enter a tag of 1 to %(n)s characters, without commas.") % {"n": MAX_TAG_LENGTH}
-            )
+            raise _invalid(action, _("Enter a tag of 1 to %(n)s characters, without commas.") % {"n": MAX_TAG_LENGTH})
         return tag
     return None
 
