@@ -70,7 +70,7 @@ class AssignmentParameters(_Solve):
     max_moves: int | None = Field(
         None, ge=0, le=10_000_000, description="At most this many accounts change owner; null: no cap."
     )
-    weights: Weights | None = Field(default_factory=Weights)
+    weights: Weights | None = Field(default_factory=lambda: Weights.model_validate({}))
     workload_source: Literal["tier", "activities"] = Field(
         "tier", description='Workload by the account\'s tier, or by its logged "activities" (last 13 weeks).'
     )
@@ -132,7 +132,7 @@ class TerritoryParameters(_Solve):
 PlanParameters = Annotated[
     AssignmentParameters | RoutingParameters | TerritoryParameters, Field(discriminator="kind")
 ]
-_ADAPTER: TypeAdapter[AssignmentParameters | RoutingParameters | TerritoryParameters] = TypeAdapter(PlanParameters)
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(PlanParameters)  # type: ignore[arg-type]  # a discriminated union, not a class
 # The plan kinds (models.ScenarioKind's values) and their parameters.
 MODELS: dict[str, type[AssignmentParameters | TerritoryParameters]] = {
     "assignment": AssignmentParameters,

@@ -19,7 +19,7 @@ from opensrm.allocation.engine import BoundScope, Status
 
 def status_label(code: str) -> str:
     """A solve's status (the engine's :class:`Status` code, or "error") in the user's language."""
-    labels = {
+    labels: dict[str, str] = {
         Status.OPTIMAL: _("Optimal"),
         Status.FEASIBLE: _("Feasible"),
         Status.INFEASIBLE: _("Infeasible"),
@@ -32,7 +32,7 @@ def status_label(code: str) -> str:
 
 def bound_scope_label(scope: str) -> str:
     """The problem a bound is certified for (the engine's :class:`BoundScope` code)."""
-    labels = {
+    labels: dict[str, str] = {
         BoundScope.FULL_PROBLEM: _("full problem (all eligible reps)"),
         BoundScope.FULL_ELIGIBLE: _("full problem (all eligible reps)"),
         BoundScope.CANDIDATE_RESTRICTED: _("candidate-restricted problem"),

@@ -1,7 +1,7 @@
 """API shapes for allocation scenarios, their plans and lead routing."""
 
 from copy import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, create_model
@@ -22,7 +22,8 @@ def _fields(model: type[BaseModel], *, names: tuple[str, ...] | None = None, opt
     for name, info in model.model_fields.items():
         if name == "kind" or (names is not None and name not in names):
             continue
-        annotation, copied = info.annotation, copy(info)
+        annotation: Any = info.annotation
+        copied = copy(info)
         if optional:
             annotation = annotation | None
             copied.default, copied.default_factory = None, None
@@ -31,20 +32,26 @@ def _fields(model: type[BaseModel], *, names: tuple[str, ...] | None = None, opt
 
 
 # Derived from opensrm.allocation.parameters, taking JSON types strictly like every request body.
-Weights = create_model("Weights", __base__=_StrictInput, **_fields(parameters.Weights))
-
 # One object for every kind, since the plan's kind lives outside it: a rep ↔ account or routing
 # plan's parameters, and a territory alignment's own ones (null unless sent). A rep ↔ account or
 # routing plan stores every parameter of its kind, defaults included; a territory alignment only
 # the ones sent, and there tolerance (default 0.10) balances both workload and potential.
-_ASSIGNMENT = _fields(parameters.AssignmentParameters)
-_ASSIGNMENT["weights"] = (Weights, Field(default_factory=Weights))
-Parameters = create_model(
-    "Parameters",
-    __base__=_StrictInput,
-    **_ASSIGNMENT,
-    **_fields(parameters.TerritoryParameters, names=parameters.TERRITORY_ONLY, optional=True),
-)
+if TYPE_CHECKING:  # built at run time from the parameters' fields; to the type checker, a schema
+
+    class Weights(_StrictInput): ...
+
+    class Parameters(_StrictInput): ...
+
+else:
+    Weights = create_model("Weights", __base__=_StrictInput, **_fields(parameters.Weights))
+    _ASSIGNMENT = _fields(parameters.AssignmentParameters)
+    _ASSIGNMENT["weights"] = (Weights, Field(default_factory=Weights))
+    Parameters = create_model(
+        "Parameters",
+        __base__=_StrictInput,
+        **_ASSIGNMENT,
+        **_fields(parameters.TerritoryParameters, names=parameters.TERRITORY_ONLY, optional=True),
+    )
 
 TERRITORY_ONLY = parameters.TERRITORY_ONLY
 

@@ -78,7 +78,7 @@ class AllocationInput:
     locked: BoolArray  # (n,)
     tolerance: float | None = 0.05  # potential within ±tolerance of the mean; None: no balance
     max_moves: int | None = None
-    weights: Weights = field(default_factory=Weights)
+    weights: Weights = field(default_factory=lambda: Weights.model_validate({}))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -199,7 +199,7 @@ def assignment_problem_for(*, scenario: AllocationPlan, actor: User | None = Non
         cols = [j for j, a in enumerate(accounts) if a.owner_id in rep_index]
         rows = [rep_index[accounts[j].owner_id] for j in cols]
         fit[rows, cols] = np.maximum(fit[rows, cols], KEPT_OWNER_FIT)
-    w = params.weights or Weights()  # stored as null: the defaults
+    w = params.weights or Weights.model_validate({})  # stored as null: the defaults
     tolerance = params.tolerance
     inp = AllocationInput(
         workload=workload,

@@ -139,7 +139,7 @@ def _store_lines_and_loads(
                 explanation=explanation,
                 unassigned_reason=""
                 if i >= 0
-                else _unassigned_reason(inp.eligible[:, j].any(), outcome.unassigned.get(j)),
+                else _unassigned_reason(bool(inp.eligible[:, j].any()), outcome.unassigned.get(j)),
             )
         )
     AssignmentLine.objects.bulk_create(lines, batch_size=2000)

@@ -91,10 +91,10 @@ def _locks(params: TerritoryParameters, units: GatheredUnits, codes: list[str]) 
     p = len(codes)
     locked = np.full(units.n, -1, dtype=np.int64)
     pinned = np.full(p, -1, dtype=np.int64)
-    for unit, territory in (params.locked_units or {}).items():
-        locked[_unit_index(unit, units)] = _territory_index(territory, codes)
-    for territory, unit in (params.pinned_centres or {}).items():
-        t, i = _territory_index(territory, codes), _unit_index(str(unit), units)
+    for unit, target in (params.locked_units or {}).items():
+        locked[_unit_index(unit, units)] = _territory_index(target, codes)
+    for centre_of, unit_ref in (params.pinned_centres or {}).items():
+        t, i = _territory_index(centre_of, codes), _unit_index(str(unit_ref), units)
         if pinned[t] >= 0 or (locked[i] >= 0 and locked[i] != t) or i in pinned:
             raise ValueError(_("The centre of %(code)s conflicts with another lock or centre.") % {"code": codes[t]})
         pinned[t] = i
