@@ -56,7 +56,8 @@ def test_demo_data_builds_a_company_and_prints_the_logins():
     assert Account.objects.count() == 60
     assert Opportunity.objects.exists()
     passwords = read_logins()
-    assert passwords["admin"] in result.output and passwords["viewer"] in result.output
+    assert passwords["admin"] in result.output
+    assert passwords["viewer"] in result.output
     assert passwords["rep002"] not in result.output  # only the demo logins are printed
     assert User.objects.get(username="rep").check_password(passwords["rep"])
 
@@ -68,7 +69,8 @@ def test_demo_data_is_refused_under_production_settings(settings, tmp_path, monk
     result = runner.invoke(app, [*TINY, "--reset"])
     assert result.exit_code == 1
     assert "OPENSRM_PRODUCTION" in result.output
-    assert not User.objects.exists() and not (tmp_path / "demo-logins.txt").exists()
+    assert not User.objects.exists()
+    assert not (tmp_path / "demo-logins.txt").exists()
 
 
 @pytest.mark.django_db
@@ -195,12 +197,14 @@ def test_lang_chooses_the_language_of_the_output(lang, expected, absent, monkeyp
     finally:
         translation.activate("en")
     assert result.exit_code == 1
-    assert expected in result.output and absent not in result.output
+    assert expected in result.output
+    assert absent not in result.output
 
 
 def test_an_unknown_lang_is_refused():
     result = runner.invoke(app, ["--lang", "fr", "demo", "--size", "bogus"])
-    assert result.exit_code == 2 and "--lang" in result.output
+    assert result.exit_code == 2
+    assert "--lang" in result.output
 
 
 def test_the_solver_banner_is_not_printed():
@@ -208,7 +212,8 @@ def test_the_solver_banner_is_not_printed():
 
     code = "from opensrm.cli import setup_django; setup_django(); import highspy; highspy.Highs(); print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    assert out.stdout.strip() == "ok" and "HiGHS" not in out.stdout
+    assert out.stdout.strip() == "ok"
+    assert "HiGHS" not in out.stdout
 
 
 @pytest.mark.django_db
@@ -225,4 +230,5 @@ def test_the_command_plugins_are_the_cli_modules_of_the_installed_apps():
     with pytest.raises(ModuleNotFoundError):
         plugin_modules(("opensrm.scorng",))
     result = runner.invoke(app, ["--help"])
-    assert result.exit_code == 0 and "allocate" in result.output
+    assert result.exit_code == 0
+    assert "allocate" in result.output

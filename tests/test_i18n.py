@@ -51,7 +51,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b
 
 def _unquote(text: str) -> str:
     body = text.strip()
-    assert body.startswith('"') and body.endswith('"'), body
+    assert body.startswith('"'), body
+    assert body.endswith('"'), body
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body[1:-1])
 
 
@@ -81,7 +82,8 @@ def read_po(path: Path) -> list[Entry]:
             continue
         keyword, _sep, rest = line.partition(" ")
         if line.startswith('"'):
-            assert current is not None and target is not None, f"{path}:{number}: stray string"
+            assert current is not None, f"{path}:{number}: stray string"
+            assert target is not None, f"{path}:{number}: stray string"
             kind, index = target
             if kind == "msgstr":
                 current.msgstr[index] += _unquote(line)
@@ -131,7 +133,8 @@ def placeholders(text: str) -> tuple[list[str], list[str], list[str], list[str]]
 def test_every_entry_is_translated_and_none_is_fuzzy():
     entries = read_po(PO_PATH)
     header = [e for e in entries if not e.msgid and not e.msgctxt]
-    assert header and "fuzzy" not in header[0].flags, "the catalogue header is marked fuzzy"
+    assert header, "the catalogue has no header"
+    assert "fuzzy" not in header[0].flags, "the catalogue header is marked fuzzy"
     assert "Plural-Forms: nplurals=1; plural=0;" in header[0].msgstr[0]
     live = messages(PO_PATH)
     assert len(live) > 500
@@ -252,7 +255,9 @@ def test_pages_speak_chinese_by_default_and_english_on_request(client, org, name
 
     en = _page(client, org.rep_a, name, "en")
     assert '<html lang="en">' in en
-    assert "Accounts" in en and "Recycle bin" in en and "Sign out" in en
+    assert "Accounts" in en
+    assert "Recycle bin" in en
+    assert "Sign out" in en
     assert "回收站" not in en
 
 

@@ -77,7 +77,8 @@ def assert_written(obj: BaseModel, *, before: int | None, actor: Any, reason: st
     expected = 1 if before is None else before + 1
     assert stored.version == expected, f"{type(obj).__name__} version {stored.version}, expected {expected}"
     latest = stored.history.order_by("-history_date", "-history_id").first()
-    assert latest is not None and latest.history_user_id == getattr(actor, "pk", actor), (
+    assert latest is not None, f"{type(obj).__name__}: no history row"
+    assert latest.history_user_id == getattr(actor, "pk", actor), (
         f"{type(obj).__name__}: newest history row by {getattr(latest, 'history_user_id', None)}, expected {actor}"
     )
     assert latest.version == stored.version, "the history row does not record the new version"
@@ -286,7 +287,8 @@ def _line_remove(w: dict[str, Any]) -> None:
     response = _api(rep).delete(f"/opportunities/{w['opportunity'].pk}/lines/{line.pk}")
     assert response.status_code == 204, response.content[:400]
     newest = type(line).history.filter(id=line.pk).order_by("-history_date").first()
-    assert newest is not None and newest.history_user_id == rep.pk
+    assert newest is not None
+    assert newest.history_user_id == rep.pk
 
 
 def _team_add(w: dict[str, Any]) -> None:
@@ -308,7 +310,8 @@ def _team_remove(w: dict[str, Any]) -> None:
     response = _api(rep).delete(f"/accounts/{account.pk}/team/{member.user_id}")
     assert response.status_code == 204, response.content[:400]
     newest = AccountTeamMember.history.filter(id=member.pk).order_by("-history_date").first()
-    assert newest is not None and newest.history_user_id == rep.pk
+    assert newest is not None
+    assert newest.history_user_id == rep.pk
 
 
 def _admin_change(label: str) -> Callable[[dict[str, Any]], None]:
@@ -451,7 +454,8 @@ def _purge_job(w: dict[str, Any]) -> None:
     recycle_bin_purge_job.call_local()
     assert not Account.all_objects.filter(pk=account.pk).exists()
     newest = Account.history.filter(id=account.pk).order_by("-history_date").first()
-    assert newest.history_type == "-" and newest.history_user_id == org.rep_a.pk
+    assert newest.history_type == "-"
+    assert newest.history_user_id == org.rep_a.pk
 
 
 def _purge(via: str) -> Callable[[dict[str, Any]], None]:
@@ -472,7 +476,8 @@ def _purge(via: str) -> Callable[[dict[str, Any]], None]:
             assert client.post(f"/recycle-bin/account/{account.pk}/purge/").status_code == 302
         assert not Account.all_objects.filter(pk=account.pk).exists()
         newest = Account.history.filter(id=account.pk).order_by("-history_date", "-history_id").first()
-        assert newest.history_type == "-" and newest.history_user_id == org.admin.pk
+        assert newest.history_type == "-"
+        assert newest.history_user_id == org.admin.pk
 
     return case
 
@@ -522,8 +527,8 @@ def _demo_load(w: dict[str, Any]) -> None:
 def _allocate_cli(w: dict[str, Any]) -> None:
     from typer.testing import CliRunner
 
-    from opensrm.cli import app
     from opensrm.allocation.models import AllocationPlan
+    from opensrm.cli import app
 
     org = w["org"]
     result = CliRunner().invoke(app, ["allocate", "--actor", org.ops.username, "--time-limit", "5", "--no-balance"])
@@ -614,7 +619,8 @@ def _price_list_create(w: dict[str, Any]) -> None:
 def assert_user_written(user: Any, *, actor: Any, history_type: str = "~") -> None:
     """People carry no version: their newest history row names who changed them."""
     latest = type(user).history.filter(id=user.pk).order_by("-history_date", "-history_id").first()
-    assert latest is not None and latest.history_type == history_type, (latest.history_type, latest.history_user_id)
+    assert latest is not None, "no history row"
+    assert latest.history_type == history_type, (latest.history_type, latest.history_user_id)
     assert latest.history_user_id == actor.pk, f"newest history row by {latest.history_user_id}, expected {actor}"
 
 
@@ -1053,7 +1059,8 @@ def _solved(w: dict[str, Any]) -> BaseModel:
     from opensrm.allocation.services import plan_solve
 
     scenario = plan_solve(scenario=_draft(w), actor=w["org"].ops)
-    assert scenario.status == "solved" and scenario.moves, (scenario.status, scenario.message)
+    assert scenario.status == "solved", (scenario.status, scenario.message)
+    assert scenario.moves, (scenario.status, scenario.message)
     return scenario
 
 
@@ -1067,7 +1074,8 @@ def _with_front(w: dict[str, Any]) -> BaseModel:
     from opensrm.allocation.services import tradeoff_compute
 
     scenario = tradeoff_compute(scenario=_draft(w), actor=w["org"].ops)
-    assert scenario.pareto and scenario.pareto["points"], scenario.pareto
+    assert scenario.pareto, scenario.pareto
+    assert scenario.pareto["points"], scenario.pareto
     return scenario
 
 

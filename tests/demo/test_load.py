@@ -107,7 +107,8 @@ def test_demo_logins_work_and_roles_see_what_they_should(loaded):
         assert user.check_password(report.passwords[login.username])
         assert user.role == login.role
     viewer = User.objects.get(username="viewer")
-    assert viewer.is_read_only and visible(viewer, Account.objects.all()).count() == Account.objects.count()
+    assert viewer.is_read_only
+    assert visible(viewer, Account.objects.all()).count() == Account.objects.count()
     rep = User.objects.get(username="rep")
     manager = User.objects.get(username="manager")
     assert RepProfile.objects.filter(user=rep).exists()

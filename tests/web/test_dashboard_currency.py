@@ -109,7 +109,9 @@ def test_the_home_page_states_the_rates_day_and_the_left_out_amounts(book):
     client.force_login(book.rep_a)
     html = client.get("/").content.decode()
     assert "Amounts in CNY, converted at the rates valid on" in html
-    assert "data-left-out" in html and "JPY" in html and 'href="/settings/exchange-rates/"' in html
+    assert "data-left-out" in html
+    assert "JPY" in html
+    assert 'href="/settings/exchange-rates/"' in html
     _rate(book, "JPY", "0.050000", dt.date(2026, 1, 1))
     html = client.get("/").content.decode()
     assert "data-left-out" not in html
@@ -117,7 +119,8 @@ def test_the_home_page_states_the_rates_day_and_the_left_out_amounts(book):
 
 def test_rates_are_kept_by_admin_and_sales_ops_with_version_and_history(org):
     rate = _rate(org, "usd", "7.1", dt.date(2026, 1, 1))
-    assert rate.currency == "USD" and rate.version == 1
+    assert rate.currency == "USD"
+    assert rate.version == 1
     rate = currency_rate_update(rate=rate, actor=org.admin, data={"rate": Decimal("7.15")}, expected_version=1)
     latest = rate.history.order_by("-history_id").first()
     assert (rate.version, latest.history_user_id, latest.rate) == (2, org.admin.pk, Decimal("7.15"))
@@ -142,17 +145,20 @@ def test_the_rates_page(org):
     rate = CurrencyRate.objects.get()
     assert (rate.currency, rate.rate, rate.version) == ("EUR", Decimal("7.9"), 1)
     bad = ops.post("/settings/exchange-rates/new/", {"currency": "EURO", "rate": "-1", "valid_from": "2026-02-01"})
-    assert bad.status_code == 422 and CurrencyRate.objects.count() == 1
+    assert bad.status_code == 422
+    assert CurrencyRate.objects.count() == 1
     stale = ops.post(
         f"/settings/exchange-rates/{rate.pk}/",
         {"currency": "EUR", "rate": "8", "valid_from": "2026-02-01", "version": "7"},
     )
-    assert stale.status_code == 409 and CurrencyRate.objects.get().rate == Decimal("7.9")
+    assert stale.status_code == 409
+    assert CurrencyRate.objects.get().rate == Decimal("7.9")
 
     rep = Client(headers={"Accept-Language": "en"})
     rep.force_login(org.rep_a)
     listing = rep.get("/settings/exchange-rates/").content.decode()
-    assert "1 EUR = 7.9 CNY" in listing and "/settings/exchange-rates/new/" not in listing
+    assert "1 EUR = 7.9 CNY" in listing
+    assert "/settings/exchange-rates/new/" not in listing
     assert (
         rep.post(
             "/settings/exchange-rates/new/", {"currency": "USD", "rate": "7", "valid_from": "2026-02-01"}

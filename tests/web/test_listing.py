@@ -101,7 +101,8 @@ def test_sort_links_reorder_the_list(client, org, pipeline, kind):
     m = re.search(rf'<a href="([^"]*)" class="[^"]*">{label}', body)
     assert m
     href = html.unescape(m.group(1))
-    assert href.startswith("?") and not href.startswith("??")
+    assert href.startswith("?")
+    assert not href.startswith("??")
     ascending = client.get(url + href).content.decode()
     first = ["Parent Co", "Row 000"] if kind == "account" else ["Row 000", "Row 001"]
     assert _rows(ascending)[:2] == first
@@ -124,9 +125,11 @@ def test_calendar_buttons_carry_a_well_formed_query(client, org, records):
     url = reverse("web:calendar")
     body = client.get(url, {"date": "2027-03-10"}).content.decode()
     hrefs = _hrefs(body)
-    assert hrefs and all(not h.startswith("??") for h in hrefs)
+    assert hrefs
+    assert all(not h.startswith("??") for h in hrefs)
     # the week of Wednesday 10 March starts on Monday the 8th
-    assert "?date=2027-03-01" in hrefs and "?date=2027-03-15" in hrefs
+    assert "?date=2027-03-01" in hrefs
+    assert "?date=2027-03-15" in hrefs
     day = next(h for h in hrefs if "view=day" in h)
     response = client.get(url + day)
     assert response.context["view"] == "day"
@@ -155,7 +158,8 @@ def test_account_cards_count_open_deals_and_every_contact(client, org, pipeline)
     assert response.context["open_opportunity_count"] == 2
     body = response.content.decode()
     card = re.search(r'Open opportunities</div><div class="value">(\d+)<', body)
-    assert card and card.group(1) == "2"
+    assert card
+    assert card.group(1) == "2"
 
 
 def test_a_saved_view_stores_each_filter_once(client, org):
@@ -187,7 +191,8 @@ def test_boolean_cells_show_yes_or_no_in_the_users_language(client, org):
 
     assert response.status_code == 200
     cells = [html.unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", response.content.decode(), re.S)]
-    assert "是" in cells and "否" in cells
+    assert "是" in cells
+    assert "否" in cells
     assert not {"True", "False"} & set(cells)
 
 
@@ -198,11 +203,14 @@ def test_list_filters_sort_and_keyset_pages(client, org):
     first = client.get(reverse("web:account_list"), {"sort": "name", "status": "customer"})
     page = first.context["page"]
     assert [a.name for a in page.rows][:2] == ["Company 001", "Company 003"]
-    assert len(page.rows) == 50 and page.next_cursor and not page.prev_cursor
+    assert len(page.rows) == 50
+    assert page.next_cursor
+    assert not page.prev_cursor
     second = client.get(reverse("web:account_list"), {"sort": "name", "status": "customer", "after": page.next_cursor})
     page2 = second.context["page"]
     assert page2.rows[0].name == "Company 101"
-    assert len(page2.rows) == 10 and page2.next_cursor is None
+    assert len(page2.rows) == 10
+    assert page2.next_cursor is None
     back = client.get(reverse("web:account_list"), {"sort": "name", "status": "customer", "before": page2.prev_cursor})
     assert [a.name for a in back.context["page"].rows] == [a.name for a in page.rows]
     searched = client.get(reverse("web:account_list"), {"q": "Company 11"}).context["page"]

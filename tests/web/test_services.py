@@ -32,7 +32,8 @@ def _client(user) -> Client:
 def test_the_service_keeps_only_known_columns_and_no_row_for_the_default(org):
     spec = ACCOUNTS.list_spec
     pref = list_columns_remember(user=org.rep_a, page="account", spec=spec, columns=["city", "bogus", "tier"])
-    assert pref is not None and pref.columns == ["tier", "city"]  # in the list's order
+    assert pref is not None
+    assert pref.columns == ["tier", "city"]
     # The same choice again writes nothing.
     before = pref.updated_at
     assert (
@@ -51,10 +52,13 @@ def test_the_kept_choice_applies_without_cols_and_per_user_and_list(org):
     spec = ACCOUNTS.list_spec
     list_columns_remember(user=org.rep_a, page="account", spec=spec, columns=["city"])
     params, kept = list_column_params(user=org.rep_a, page="account", params=QueryDict("q=x"), spec=spec)
-    assert kept and params.getlist("cols") == ["city"] and params["q"] == "x"
+    assert kept
+    assert params.getlist("cols") == ["city"]
+    assert params["q"] == "x"
     other_user, _kept = list_column_params(user=org.rep_b, page="account", params=QueryDict(""), spec=spec)
     other_list, _kept = list_column_params(user=org.rep_a, page="lead", params=QueryDict(""), spec=spec)
-    assert "cols" not in other_user and "cols" not in other_list
+    assert "cols" not in other_user
+    assert "cols" not in other_list
 
 
 def test_the_list_page_remembers_the_columns_and_resets_them(org):
@@ -66,16 +70,20 @@ def test_the_list_page_remembers_the_columns_and_resets_them(org):
     client.get("/accounts/?cols=city&cols=tier")
     assert ListPreference.objects.get(user=org.rep_a, page="account").columns == ["tier", "city"]
     html = client.get("/accounts/").content.decode()
-    assert _headers(html)[:3] == ["Name", "Tier", "City"] and "Industry" not in _headers(html)
-    assert "Hangzhou" in html and "Reset to default" in html
+    assert _headers(html)[:3] == ["Name", "Tier", "City"]
+    assert "Industry" not in _headers(html)
+    assert "Hangzhou" in html
+    assert "Reset to default" in html
     # Another user's list is unchanged.
     assert "Industry" in _headers(_client(org.rep_b).get("/accounts/").content.decode())
 
     response = client.post("/views/account/columns/reset/")
-    assert response.status_code == 302 and response["Location"] == "/accounts/"
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/"
     assert not ListPreference.objects.exists()
     html = client.get("/accounts/").content.decode()
-    assert _headers(html) == full and "Reset to default" not in html
+    assert _headers(html) == full
+    assert "Reset to default" not in html
 
 
 def test_a_saved_view_keeps_its_own_columns_and_leaves_the_choice_alone(org):

@@ -46,14 +46,17 @@ def test_month_grid_starts_on_monday_and_places_activities_in_the_users_time_zon
     # December 2026 starts on a Tuesday and ends on a Thursday: whole weeks, Monday to Sunday.
     assert days[0]["date"] == dt.date(2026, 11, 30)
     assert days[-1]["date"] == dt.date(2027, 1, 3)
-    assert len(days) == 35 and all(d["date"].weekday() == i % 7 for i, d in enumerate(days))
+    assert len(days) == 35
+    assert all(d["date"].weekday() == i % 7 for i, d in enumerate(days))
     by_date = {d["date"]: d for d in days}
     assert [a.pk for a in by_date[dt.date(2026, 12, 9)]["items"]] == [evening.pk]
     assert by_date[dt.date(2026, 12, 10)]["items"] == []
     assert [a.pk for a in by_date[dt.date(2026, 12, 15)]["items"]] == [a.pk for a in busy[:3]]
     assert by_date[dt.date(2026, 12, 15)]["more"] == 2
-    assert not by_date[dt.date(2026, 11, 30)]["in_month"] and by_date[dt.date(2026, 12, 1)]["in_month"]
-    assert response.context["prev"] == "2026-11-01" and response.context["next"] == "2027-01-01"
+    assert not by_date[dt.date(2026, 11, 30)]["in_month"]
+    assert by_date[dt.date(2026, 12, 1)]["in_month"]
+    assert response.context["prev"] == "2026-11-01"
+    assert response.context["next"] == "2027-01-01"
     body = response.content.decode()
     assert "Other team" not in body
     assert ("+2 more" if language == "en" else "另有 2 项") in body
@@ -68,7 +71,8 @@ def test_month_view_keeps_the_mine_toggle(client, org):
     url = reverse("web:calendar")
     mine = client.get(url, {"view": "month", "date": "2026-12-01"}).content.decode()
     everyone = client.get(url, {"view": "month", "date": "2026-12-01", "owner": "all"}).content.decode()
-    assert "My report&#x27;s" not in mine and "My report&#x27;s" in everyone
+    assert "My report&#x27;s" not in mine
+    assert "My report&#x27;s" in everyone
 
 
 def test_reschedule_moves_to_another_day_keeping_the_time_of_day(client, org):
@@ -138,8 +142,10 @@ def test_the_bell_lists_own_overdue_and_next_day_open_activities(client, org):
     )
     body = response.content.decode()
     assert [a.pk for a in response.context["items"]] == [overdue.pk, soon.pk]
-    assert response.context["total"] == 2 and response.context["overdue"] == 1
-    assert '<span class="count"' in body and ">2</span>" in body
+    assert response.context["total"] == 2
+    assert response.context["overdue"] == 1
+    assert '<span class="count"' in body
+    assert ">2</span>" in body
     assert reverse("web:activity_detail", args=[overdue.pk]) in body
     for absent in ("two days", "Done call", "Undated", "Report", "Other team"):
         assert absent not in body
@@ -147,7 +153,8 @@ def test_the_bell_lists_own_overdue_and_next_day_open_activities(client, org):
     assert reverse("web:activity_done", args=[soon.pk]) in body
     assert 'name="next" value="/accounts/?q=x"' in body
     done = client.post(reverse("web:activity_done", args=[soon.pk]), {"next": "/accounts/?q=x"})
-    assert done.status_code == 302 and done["Location"] == "/accounts/?q=x"
+    assert done.status_code == 302
+    assert done["Location"] == "/accounts/?q=x"
     after = client.get(reverse("web:notifications"))
     assert [a.pk for a in after.context["items"]] == [overdue.pk]
 

@@ -35,7 +35,8 @@ def test_404_for_a_visitor_is_branded_without_the_navigation(client, db):
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     html = response.content.decode()
     assert response.status_code == 404
-    assert "OpenSRM" in html and "页面不存在" in html
+    assert "OpenSRM" in html
+    assert "页面不存在" in html
     assert 'class="sidebar"' not in html
 
 
@@ -52,7 +53,8 @@ def test_403_is_a_translated_page(client, org):
     response = client.get(reverse("web:account_create"))
     html = response.content.decode()
     assert response.status_code == 403
-    assert 'data-error-status="403"' in html and 'class="sidebar"' in html
+    assert 'data-error-status="403"' in html
+    assert 'class="sidebar"' in html
     assert "无权" in html
 
 
@@ -63,7 +65,8 @@ def test_500_page_needs_no_database_and_no_user():
         response = server_error(request)
     html = response.content.decode()
     assert response.status_code == 500
-    assert 'lang="zh-hans"' in html and "服务器" in html
+    assert 'lang="zh-hans"' in html
+    assert "服务器" in html
     assert "/static/web/app.css" in html
 
 

@@ -35,9 +35,11 @@ def test_names_per_language_and_probability_with_version_and_history(org, pipeli
         expected_version=stage.version,
     )
     stored = Stage.objects.get(pk=stage.pk)
-    assert stored.names == {"en": "Discovery", "zh-hans": "初步接触"} and stored.name == "Discovery"
+    assert stored.names == {"en": "Discovery", "zh-hans": "初步接触"}
+    assert stored.name == "Discovery"
     assert (stored.probability, stored.version) == (15, 2)
-    assert stored.display_name("zh-hans") == "初步接触" and stored.display_name("en") == "Discovery"
+    assert stored.display_name("zh-hans") == "初步接触"
+    assert stored.display_name("en") == "Discovery"
     assert stored.history.order_by("-history_id").first().history_user_id == org.ops.pk
     with pytest.raises(ValidationFailed):
         stage_update(stage=stored, actor=org.ops, data={"is_won": True}, expected_version=2)
@@ -78,7 +80,10 @@ def test_the_settings_pages(org, pipeline):
     ops = _client(org.ops)
     page = ops.get("/settings/pipelines/")
     html = page.content.decode()
-    assert page.status_code == 200 and "Qualify" in html and "won" in html and "lost" in html
+    assert page.status_code == 200
+    assert "Qualify" in html
+    assert "won" in html
+    assert "lost" in html
     assert 'href="/settings/pipelines/"' in html  # in the navigation
     stage = pipeline.stages.get(name="Negotiate")
     response = ops.post(
@@ -90,7 +95,8 @@ def test_the_settings_pages(org, pipeline):
     assert (stage.name, stage.names["zh-hans"], stage.probability, stage.version) == ("Negotiation", "谈判", 65, 2)
     assert "谈判" in _client(org.ops, "zh-hans").get("/settings/pipelines/").content.decode()
     stale = ops.post(f"/settings/stages/{stage.pk}/", {"name_en": "X", "probability": "1", "version": "1"})
-    assert stale.status_code == 409 and Stage.objects.get(pk=stage.pk).name == "Negotiation"
+    assert stale.status_code == 409
+    assert Stage.objects.get(pk=stage.pk).name == "Negotiation"
     bad = ops.post(f"/settings/stages/{stage.pk}/", {"name_en": "X", "probability": "101", "version": "2"})
     assert bad.status_code == 422
 
@@ -99,13 +105,15 @@ def test_the_settings_pages(org, pipeline):
 
     used = pipeline.stages.get(name="Qualify")
     refused = ops.post(f"/settings/stages/{used.pk}/delete/", {"version": used.version}, follow=True)
-    assert "cannot be deleted" in refused.content.decode() and Stage.objects.filter(pk=used.pk).exists()
+    assert "cannot be deleted" in refused.content.decode()
+    assert Stage.objects.filter(pk=used.pk).exists()
 
     ops.post(
         f"/settings/pipelines/{pipeline.pk}/", {"name_en": "Sales", "name_zh": "销售", "version": pipeline.version}
     )
     pipeline.refresh_from_db()
-    assert pipeline.names == {"en": "Sales", "zh-hans": "销售"} and pipeline.version == 2
+    assert pipeline.names == {"en": "Sales", "zh-hans": "销售"}
+    assert pipeline.version == 2
 
 
 def test_a_rep_or_manager_is_refused_and_does_not_see_the_link(org, pipeline):

@@ -45,11 +45,14 @@ def test_open_a_deleted_record_read_only_with_what_a_restore_brings_back(client,
     page = client.get(detail_url)
     assert page.status_code == 200
     body = page.content.decode()
-    assert account.name in body and "Shanghai" in body
+    assert account.name in body
+    assert "Shanghai" in body
     assert "1 account, 3 activities, 1 contact, 1 opportunity" in body
     assert reverse("web:restore", args=["account", account.pk]) in body
     assert reverse("web:purge", args=["account", account.pk]) not in body  # a rep may not purge
-    assert 'id="recycle-dialog"' in body and "web/recycle.js" in body and "data-confirm" not in body
+    assert 'id="recycle-dialog"' in body
+    assert "web/recycle.js" in body
+    assert "data-confirm" not in body
 
 
 def test_the_api_reads_one_deleted_record_with_its_label_and_batch(org, records):
@@ -57,7 +60,8 @@ def test_the_api_reads_one_deleted_record_with_its_label_and_batch(org, records)
     response = ApiClient(org.rep_a).get(f"/recycle-bin/account/{account.pk}")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["label"] == account.name and body["id"] == account.pk
+    assert body["label"] == account.name
+    assert body["id"] == account.pk
     assert {(b["type"], b["count"]) for b in body["batch"]} == {
         ("account", 1),
         ("activity", 3),
@@ -84,7 +88,8 @@ def test_the_restore_message_is_translated(client, org, records):
         reverse("web:restore", args=["account", records["a"].account.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     text = " ".join(str(m) for m in response.context["messages"])
-    assert "已恢复" in text and "3 个" in text
+    assert "已恢复" in text
+    assert "3 个" in text
 
 
 def test_an_administrator_deletes_permanently_from_the_page(client, org, records):

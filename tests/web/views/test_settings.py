@@ -48,7 +48,8 @@ def test_only_admins_and_sales_ops_reach_the_settings(org):
     ops = client_for(org.ops)
     assert 'href="/settings/people/"' in ops.get("/").content.decode()
     page = ops.get("/settings/people/").content.decode()
-    assert "rep_a" in page and "manager_b" in page
+    assert "rep_a" in page
+    assert "manager_b" in page
 
 
 def test_sales_ops_changes_a_reps_team_and_the_history_names_them(org):
@@ -67,9 +68,11 @@ def test_sales_ops_cannot_make_an_admin_and_nobody_changes_their_own_role(org):
     org.rep_a.refresh_from_db()
     assert org.rep_a.role == Role.REP
     own = ops.post(f"/settings/people/{org.ops.pk}/", _user_post(org.ops, role=Role.REP))
-    assert own.status_code == 422 and "own role" in own.content.decode()
+    assert own.status_code == 422
+    assert "own role" in own.content.decode()
     bad_zone = ops.post(f"/settings/people/{org.rep_a.pk}/", _user_post(org.rep_a, time_zone="Mars/Base"))
-    assert bad_zone.status_code == 422 and "time zone" in bad_zone.content.decode()
+    assert bad_zone.status_code == 422
+    assert "time zone" in bad_zone.content.decode()
 
 
 def test_the_rep_profile_is_edited_on_the_same_page(org):
@@ -89,8 +92,10 @@ def test_the_rep_profile_is_edited_on_the_same_page(org):
     )
     assert response.status_code == 302
     profile = RepProfile.objects.get(user=org.rep_a)
-    assert profile.home_city == "杭州" and float(profile.weekly_capacity_hours) == 32
-    assert profile.industries == ["finance", "retail"] and profile.languages == ["zh", "en"]
+    assert profile.home_city == "杭州"
+    assert float(profile.weekly_capacity_hours) == 32
+    assert profile.industries == ["finance", "retail"]
+    assert profile.languages == ["zh", "en"]
     negative = ops.post(f"/settings/people/{org.rep_a.pk}/", {"form": "profile", "profile-weekly_capacity_hours": "-5"})
     assert negative.status_code == 422
     profile.refresh_from_db()
@@ -112,9 +117,12 @@ def test_an_invitation_creates_the_user_and_mails_a_link_that_sets_the_password(
     )
     assert response.status_code == 302
     person = User.objects.get(email="wang.fang@example.cn")
-    assert person.username == "wang.fang" and person.team == org.team_a and not person.has_usable_password()
+    assert person.username == "wang.fang"
+    assert person.team == org.team_a
+    assert not person.has_usable_password()
     (message,) = mail.outbox
-    assert message.to == ["wang.fang@example.cn"] and "OpenSRM" in message.subject
+    assert message.to == ["wang.fang@example.cn"]
+    assert "OpenSRM" in message.subject
     assert "邀请" in message.subject  # in the invitee's language
     link = re.search(r"http://testserver(/\S+)", message.body).group(1)
     # The link is allauth's set-a-new-password page; following it lets the invitee choose one.
@@ -128,7 +136,8 @@ def test_an_invitation_creates_the_user_and_mails_a_link_that_sets_the_password(
     assert person.check_password("A-new-pass-2026!")
     # Inviting the same address twice is refused beside the field.
     again = ops.post("/settings/people/invite/", {"email": "wang.fang@example.cn", "role": "rep"})
-    assert again.status_code == 422 and User.objects.filter(email__iexact="wang.fang@example.cn").count() == 1
+    assert again.status_code == 422
+    assert User.objects.filter(email__iexact="wang.fang@example.cn").count() == 1
 
 
 def test_teams_are_created_renamed_and_moved(org):
@@ -144,7 +153,8 @@ def test_teams_are_created_renamed_and_moved(org):
     assert moved.status_code == 302
     org.team_a.refresh_from_db()
     org.team_a1.refresh_from_db()
-    assert org.team_a.name == "East region" and org.team_a.parent == south
+    assert org.team_a.name == "East region"
+    assert org.team_a.parent == south
     assert org.team_a1.path.startswith(org.team_a.path)  # the subtree followed
     below_itself = ops.post(
         f"/settings/teams/{south.pk}/", {"name": "South", "parent": org.team_a1.pk, "version": south.version}
