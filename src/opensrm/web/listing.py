@@ -24,6 +24,7 @@ from opensrm.crm.customfields import tag_q
 from opensrm.crm.models import CustomFieldType
 from opensrm.crm.services.customfields import definitions, display_value
 from opensrm.web.forms import YES_NO
+from opensrm.web.templatetags.web import format_money
 
 PAGE_SIZE = 50
 
@@ -314,8 +315,6 @@ def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
     if isinstance(value, dt.date):
         return Cell(formats.date_format(value, "SHORT_DATE_FORMAT"))
     if isinstance(value, Decimal):
-        from opensrm.web.templatetags.web import format_money
-
         return Cell(format_money(value, getattr(obj, "currency", None) or "CNY", 0), css="num")
     if col.path == "stage":
         badge = "badge-ok" if value.is_won else "badge-bad" if value.is_lost else "badge-brand"

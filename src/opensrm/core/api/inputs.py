@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 
+from opensrm.core.api.errors import body_too_large, problem_response
+
 NUL = "\x00"
 
 
@@ -60,7 +62,6 @@ def _nul_paths(value: Any, path: str = "") -> Iterator[str]:
 
 def reject_nul_in_body(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap a ninja path view: a JSON body with NUL in any text is a 422 naming the fields."""
-    from opensrm.core.api.errors import body_too_large, problem_response
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
