@@ -21,7 +21,7 @@ def engine_test_modules() -> list[str]:
 
 def test_engine_tests_and_their_conftests_import_no_django():
     modules = ["tests.conftest", *engine_test_modules()]
-    assert "tests.engines.allocation.test_gap" in modules
+    assert "tests.engines.allocation.gap.test_solve" in modules
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

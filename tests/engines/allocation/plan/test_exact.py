@@ -64,10 +64,13 @@ def test_exact_matches_brute_force_and_the_search(seed):
     best = brute_force(pr)
     res = solve_exact(pr, time_limit=10)
     if not np.isfinite(best):
-        assert res.status == Status.INFEASIBLE and res.violations
+        assert res.status == Status.INFEASIBLE
+        assert res.violations
         return
-    assert res.status == Status.OPTIMAL and res.objective == pytest.approx(best, rel=1e-6)
-    assert res.bound <= res.objective + 1e-9 and res.bound_scope == "full problem (all eligible reps)"
+    assert res.status == Status.OPTIMAL
+    assert res.objective == pytest.approx(best, rel=1e-6)
+    assert res.bound <= res.objective + 1e-9
+    assert res.bound_scope == "full problem (all eligible reps)"
     assert pr.eligible[np.arange(pr.n_accounts), res.assignment].all()
     assert solve(pr, time_limit=10).objective == pytest.approx(best, rel=1e-6)
 
@@ -93,7 +96,8 @@ def test_infeasible_names_the_family_to_relax():
     res = solve_exact(coupled(), time_limit=5)
     assert res.status == "infeasible"
     (why,) = res.violations
-    assert why.code == ViolationCode.BALANCE_BAND_TOO_TIGHT and why.constraint == "balance"
+    assert why.code == ViolationCode.BALANCE_BAND_TOO_TIGHT
+    assert why.constraint == "balance"
     assert res.infeasibility == (why.message,)
 
 
@@ -110,7 +114,8 @@ def test_capacity_skills_locks_when_no_relaxation_helps():
         eligible=np.ones((3, 2), dtype=bool),
     )
     (why,) = explain_infeasible(pr)
-    assert why.code == ViolationCode.CAPACITY_SKILLS_LOCKS and why.reps == (0, 1)
+    assert why.code == ViolationCode.CAPACITY_SKILLS_LOCKS
+    assert why.reps == (0, 1)
     assert solve_exact(pr, time_limit=5).violations == (why,)
 
 
@@ -141,7 +146,11 @@ def test_relaxation_gives_the_band_and_the_moves_that_allow_a_plan():
     pr = coupled()
     found = relaxation(pr, time_limit=5)
     # one move: 300 / 100 per rep around the mean of 200, ±50 %
-    assert found.tolerance == pytest.approx(0.5) and found.tolerance_exact
-    assert found.max_moves == 2 and found.max_moves_exact
+    assert found.tolerance == pytest.approx(0.5)
+    assert found.tolerance_exact
+    assert found.max_moves == 2
+    assert found.max_moves_exact
     band = least_band(pr, max_moves=2, time_limit=5, model=build_exact_model(pr), start=np.array([0, 0, 1, 1]))
-    assert band is not None and band.tolerance == pytest.approx(0.0) and band.moves == 2
+    assert band is not None
+    assert band.tolerance == pytest.approx(0.0)
+    assert band.moves == 2

@@ -17,7 +17,7 @@ from opensrm.engines.allocation.gap.heuristics import is_feasible, regret_greedy
 from opensrm.engines.allocation.gap.search import deep_descent, default_accept, perturbed_search
 from opensrm.engines.allocation.gap.solve import _fix_by_reduced_cost
 
-DATA = Path(__file__).parents[2] / "data"
+DATA = Path(__file__).parents[3] / "data"
 
 
 def brute_force(c, a, b):
@@ -130,7 +130,8 @@ def textbook_optimum(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 def test_or_library_format_instance_solved_to_its_optimum():
     """A gap1-sized instance in the OR-Library format (tests/data/gap/README.md), minimum 258."""
     c, a, b = read_or_library_gap(DATA / "gap" / "gap-5x15")
-    assert c.shape == (5, 15) and b.tolist() == [39, 33, 30, 25, 30]
+    assert c.shape == (5, 15)
+    assert b.tolist() == [39, 33, 30, 25, 30]
     assert textbook_optimum(c, a, b) == 258
     res = solve_assignment(c, a, b, time_limit=10, seed=0)
     assert res.status == "optimal"
@@ -225,7 +226,8 @@ def test_perturbed_search_noise_is_capped_by_noise_jobs():
     free_asg, free, _ = perturbed_search(
         c, a, b, local, deadline=time.perf_counter() + 1.0, rng=np.random.default_rng(0)
     )
-    assert is_feasible(a, b, capped_asg) and is_feasible(a, b, free_asg)
+    assert is_feasible(a, b, capped_asg)
+    assert is_feasible(a, b, free_asg)
     assert iters > 20
     # tie-breaks among equal-cost moves may still shift the plateau a little
     assert capped <= total_cost(c, local)

@@ -64,7 +64,7 @@ def test_candidate_floor_and_owner():
     assert is_cand[idx, own][ok[idx, own]].all()  # an eligible owner is always a candidate
 
 
-@pytest.mark.parametrize("near,budget", [(128, 20_000), (6, 0), (6, 50)])
+@pytest.mark.parametrize(("near", "budget"), [(128, 20_000), (6, 0), (6, 50)])
 def test_certify_is_a_lower_bound_of_the_full_lagrangian(near, budget):
     pr = clustered(2, n=1500, m=50)
     arr = validate(pr)

@@ -37,12 +37,16 @@ def test_balanced_contiguous_locked(seed):
         seed=seed,
     )
     assert res.status == "feasible"
-    assert res.contiguous is True and all(connected(res.assignment, adj, t) for t in range(4))
-    assert res.assignment[0] == 1 and res.assignment[35] == 2 and res.centres[2] == 35
+    assert res.contiguous is True
+    assert all(connected(res.assignment, adj, t) for t in range(4))
+    assert res.assignment[0] == 1
+    assert res.assignment[35] == 2
+    assert res.centres[2] == 35
     tot = np.stack([np.bincount(res.assignment, weights=attrs[:, a], minlength=4) for a in range(2)], 1)
     assert (np.abs(tot / (attrs.sum(0) / 4) - 1) <= 0.15 + 1e-9).all()
     assert res.max_deviation <= 0.15 + 1e-9
-    assert 0 <= res.bound <= res.objective + 1e-9 and res.gap >= 0
+    assert 0 <= res.bound <= res.objective + 1e-9
+    assert res.gap >= 0
     for t in range(4):  # each centre lies in its own territory
         assert res.assignment[res.centres[t]] == t
 
@@ -52,7 +56,8 @@ def test_deterministic_per_seed():
     pr = TerritoryProblem(lat, lon, attrs, 3, tolerance=0.2, adjacency=adj)
     a = align_territories(pr, time_limit=60, seed=7, starts=2)
     b = align_territories(pr, time_limit=60, seed=7, starts=2)
-    assert a.objective == b.objective and (a.assignment == b.assignment).all()
+    assert a.objective == b.objective
+    assert (a.assignment == b.assignment).all()
 
 
 def test_impossible_balance_is_reported_not_hidden():
@@ -60,7 +65,8 @@ def test_impossible_balance_is_reported_not_hidden():
     attrs = attrs.copy()
     attrs[0, 1] = 1e6  # one unit outweighs every territory's band
     res = align_territories(TerritoryProblem(lat, lon, attrs, 3, tolerance=0.05), time_limit=1)
-    assert res.status == "violated" and not res.balanced
+    assert res.status == "violated"
+    assert not res.balanced
 
 
 def brute_force_balanced(lat, lon, attrs, p, tol):
@@ -106,7 +112,8 @@ def test_bound_is_below_the_brute_force_optimum_and_the_plan_above_it(seed):
     lp = balanced_lp_bound(
         attrs[:, 0][:, None] * dist, attrs, p, mean * (1 - tol), mean * (1 + tol), np.full(p, -1), 5.0
     )
-    assert np.isfinite(optimum) and np.isfinite(lp)
+    assert np.isfinite(optimum)
+    assert np.isfinite(lp)
     assert lp <= optimum + 1e-6  # the LP bound on its own, before the engine caps it at its plan
     assert res.bound <= optimum + 1e-6
     assert res.status == "feasible"  # a plan on every seed; the balance band is wide enough

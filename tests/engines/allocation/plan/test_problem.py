@@ -46,7 +46,8 @@ def test_matrix_matches_masks(seed, kind):
         pr, account_skills=None, rep_skills=None, eligible=sparse.csr_array(elig) if kind == "sparse" else elig
     )
     a, b = solve(pr, time_limit=10, seed=seed), solve(by_matrix, time_limit=10, seed=seed)
-    assert a.status == b.status and a.status in ("optimal", "feasible")
+    assert a.status == b.status
+    assert a.status in ("optimal", "feasible")
     assert a.objective == pytest.approx(b.objective, rel=1e-9)
     assert (a.assignment == b.assignment).all()
     assert elig[np.arange(pr.n_accounts), b.assignment].all()
@@ -79,7 +80,8 @@ def test_account_without_eligible_rep_is_unassignable():
     elig = np.ones((pr.n_accounts, pr.n_reps), dtype=bool)
     elig[7] = False
     res = solve(dataclasses.replace(pr, eligible=elig, max_moves=None, current_owner=None), time_limit=10)
-    assert res.assignment[7] == -1 and 7 in res.unassignable
+    assert res.assignment[7] == -1
+    assert 7 in res.unassignable
     assert [v.account for v in diagnose_violations(dataclasses.replace(pr, eligible=elig))] == [7]
 
 

@@ -51,7 +51,8 @@ def test_invariants(seed):
     assert res.bound <= res.objective + 1e-6
     assert res.gap >= 0
     ex = explain_assignment(pr, res, 0)
-    assert ex.rep == asg[0] and ex.skills_ok
+    assert ex.rep == asg[0]
+    assert ex.skills_ok
     assert ex.rep_potential_share == pytest.approx(pot[asg[0]] / mean)
     assert ex.text.startswith(f"account 0 → rep {asg[0]}: {ex.distance_km:.1f} km, cost {ex.cost:.1f}, skills met, ")
     assert f"rep potential at {pot[asg[0]] / mean:.0%} of the mean." in ex.text
@@ -203,7 +204,8 @@ def test_deterministic_per_seed():
     pr = dataclasses.replace(pr, current_owner=owner)
     a = solve(pr, time_limit=10, seed=5)
     b = solve(pr, time_limit=10, seed=5)
-    assert a.objective == b.objective and (a.assignment == b.assignment).all()
+    assert a.objective == b.objective
+    assert (a.assignment == b.assignment).all()
 
 
 def test_explanation_runner_up_is_consistent():

@@ -42,11 +42,13 @@ def problem(n=40, m=4, **kw):
 
 def test_status_and_scope_are_enums_that_compare_as_the_old_strings():
     res = solve(problem(), time_limit=10)
-    assert isinstance(res.status, Status) and res.status in ("optimal", "feasible")
+    assert isinstance(res.status, Status)
+    assert res.status in ("optimal", "feasible")
     assert isinstance(res.bound_scope, BoundScope)
     assert res.bound_scope == "full problem (all eligible reps)" == BoundScope.FULL_ELIGIBLE
     assert str(res.status) == res.status.value
-    assert res.violations == () and res.unassignable_reasons == ()
+    assert res.violations == ()
+    assert res.unassignable_reasons == ()
 
 
 def test_total_capacity_violation_carries_the_amounts():
@@ -54,10 +56,14 @@ def test_total_capacity_violation_carries_the_amounts():
     res = solve(pr, time_limit=5)
     assert res.status == Status.INFEASIBLE
     first = res.violations[0]
-    assert first.code == ViolationCode.TOTAL_WORKLOAD and first.constraint == Constraint.CAPACITY
-    assert first.rep is None and first.account is None
-    assert first.amount == float(np.sum(pr.account_workload)) and first.limit == 40.0
-    assert res.message == first.message and res.infeasibility[0] == first.message
+    assert first.code == ViolationCode.TOTAL_WORKLOAD
+    assert first.constraint == Constraint.CAPACITY
+    assert first.rep is None
+    assert first.account is None
+    assert first.amount == float(np.sum(pr.account_workload))
+    assert first.limit == 40.0
+    assert res.message == first.message
+    assert res.infeasibility[0] == first.message
 
 
 def test_locked_overfill_names_the_rep_and_its_capacity():
@@ -126,10 +132,12 @@ def test_territory_violations_name_territory_and_attribute():
     res = align_territories(
         TerritoryProblem(30 + ii.ravel() * 0.1, 120 + jj.ravel() * 0.1, attrs, 3, tolerance=0.05), time_limit=1
     )
-    assert res.status == Status.VIOLATED and res.starts >= 1
+    assert res.status == Status.VIOLATED
+    assert res.starts >= 1
     assert isinstance(res.bound_scope, BoundScope)
     unbalanced = [v for v in res.violations if v.code == ViolationCode.TERRITORY_UNBALANCED]
-    assert unbalanced and all(v.attribute is not None and v.limit == 0.05 for v in unbalanced)
+    assert unbalanced
+    assert all(v.attribute is not None and v.limit == 0.05 for v in unbalanced)
     heavy = res.assignment[0]
     assert any(v.territory == heavy and v.attribute == 1 and v.amount > 1.05 for v in unbalanced)
 
