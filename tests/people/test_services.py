@@ -49,7 +49,8 @@ def test_rep_profile_upsert_writes_history(org):
         },
     )
     profile = rep_profile_upsert(user=org.rep_a, actor=org.ops, data={"weekly_capacity_hours": 36})
-    assert RepProfile.objects.count() == 1 and profile.version == 2
+    assert RepProfile.objects.count() == 1
+    assert profile.version == 2
     assert [h.history_user for h in profile.history.all()] == [org.ops, org.ops]
 
 

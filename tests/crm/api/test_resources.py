@@ -29,6 +29,7 @@ def test_a_bad_names_value_is_a_422_naming_the_field_and_nothing_is_written(org,
 
 def test_the_schema_documents_names_and_display_name(client, db):
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
-    assert "names" in schema["StageOut"]["properties"] and "display_name" in schema["StageOut"]["properties"]
+    assert "names" in schema["StageOut"]["properties"]
+    assert "display_name" in schema["StageOut"]["properties"]
     assert "language" in schema["StageOut"]["properties"]["display_name"]["description"]
     assert "names" in schema["PipelineIn"]["properties"]

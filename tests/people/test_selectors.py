@@ -59,7 +59,9 @@ def test_users_api_list_and_read(org, subject, reader, allowed):
     one = c.get(f"/users/{org.rep_a1.pk}")
     assert one.status_code == 200
     body = one.json()
-    assert body["username"] == "rep_a1" and body["role"] == "rep" and body["team_id"] == org.team_a1.pk
+    assert body["username"] == "rep_a1"
+    assert body["role"] == "rep"
+    assert body["team_id"] == org.team_a1.pk
     assert body["email"] == ("rep.a1@example.com" if allowed else None)
     rows = {r["username"]: r for r in c.get("/users", {"limit": 100}).json()["items"]}
     assert rows["rep_a1"]["email"] == ("rep.a1@example.com" if allowed else None)

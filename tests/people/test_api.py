@@ -30,7 +30,8 @@ def test_sales_ops_changes_every_managed_field_and_the_history_names_them(org, c
     assert (body["role"], body["team_id"], body["display_name"]) == ("manager", org.team_b.pk, "Wang Wei")
     assert _state(org.rep_a) == ("manager", org.team_b.pk, "Wang Wei", True, "en", "Europe/Berlin")
     events = c.get(f"/users/{org.rep_a.pk}/history").json()["items"]
-    assert events[0]["type"] == "updated" and events[0]["actor"] == "ops"
+    assert events[0]["type"] == "updated"
+    assert events[0]["actor"] == "ops"
     changed = {ch["field"]: (ch["old"], ch["new"]) for ch in events[0]["changes"]}
     assert changed["role"] == ("rep", "manager")
     assert changed["time_zone"] == ("", "Europe/Berlin")
@@ -42,7 +43,8 @@ def test_deactivated_user_can_no_longer_use_the_api(org, client_for):
 
     response = client_for(org.admin).patch(f"/users/{org.rep_a.pk}", {"is_active": False})
 
-    assert response.status_code == 200 and response.json()["is_active"] is False
+    assert response.status_code == 200
+    assert response.json()["is_active"] is False
     assert rep.get("/me").status_code == 401
 
 
@@ -62,13 +64,15 @@ def test_only_an_administrator_grants_the_administrator_role(org, client_for):
     ops = client_for(org.ops)
     assert ops.patch(f"/users/{org.rep_a.pk}", {"role": "admin"}).status_code == 403
     assert ops.patch(f"/users/{org.admin.pk}", {"display_name": "Boss"}).status_code == 403
-    assert _state(org.rep_a)[0] == Role.REP and _state(org.admin)[2] == ""
+    assert _state(org.rep_a)[0] == Role.REP
+    assert _state(org.admin)[2] == ""
 
     promoted = client_for(org.admin).patch(f"/users/{org.rep_a.pk}", {"role": "admin"})
 
     assert promoted.status_code == 200
     org.rep_a.refresh_from_db()
-    assert org.rep_a.role == Role.ADMIN and org.rep_a.is_staff
+    assert org.rep_a.role == Role.ADMIN
+    assert org.rep_a.is_staff
 
 
 def test_nobody_demotes_or_deactivates_themselves(org, client_for):
@@ -77,7 +81,8 @@ def test_nobody_demotes_or_deactivates_themselves(org, client_for):
 
     assert response.status_code == 422
     assert {"role", "is_active"} <= set(response.json()["errors"])
-    assert _state(org.ops)[0] == Role.SALES_OPS and _state(org.ops)[3] is True
+    assert _state(org.ops)[0] == Role.SALES_OPS
+    assert _state(org.ops)[3] is True
 
 
 @pytest.mark.parametrize(
@@ -98,7 +103,8 @@ def test_bad_values_are_422_on_the_field_and_save_nothing(body, field, org, clie
 
     assert response.status_code == 422, response.content
     assert any(key.endswith(field) for key in response.json()["errors"]), response.json()
-    assert _state(org.rep_a) == before and org.rep_a.history.count() == history
+    assert _state(org.rep_a) == before
+    assert org.rep_a.history.count() == history
 
 
 def test_unknown_user_is_404(org, client_for):

@@ -29,7 +29,9 @@ def test_a_quote_goes_from_draft_to_accepted_over_the_api(org, deal, client_for)
     created = rep.post("/quotes", {"opportunity_id": opp.pk, "language": "en"})
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["total"] == "2000.00" and body["status"] == "draft" and body["lines"][0]["product_id"] == product.pk
+    assert body["total"] == "2000.00"
+    assert body["status"] == "draft"
+    assert body["lines"][0]["product_id"] == product.pk
     qid = body["id"]
     assert rep.post(f"/quotes/{qid}/submit").status_code == 428
     patched = rep.patch(
@@ -38,21 +40,26 @@ def test_a_quote_goes_from_draft_to_accepted_over_the_api(org, deal, client_for)
         **{"If-Match": created["ETag"]},
     )
     assert patched.status_code == 200, patched.content
-    assert patched.json()["needs_approval"] is True and patched.json()["total"] == "700.00"
+    assert patched.json()["needs_approval"] is True
+    assert patched.json()["total"] == "700.00"
     submitted = rep.post(f"/quotes/{qid}/submit", **{"If-Match": patched["ETag"]})
     assert submitted.json()["status"] == "pending"
     assert rep.post(f"/quotes/{qid}/approve", **{"If-Match": submitted["ETag"]}).status_code == 403
     approved = client_for(org.manager_a).post(f"/quotes/{qid}/approve", **{"If-Match": submitted["ETag"]})
-    assert approved.status_code == 200 and approved.json()["approved_by_id"] == org.manager_a.pk
+    assert approved.status_code == 200
+    assert approved.json()["approved_by_id"] == org.manager_a.pk
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         sent = rep.post(f"/quotes/{qid}/send", {"to": "buyer@example.com"}, **{"If-Match": approved["ETag"]})
-    assert sent.status_code == 200 and sent.json()["sent_to"] == "buyer@example.com"
+    assert sent.status_code == 200
+    assert sent.json()["sent_to"] == "buyer@example.com"
     accepted = rep.post(f"/quotes/{qid}/accept", **{"If-Match": sent["ETag"]})
     assert accepted.json()["status"] == "accepted"
     pdf = rep.get(f"/quotes/{qid}/pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
     history = rep.get(f"/quotes/{qid}/history").json()["items"]
-    assert len(history) >= 6 and {e["actor_id"] for e in history} >= {org.rep_a.pk, org.manager_a.pk}
+    assert len(history) >= 6
+    assert {e["actor_id"] for e in history} >= {org.rep_a.pk, org.manager_a.pk}
 
 
 def test_a_stale_etag_on_an_action_is_412(org, deal, client_for):
@@ -86,8 +93,10 @@ def test_another_team_gets_404_and_a_422_for_their_opportunity(org, deal, client
     assert other.post(f"/quotes/{qid}/submit", **{"If-Match": created["ETag"]}).status_code == 404
     assert other.get("/quotes").json()["items"] == []
     refused = other.post("/quotes", {"opportunity_id": opp.pk})
-    assert refused.status_code == 422 and "opportunity_id" in refused.content.decode()
-    assert Quote.objects.count() == 1 and Quote.objects.get(pk=qid).version == 1
+    assert refused.status_code == 422
+    assert "opportunity_id" in refused.content.decode()
+    assert Quote.objects.count() == 1
+    assert Quote.objects.get(pk=qid).version == 1
 
 
 def test_price_list_items_are_set_with_if_match_by_sales_ops_only(org, deal, client_for):
@@ -99,7 +108,8 @@ def test_price_list_items_are_set_with_if_match_by_sales_ops_only(org, deal, cli
     set_price = ops.put(
         f"/price-lists/{plid}/items", {"product_id": product.pk, "unit_price": "880"}, **{"If-Match": created["ETag"]}
     )
-    assert set_price.status_code == 200 and set_price.json()["items"] == [
+    assert set_price.status_code == 200
+    assert set_price.json()["items"] == [
         {"product_id": product.pk, "unit_price": "880.00"}
     ]
     assert client_for(org.rep_a).put(
