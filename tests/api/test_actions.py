@@ -25,10 +25,13 @@ def test_lead_convert_is_one_transaction(org, world, client_for):
     assert c.post(f"/leads/{lead.pk}/convert", {}).status_code == 428
     accounts = Account.objects.count()
     refused = c.post(f"/leads/{lead.pk}/convert", {"pipeline_id": 999999}, **if_match(lead))
-    assert refused.status_code == 422 and "pipeline_id" in refused.json()["errors"]
+    assert refused.status_code == 422
+    assert "pipeline_id" in refused.json()["errors"]
     hidden = c.post(f"/leads/{lead.pk}/convert", {"account_id": world["b"]["account"].pk}, **if_match(lead))
-    assert hidden.status_code == 422 and "account_id" in hidden.json()["errors"]
-    assert Account.objects.count() == accounts and Lead.objects.get(pk=lead.pk).status == LeadStatus.NEW
+    assert hidden.status_code == 422
+    assert "account_id" in hidden.json()["errors"]
+    assert Account.objects.count() == accounts
+    assert Lead.objects.get(pk=lead.pk).status == LeadStatus.NEW
 
     done = c.post(
         f"/leads/{lead.pk}/convert", {"amount": "500.00", "opportunity_name": "First order"}, **if_match(lead)
@@ -36,13 +39,17 @@ def test_lead_convert_is_one_transaction(org, world, client_for):
     assert done.status_code == 200, done.content
     body = done.json()
     assert (
-        body["lead"]["status"] == "converted" and body["lead"]["converted_account_id"] == body["account_id"]
+        body["lead"]["status"] == "converted"
+    )
+    assert (
+        body["lead"]["converted_account_id"] == body["account_id"]
     )
     assert Account.objects.get(pk=body["account_id"]).name == "Alpha Co"
     assert Contact.objects.get(pk=body["contact_id"]).account_id == body["account_id"]
     assert Opportunity.objects.get(pk=body["opportunity_id"]).amount == Decimal("500.00")
     again = c.post(f"/leads/{lead.pk}/convert", {}, **if_match(lead))
-    assert again.status_code == 422 and Account.objects.count() == accounts + 1
+    assert again.status_code == 422
+    assert Account.objects.count() == accounts + 1
     assert (
         client_for(org.rep_a)
         .post(f"/leads/{world['b']['lead'].pk}/convert", {}, **if_match(world["b"]["lead"]))
@@ -57,11 +64,14 @@ def test_move_stage_records_the_stage_history(org, world, client_for):
     lost = opp.pipeline.stages.get(is_lost=True)
     assert c.post(f"/opportunities/{opp.pk}/move-stage", {"stage_id": lost.pk}).status_code == 428
     needs_reason = c.post(f"/opportunities/{opp.pk}/move-stage", {"stage_id": lost.pk}, **if_match(opp))
-    assert needs_reason.status_code == 422 and "lost_reason" in needs_reason.json()["errors"]
+    assert needs_reason.status_code == 422
+    assert "lost_reason" in needs_reason.json()["errors"]
     moved = c.post(
         f"/opportunities/{opp.pk}/move-stage", {"stage_id": lost.pk, "lost_reason": "Price"}, **if_match(opp)
     )
-    assert moved.status_code == 200 and moved.json()["stage_id"] == lost.pk and moved.json()["closed_at"]
+    assert moved.status_code == 200
+    assert moved.json()["stage_id"] == lost.pk
+    assert moved.json()["closed_at"]
     assert moved["ETag"] == f'"{moved.json()["version"]}"'
     stale = c.post(f"/opportunities/{opp.pk}/move-stage", {"stage_id": opp.stage_id}, **{"If-Match": '"1"'})
     assert stale.status_code == 412
@@ -76,7 +86,8 @@ def test_opportunity_lines(org, world, client_for):
     added = c.post(
         f"/opportunities/{opp.pk}/lines", {"product_id": product.pk, "quantity": "3", "discount_pct": "10"}
     )
-    assert added.status_code == 201 and added.json()["amount"] == "27.00"
+    assert added.status_code == 201
+    assert added.json()["amount"] == "27.00"
     assert (
         c.post(f"/opportunities/{opp.pk}/lines", {"product_id": product.pk, "quantity": "0"}).status_code
         == 422
@@ -96,7 +107,8 @@ def test_account_team_members_grant_visibility(org, world, client_for):
     account = world["a"]["account"]
     assert client_for(org.rep_b).get(f"/accounts/{account.pk}").status_code == 404
     added = owner.post(f"/accounts/{account.pk}/team", {"user_id": org.rep_b.pk, "role": "engineer"})
-    assert added.status_code == 201 and added.json()["user_id"] == org.rep_b.pk
+    assert added.status_code == 201
+    assert added.json()["user_id"] == org.rep_b.pk
     assert owner.post(f"/accounts/{account.pk}/team", {"user_id": org.rep_b.pk}).status_code == 409
     assert {m["user_id"] for m in owner.get(f"/accounts/{account.pk}/team").json()} == {
         org.rep_a.pk,
@@ -115,7 +127,8 @@ def test_order_cancel(org, world, client_for):
     assert order.total == Decimal("30.00")
     assert c.post(f"/orders/{order.pk}/cancel").status_code == 428
     cancelled = c.post(f"/orders/{order.pk}/cancel", **if_match(order))
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
     assert len(cancelled.json()["lines"]) == 1
     assert Order.objects.get(pk=order.pk).status == "cancelled"
     assert (
@@ -135,7 +148,8 @@ def test_recycle_bin_lists_and_restores_with_children(org, world, client_for):
     assert client_for(org.rep_b).post(f"/recycle-bin/account/{account.pk}/restore").status_code == 404
     assert client_for(org.viewer).post(f"/recycle-bin/account/{account.pk}/restore").status_code == 403
     restored = c.post(f"/recycle-bin/account/{account.pk}/restore")
-    assert restored.status_code == 200 and restored.json()["label"] == "Alpha Account"
+    assert restored.status_code == 200
+    assert restored.json()["label"] == "Alpha Account"
     assert c.get(f"/contacts/{world['a']['contact'].pk}").status_code == 200
     assert c.get("/recycle-bin", {"type": "account"}).json()["items"] == []
     types = [e["type"] for e in c.get(f"/accounts/{account.pk}/history").json()["items"]]
@@ -175,7 +189,8 @@ def test_cursor_pages_are_stable_with_ties(org, client_for):
     following = c.get("/accounts", {"ordering": "-name", "limit": 3, "cursor": desc["next_cursor"]}).json()
     assert not {i["id"] for i in desc["items"]} & {i["id"] for i in following["items"]}
     wrong = c.get("/accounts", {"ordering": "name", "cursor": desc["next_cursor"]})
-    assert wrong.status_code == 422 and "cursor" in wrong.json()["errors"]
+    assert wrong.status_code == 422
+    assert "cursor" in wrong.json()["errors"]
 
 
 def test_opportunity_without_pipeline_or_stage_starts_in_the_default_pipeline(org, world, pipeline, client_for):
@@ -185,7 +200,8 @@ def test_opportunity_without_pipeline_or_stage_starts_in_the_default_pipeline(or
     assert made.status_code == 201, made.content
     body = made.json()
     first = pipeline.stages.order_by("order").first()
-    assert body["pipeline_id"] == pipeline.pk and body["stage_id"] == first.pk
+    assert body["pipeline_id"] == pipeline.pk
+    assert body["stage_id"] == first.pk
     assert StageChange.objects.filter(opportunity_id=body["id"], from_stage=None, to_stage=first).count() == 1
 
     # a stage alone brings its pipeline; a stage of another pipeline is refused with its field named
@@ -197,7 +213,8 @@ def test_opportunity_without_pipeline_or_stage_starts_in_the_default_pipeline(or
         "/opportunities",
         {"account_id": account.pk, "name": "Project", "expected_close_date": "2027-03-31", "stage_id": stage.pk},
     )
-    assert by_stage.status_code == 201 and by_stage.json()["pipeline_id"] == other.pk
+    assert by_stage.status_code == 201
+    assert by_stage.json()["pipeline_id"] == other.pk
     mixed = c.post(
         "/opportunities",
         {
@@ -208,4 +225,5 @@ def test_opportunity_without_pipeline_or_stage_starts_in_the_default_pipeline(or
             "stage_id": stage.pk,
         },
     )
-    assert mixed.status_code == 422 and "stage" in str(mixed.json()["errors"])
+    assert mixed.status_code == 422
+    assert "stage" in str(mixed.json()["errors"])

@@ -26,17 +26,21 @@ def test_problem_document_shape(org, client_for):
     bad = c.post("/accounts", {"name": "", "employees": -1})
     body = bad.json()
     assert set(body) == {"type", "title", "status", "detail", "errors"}
-    assert body["status"] == 422 and body["type"].startswith("urn:opensrm:problem:")
+    assert body["status"] == 422
+    assert body["type"].startswith("urn:opensrm:problem:")
     assert set(body["errors"]) == {"name", "employees"}
     assert all(isinstance(m, str) for msgs in body["errors"].values() for m in msgs)
     missing = c.get("/accounts/999999")
-    assert missing.status_code == 404 and missing.json()["status"] == 404
+    assert missing.status_code == 404
+    assert missing.json()["status"] == 404
     assert missing["Content-Type"] == "application/problem+json"
     not_allowed = c.put("/accounts", {"name": "X"})
-    assert not_allowed.status_code == 405 and not_allowed.json()["status"] == 405
+    assert not_allowed.status_code == 405
+    assert not_allowed.json()["status"] == 405
     assert "GET" in not_allowed["Allow"]
     malformed = c.client.post("/api/v1/accounts", data="{not json", content_type="application/json")
-    assert malformed.status_code in (400, 422) and malformed["Content-Type"] == "application/problem+json"
+    assert malformed.status_code in (400, 422)
+    assert malformed["Content-Type"] == "application/problem+json"
     assert not Account.objects.exists()
 
 
@@ -44,7 +48,8 @@ def test_session_writes_need_the_csrf_token(org):
     c = ApiClient(org.rep_a, enforce_csrf=True)
     assert c.get("/accounts").status_code == 200  # safe methods need no token
     refused = c.post("/accounts", {"name": "Forged"})
-    assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/problem+json"
     assert not Account.objects.exists()
     secret = "k" * 32  # what a page's csrftoken cookie holds; the header repeats it
     c.client.cookies["csrftoken"] = secret
@@ -63,9 +68,11 @@ def test_tokens_are_created_listed_and_revoked_through_the_api(org, client_for):
     assert secret.startswith(f"osrm_{created.json()['prefix']}_")
     assert created.json()["scopes"] == ["read", "write"]
     stored = ApiToken.objects.get()
-    assert secret.split("_", 2)[2] not in stored.key_hash and len(stored.key_hash) == 64
+    assert secret.split("_", 2)[2] not in stored.key_hash
+    assert len(stored.key_hash) == 64
     listed = c.get("/tokens").json()
-    assert [t["name"] for t in listed] == ["laptop"] and "token" not in listed[0]
+    assert [t["name"] for t in listed] == ["laptop"]
+    assert "token" not in listed[0]
 
     bearer = ApiClient(token=secret)
     assert bearer.get("/me").json()["username"] == "rep_a"
@@ -88,7 +95,8 @@ def test_read_scope_can_only_read(org):
     c = ApiClient(token=secret)
     assert c.get("/accounts").status_code == 200
     refused = c.post("/accounts", {"name": "Nope"})
-    assert refused.status_code == 403 and refused.json()["status"] == 403
+    assert refused.status_code == 403
+    assert refused.json()["status"] == 403
     assert not Account.objects.exists()
 
 

@@ -12,7 +12,9 @@ def test_disallowed_host_on_the_api_is_a_problem_document(client, db):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     body = json.loads(response.content)
-    assert body["status"] == 400 and body["type"] == "urn:opensrm:problem:bad_request" and body["detail"]
+    assert body["status"] == 400
+    assert body["type"] == "urn:opensrm:problem:bad_request"
+    assert body["detail"]
 
 
 def test_disallowed_host_on_a_page_is_the_plain_400_page(client, db):

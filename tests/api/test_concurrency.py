@@ -71,7 +71,8 @@ def test_twenty_writers_with_the_same_version_one_wins(contested):
     _run([threading.Thread(target=write, args=(i,)) for i in range(WRITERS)])
     assert sorted(statuses) == [200] + [412] * (WRITERS - 1)
     final = Opportunity.objects.get(pk=opp.pk)
-    assert final.version == 2 and final.amount != Decimal("0.00")
+    assert final.version == 2
+    assert final.amount != Decimal("0.00")
     assert final.history.count() == 2  # created + the one winning update
 
 
@@ -103,14 +104,16 @@ def test_twenty_incrementing_writers_lose_no_update(contested):
     successes = sum(s for s, _ in outcomes)
     final = Opportunity.objects.get(pk=opp.pk)
     assert successes == WRITERS
-    assert final.amount == Decimal(WRITERS) and final.version == 1 + WRITERS
+    assert final.amount == Decimal(WRITERS)
+    assert final.version == 1 + WRITERS
 
 
 def test_a_write_without_if_match_is_428_and_changes_nothing(org, pipeline):
     opp = make_opportunity(make_account(org.rep_a), org.rep_a, pipeline)
     _, secret = api_token_create(user=org.rep_a, name="load", scopes=["write"])
     response = ApiClient(token=secret).patch(f"/opportunities/{opp.pk}", {"amount": "5.00"})
-    assert response.status_code == 428 and response.json()["status"] == 428
+    assert response.status_code == 428
+    assert response.json()["status"] == 428
     assert Opportunity.objects.get(pk=opp.pk).version == 1
 
 
@@ -135,7 +138,8 @@ def test_concurrent_default_pipelines_leave_exactly_one_default(transactional_db
             statuses.append(response.status_code)
 
     _run([threading.Thread(target=make_default, args=(p.pk,)) for p in pipelines])
-    assert 200 in statuses and set(statuses) <= {200, 412}
+    assert 200 in statuses
+    assert set(statuses) <= {200, 412}
     assert Pipeline.objects.filter(is_default=True).count() == 1
 
 
@@ -204,7 +208,8 @@ def test_creators_of_the_same_unique_value_never_get_a_server_error(pg_org, path
     results = _race(WRITERS, lambda i: ApiClient(token=ops).post(path, body))
     statuses = sorted(s for s, _ in results)
     assert all(s < 500 for s in statuses), results
-    assert statuses.count(201) <= 1 and set(statuses) <= {201, 409, 422}, results
+    assert statuses.count(201) <= 1, results
+    assert set(statuses) <= {201, 409, 422}, results
 
 
 @pytest.mark.postgres
@@ -224,7 +229,8 @@ def test_creators_of_the_same_order_number_never_get_a_server_error(pg_org):
     results = _race(WRITERS, lambda i: ApiClient(token=rep).post("/orders", body))
     statuses = sorted(s for s, _ in results)
     assert all(s < 500 for s in statuses), results
-    assert statuses.count(201) == 1 and Order.all_objects.filter(number="SO-SAME").count() == 1, results
+    assert statuses.count(201) == 1, results
+    assert Order.all_objects.filter(number="SO-SAME").count() == 1, results
 
 
 def _history_consistent(obj) -> None:
@@ -246,9 +252,11 @@ def test_restoring_a_batch_from_two_sides_at_once_restores_it_once(pg_org):
     results = _race(2 * 5, lambda i: ApiClient(token=rep).post(targets[i % 2]))
     statuses = [s for s, _ in results]
     assert all(s < 500 for s in statuses), results
-    assert statuses.count(200) == 1 and set(statuses) <= {200, 404, 409}, results
+    assert statuses.count(200) == 1, results
+    assert set(statuses) <= {200, 404, 409}, results
     for obj in (Account.all_objects.get(pk=account.pk), Contact.all_objects.get(pk=contact.pk)):
-        assert obj.deleted_at is None and obj.version == 3  # created, deleted, restored once
+        assert obj.deleted_at is None
+        assert obj.version == 3
         _history_consistent(obj)
 
 
@@ -280,9 +288,9 @@ def test_restore_against_delete_leaves_a_consistent_record(pg_org):
 @pytest.mark.postgres
 def test_apply_against_edit_loses_neither(transactional_db):
     _postgres_or_fail()
-    from opensrm.crm.models import Account
     from opensrm.allocation import services
     from opensrm.allocation.models import ScenarioStatus
+    from opensrm.crm.models import Account
     from tests.allocation.conftest import build_alloc_org
 
     alloc = build_alloc_org()

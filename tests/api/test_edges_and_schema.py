@@ -29,7 +29,8 @@ def test_an_unknown_api_path_is_a_problem_404(method, path, ops):
 
 def test_a_page_that_does_not_exist_is_still_html(client, db):
     response = client.get("/no-such-page/")
-    assert response.status_code == 404 and not response["Content-Type"].startswith("application/problem")
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/problem")
 
 
 def test_a_body_over_the_limit_is_413_naming_the_limit(ops):
@@ -38,14 +39,16 @@ def test_a_body_over_the_limit_is_413_naming_the_limit(ops):
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert body["limit"] == 2_621_440 and "2621440" in body["detail"]
+    assert body["limit"] == 2_621_440
+    assert "2621440" in body["detail"]
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
 def test_the_body_limit_is_a_setting(org, ops):
     account = make_account(org.rep_a, name="Acme")
     response = ops.patch(f"/accounts/{account.pk}", {"address": "x" * 2000}, **{"If-Match": '"1"'})
-    assert response.status_code == 413 and response.json()["limit"] == 1000
+    assert response.status_code == 413
+    assert response.json()["limit"] == 1000
     assert ops.post("/accounts", {"name": "Small"}).status_code == 201
 
 
@@ -63,7 +66,7 @@ def _header(operation, name):
 
 
 @pytest.mark.parametrize(
-    "method, path",
+    ("method", "path"),
     [
         ("patch", "/api/v1/accounts/{id}"),
         ("delete", "/api/v1/accounts/{id}"),
@@ -77,7 +80,8 @@ def _header(operation, name):
 )
 def test_if_match_is_a_required_header_where_the_api_requires_it(openapi, method, path):
     header = _header(_operation(openapi, method, path), "If-Match")
-    assert header is not None and header["required"] is True
+    assert header is not None
+    assert header["required"] is True
 
 
 def test_if_match_is_not_declared_where_it_is_not_needed(openapi):
@@ -86,7 +90,7 @@ def test_if_match_is_not_declared_where_it_is_not_needed(openapi):
 
 
 @pytest.mark.parametrize(
-    "method, path, status",
+    ("method", "path", "status"),
     [
         ("get", "/api/v1/accounts/{id}", "200"),
         ("post", "/api/v1/accounts", "201"),

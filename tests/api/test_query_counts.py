@@ -132,4 +132,5 @@ def test_allocation_scenario_list_query_count_does_not_grow_with_page_size(
         # session, user, the manager's team (for the visibility rule), the page
         with django_assert_num_queries(4):
             response = c.get("/allocation/scenarios", {"limit": limit})
-        assert response.status_code == 200 and len(response.json()["items"]) == min(limit, N)
+        assert response.status_code == 200
+        assert len(response.json()["items"]) == min(limit, N)

@@ -156,10 +156,13 @@ def test_lifecycle(name, org, world, client_for):
     assert created.status_code == 201, created.content
     body = created.json()
     pk = body["id"]
-    assert created["ETag"] == '"1"' and created["Location"].endswith(f"/{name}/{pk}")
+    assert created["ETag"] == '"1"'
+    assert created["Location"].endswith(f"/{name}/{pk}")
 
     got = c.get(f"/{name}/{pk}")
-    assert got.status_code == 200 and got["ETag"] == '"1"' and got.json() == body
+    assert got.status_code == 200
+    assert got["ETag"] == '"1"'
+    assert got.json() == body
     assert pk in [item["id"] for item in c.get(f"/{name}", {"limit": 500}).json()["items"]]
 
     field, value = next(iter(spec["patch"].items()))
@@ -170,13 +173,15 @@ def test_lifecycle(name, org, world, client_for):
     assert obj.version == 1  # refused changes left the record alone
     patched = c.patch(f"/{name}/{pk}", spec["patch"], **{"If-Match": '"1"'})
     assert patched.status_code == 200, patched.content
-    assert patched["ETag"] == '"2"' and patched.json()[field] == value
+    assert patched["ETag"] == '"2"'
+    assert patched.json()[field] == value
     assert patched.json()["version"] == 2
     events = c.get(f"/{name}/{pk}/history").json()["items"]
     assert [e["type"] for e in events] == ["updated", "created"]
     assert events[0]["actor"] == _writer(org, name).username
     change = next(ch for ch in events[0]["changes"] if ch["field"] == field)
-    assert change["new"] == value and change["old"] != value
+    assert change["new"] == value
+    assert change["old"] != value
 
     assert c.delete(f"/{name}/{pk}").status_code == 428
     assert c.delete(f"/{name}/{pk}", **{"If-Match": '"1"'}).status_code == 412
@@ -218,7 +223,8 @@ def test_records_of_another_team_are_404_for_every_method(name, org, world, clie
         assert c.patch(f"/{name}/{hidden.pk}", OWNED[name]["patch"], **if_match(hidden)).status_code == 404
         assert c.delete(f"/{name}/{hidden.pk}", **if_match(hidden)).status_code == 404
     hidden.refresh_from_db()
-    assert hidden.version == type(hidden).objects.get(pk=hidden.pk).version and hidden.deleted_at is None
+    assert hidden.version == type(hidden).objects.get(pk=hidden.pk).version
+    assert hidden.deleted_at is None
     assert client_for(org.manager_b).get(f"/{name}/{hidden.pk}").status_code == 200
 
 
@@ -246,7 +252,8 @@ def test_reps_and_managers_read_reference_data_but_cannot_change_it(name, org, w
         c = client_for(user)
         assert c.get(f"/{name}/{pk}").status_code == 200
         forbidden = c.post(f"/{name}", spec["create"](world, org))
-        assert forbidden.status_code == 403 and forbidden.json()["status"] == 403
+        assert forbidden.status_code == 403
+        assert forbidden.json()["status"] == 403
         assert c.patch(f"/{name}/{pk}", spec["patch"], **{"If-Match": '"1"'}).status_code == 403
         assert c.delete(f"/{name}/{pk}", **{"If-Match": '"1"'}).status_code == 403
     assert spec["model"].objects.count() == count
@@ -266,10 +273,12 @@ def test_users_are_read_by_all_and_created_by_admin_and_ops_only(org, client_for
         "/users",
         {"username": "newbie", "role": "rep", "team_id": org.team_a.pk, "password": "a-Long-pass-99"},
     )
-    assert created.status_code == 201 and created.json()["team_id"] == org.team_a.pk
+    assert created.status_code == 201
+    assert created.json()["team_id"] == org.team_a.pk
     assert User.objects.get(username="newbie").check_password("a-Long-pass-99")
     taken = ops.post("/users", {"username": "newbie"})
-    assert taken.status_code == 422 and "username" in taken.json()["errors"]
+    assert taken.status_code == 422
+    assert "username" in taken.json()["errors"]
     assert ops.post("/users", {"username": "bad name!"}).status_code == 422
     assert User.objects.filter(username__startswith="newbie").count() == 1
     assert rep.get("/me").json()["username"] == "rep_a"
@@ -284,9 +293,11 @@ def test_list_filters_search_and_ordering(org, world, client_for):
     assert len(c.get("/accounts", {"owner": org.rep_b.pk, "status": "prospect"}).json()["items"]) == 1
     ops = client_for(org.ops)
     names = [a["name"] for a in ops.get("/accounts", {"ordering": "name"}).json()["items"]]
-    assert names == sorted(names) and len(names) == 2
+    assert names == sorted(names)
+    assert len(names) == 2
     bad = ops.get("/accounts", {"ordering": "password"})
-    assert bad.status_code == 422 and "ordering" in bad.json()["errors"]
+    assert bad.status_code == 422
+    assert "ordering" in bad.json()["errors"]
     assert ops.get("/accounts", {"status": "bogus"}).status_code == 422
     assert ops.get("/accounts", {"limit": 501}).status_code == 422
     assert ops.get("/accounts", {"limit": 0}).status_code == 422

@@ -72,7 +72,8 @@ def test_a_refused_child_change_leaves_the_parent_version_alone(org, world, clie
     assert bad.status_code == 422
 
     assert Account.objects.get(pk=account.pk).version == version
-    assert AccountTeamMember.objects.count() == members and OpportunityLine.objects.count() == lines
+    assert AccountTeamMember.objects.count() == members
+    assert OpportunityLine.objects.count() == lines
 
 
 # --- one default pipeline -------------------------------------------------------------------
@@ -90,7 +91,8 @@ def test_making_a_pipeline_the_default_clears_the_others(org, pipeline, client_f
     assert {"field": "is_default", "old": True, "new": False} in events[0]["changes"]
 
     back = c.patch(f"/pipelines/{pipeline.pk}", {"is_default": True}, **if_match(pipeline))
-    assert back.status_code == 200 and back.json()["is_default"] is True
+    assert back.status_code == 200
+    assert back.json()["is_default"] is True
     assert list(Pipeline.objects.filter(is_default=True).values_list("pk", flat=True)) == [pipeline.pk]
     assert c.get("/pipelines", {"is_default": True}).json()["items"][0]["id"] == pipeline.pk
 
@@ -124,7 +126,8 @@ def test_history_reads_in_pages_that_add_up_to_the_whole(org, renamed, client_fo
     c = client_for(org.rep_a)
     path = f"/accounts/{renamed.pk}/history"
     whole = c.get(path, {"limit": 500}).json()
-    assert whole["next_cursor"] is None and whole["next"] is None
+    assert whole["next_cursor"] is None
+    assert whole["next"] is None
 
     pages, params = [], {"limit": 3}
     while True:
@@ -155,7 +158,8 @@ def test_the_next_link_reads_the_next_page(org, renamed, client_for):
 def test_a_bad_cursor_or_limit_is_422(cursor, org, renamed, client_for):
     c = client_for(org.rep_a)
     response = c.get(f"/accounts/{renamed.pk}/history", {"cursor": cursor})
-    assert response.status_code == 422 and "cursor" in response.json()["errors"]
+    assert response.status_code == 422
+    assert "cursor" in response.json()["errors"]
     assert c.get(f"/accounts/{renamed.pk}/history", {"limit": 0}).status_code == 422
 
 
