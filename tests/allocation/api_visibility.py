@@ -52,7 +52,8 @@ def targets(org: Any, world: dict[str, Any], pipeline: Any) -> dict[str, Any]:
     )
     plan = services.plan_solve(scenario=plan, actor=org.manager_b)
     # The lines must exist, or "no lines leak" would be true of an empty plan.
-    assert plan.status == ScenarioStatus.SOLVED and plan.lines.filter(account=world["b"]["account"]).exists()
+    assert plan.status == ScenarioStatus.SOLVED
+    assert plan.lines.filter(account=world["b"]["account"]).exists()
     routing = services.plan_create(
         actor=org.manager_b,
         data={"name": f"{SECRET} routing", "kind": ScenarioKind.ROUTING, "parameters": LOOSE},

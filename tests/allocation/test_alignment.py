@@ -42,14 +42,17 @@ def test_gather_groups_accounts_by_city_and_skips_those_without_any_location(gri
 
     units = gather_units(scenario=scenario, actor=org.ops, level="city")
 
-    assert units.n == 16 and units.skipped == 1
+    assert units.n == 16
+    assert units.skipped == 1
     first = units.labels.index("City 0-0")
     assert len(units.accounts[first]) == 3  # the unlocated account joins its located city
     assert units.workload[first] == pytest.approx(0.2 + 0.2 + 0.5)
     assert units.potential[first] == pytest.approx(2_000_000)
-    assert units.lat[first] == pytest.approx(30.005) and units.lon[first] == pytest.approx(118.0)
+    assert units.lat[first] == pytest.approx(30.005)
+    assert units.lon[first] == pytest.approx(118.0)
     by_account = gather_units(scenario=scenario, actor=org.ops, level="account")
-    assert by_account.n == 32 and by_account.skipped == 2
+    assert by_account.n == 32
+    assert by_account.skipped == 2
 
 
 def test_gather_sees_only_the_scope_and_what_the_author_sees(grid):
@@ -86,22 +89,30 @@ def test_delaunay_adjacency_links_neighbours_only():
 
     edges = set(delaunay_adjacency(lat, lon))
 
-    assert (0, 1) in edges and (0, 3) in edges and (4, 5) in edges
-    assert (0, 2) not in edges and (0, 8) not in edges  # no edge jumps over a unit
+    assert (0, 1) in edges
+    assert (0, 3) in edges
+    assert (4, 5) in edges
+    assert (0, 2) not in edges
+    assert (0, 8) not in edges
     assert delaunay_adjacency(lat[:2], lon[:2]) == [(0, 1)]
 
 
 def test_solve_puts_each_unit_in_one_territory_within_the_balance_tolerance(grid):
     scenario = solved(grid, tolerance=0.1)
 
-    assert scenario.status == ScenarioStatus.SOLVED and scenario.result_status == "feasible"
-    assert scenario.bound <= scenario.objective + 1e-9 and 0 <= scenario.gap <= 1
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario.result_status == "feasible"
+    assert scenario.bound <= scenario.objective + 1e-9
+    assert 0 <= scenario.gap <= 1
     lines = list(TerritoryUnitLine.objects.filter(scenario=scenario))
-    assert len(lines) == 16 and len({line.key for line in lines}) == 16
+    assert len(lines) == 16
+    assert len({line.key for line in lines}) == 16
     assert sum(line.accounts for line in lines) == 32
     assert {line.proposed_index for line in lines} == {0, 1, 2, 3}
     summary = scenario.alignment
-    assert summary["balanced"] is True and summary["p"] == 4 and summary["reused"] is False
+    assert summary["balanced"] is True
+    assert summary["p"] == 4
+    assert summary["reused"] is False
     for t in summary["territories"]:
         assert 0.9 - 1e-9 <= t["workload_balance"] <= 1.1 + 1e-9
         assert 0.9 - 1e-9 <= t["potential_balance"] <= 1.1 + 1e-9
@@ -109,7 +120,8 @@ def test_solve_puts_each_unit_in_one_territory_within_the_balance_tolerance(grid
     assert [t["code"] for t in summary["territories"]] == [f"S{scenario.pk}-T{k}" for k in range(1, 5)]
     assert summary["territories"][0]["name"] == "Align T1"
     # nothing exists yet: every account moves to a new territory
-    assert scenario.moves == 32 and all(line.moved for line in lines)
+    assert scenario.moves == 32
+    assert all(line.moved for line in lines)
 
 
 def test_contiguity_is_reported_when_asked_for(grid):
@@ -127,16 +139,19 @@ def test_locked_units_and_pinned_centres_are_respected(grid):
     )
 
     lines = {line.label: line for line in scenario.unit_lines.all()}
-    assert lines["City 0-0"].proposed_index == 2 and lines["City 0-0"].locked
+    assert lines["City 0-0"].proposed_index == 2
+    assert lines["City 0-0"].locked
     assert lines["City 3-3"].proposed_index == 2
-    assert lines["City 1-2"].proposed_index == 1 and lines["City 1-2"].centre
+    assert lines["City 1-2"].proposed_index == 1
+    assert lines["City 1-2"].centre
     assert not lines["City 2-1"].locked
 
 
 def test_a_lock_naming_no_unit_fails_the_scenario_with_the_reason(grid):
     scenario = solved(grid, locked_units={"Atlantis": "T1"})
 
-    assert scenario.status == ScenarioStatus.FAILED and "Atlantis" in scenario.message
+    assert scenario.status == ScenarioStatus.FAILED
+    assert "Atlantis" in scenario.message
     assert not scenario.unit_lines.exists()
 
 
@@ -144,7 +159,8 @@ def test_more_territories_than_units_fails_with_the_reason(grid):
     scenario = solved(grid, territories=17)
 
     assert scenario.status == ScenarioStatus.FAILED
-    assert "16" in scenario.message and "17" in scenario.message
+    assert "16" in scenario.message
+    assert "17" in scenario.message
 
 
 def test_parameters_are_validated_with_field_errors(grid):
@@ -179,7 +195,8 @@ def test_a_second_alignment_redraws_the_sub_territories_the_first_one_created(gr
         return services.plan_solve(scenario=scenario, actor=ops)
 
     first = scoped("Split", territories=4)
-    assert first.alignment["reused"] is False and first.moves == 32
+    assert first.alignment["reused"] is False
+    assert first.moves == 32
     services.plan_apply(scenario=first, actor=ops)
     children = list(Territory.objects.filter(parent=east).order_by("code"))
     assert [t.name for t in children] == [f"Split T{k}" for k in range(1, 5)]
@@ -187,10 +204,12 @@ def test_a_second_alignment_redraws_the_sub_territories_the_first_one_created(gr
     again = scoped("Realign")  # default: as many territories as the scope has sub-territories
 
     summary = again.alignment
-    assert summary["p"] == 4 and summary["reused"] is True
+    assert summary["p"] == 4
+    assert summary["reused"] is True
     assert [t["territory_id"] for t in summary["territories"]] == [t.pk for t in children]
     # the same data and seed give the same alignment: every unit keeps its territory
-    assert again.moves == 0 and not again.unit_lines.filter(moved=True).exists()
+    assert again.moves == 0
+    assert not again.unit_lines.filter(moved=True).exists()
     assert summary["spread_before"] == pytest.approx(summary["spread_after"])
     for t in summary["territories"]:
         assert t["workload_before"] == pytest.approx(t["workload"]) == pytest.approx(1.6)
@@ -205,18 +224,24 @@ def test_apply_moves_accounts_into_new_territories_with_history(grid):
 
     scenario = services.plan_apply(scenario=scenario, actor=grid.org.ops)
 
-    assert scenario.status == ScenarioStatus.APPLIED and scenario.applied_by == grid.org.ops
+    assert scenario.status == ScenarioStatus.APPLIED
+    assert scenario.applied_by == grid.org.ops
     created = Territory.objects.filter(code__startswith=f"S{scenario.pk}-T")
-    assert created.count() == 4 and all(t.parent is None for t in created)
+    assert created.count() == 4
+    assert all(t.parent is None for t in created)
     codes = dict(Account.objects.filter(pk__in=plan).values_list("pk", "territory__code"))
-    assert codes == plan and all(v is None for v in before.values())
+    assert codes == plan
+    assert all(v is None for v in before.values())
     account = Account.objects.get(pk=grid.accounts[0].pk)
     last = account.history.order_by("-history_id").first()
-    assert last.history_user == grid.org.ops and last.territory_id == account.territory_id
-    assert last.history_change_reason == f"allocation {scenario.pk}: territory applied" and account.version == 2
+    assert last.history_user == grid.org.ops
+    assert last.territory_id == account.territory_id
+    assert last.history_change_reason == f"allocation {scenario.pk}: territory applied"
+    assert account.version == 2
     # the timeline says what changed: the territory, not the owner (who stays the same)
     title = history_title("~", last.history_change_reason)
-    assert title == f"Territory set by allocation scenario {scenario.pk}" and "Owner" not in title
+    assert title == f"Territory set by allocation scenario {scenario.pk}"
+    assert "Owner" not in title
     assert scenario.alignment["created_territory_ids"] == sorted(t.pk for t in created)
 
 
@@ -234,7 +259,8 @@ def test_rollback_restores_each_accounts_territory_and_bins_the_new_territories(
     assert not Territory.objects.filter(code__startswith=f"S{scenario.pk}-T").exists()
     assert Territory.all_objects.filter(code__startswith=f"S{scenario.pk}-T", deleted_at__isnull=False).count() == 4
     last = Account.objects.get(pk=grid.accounts[0].pk).history.order_by("-history_id").first()
-    assert last.history_user == grid.org.admin and last.territory_id == old.pk
+    assert last.history_user == grid.org.admin
+    assert last.territory_id == old.pk
     assert history_title("~", last.history_change_reason).startswith("Territory restored")
 
 
@@ -248,7 +274,8 @@ def test_stale_apply_is_refused_and_changes_nothing(grid):
     with pytest.raises(Conflict) as info:
         services.plan_apply(scenario=scenario, actor=grid.org.ops)
 
-    assert stale.name in info.value.message and info.value.extra["changed"] == [stale.pk]
+    assert stale.name in info.value.message
+    assert info.value.extra["changed"] == [stale.pk]
     assert territories_of(grid) == before
     assert not Territory.objects.filter(code__startswith=f"S{scenario.pk}-").exists()
     scenario.refresh_from_db()
@@ -309,7 +336,8 @@ def test_solve_request_runs_the_territory_job_after_commit(grid, django_capture_
 
     assert queued.status == ScenarioStatus.SOLVING
     scenario.refresh_from_db()
-    assert scenario.status == ScenarioStatus.SOLVED and scenario.progress == 100
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario.progress == 100
     assert scenario.unit_lines.count() == 16
 
 
@@ -322,7 +350,8 @@ def test_editing_a_solved_alignment_clears_its_plan(grid):
 
     assert scenario.status == ScenarioStatus.DRAFT
     scenario.refresh_from_db()
-    assert scenario.alignment is None and not scenario.unit_lines.exists()
+    assert scenario.alignment is None
+    assert not scenario.unit_lines.exists()
 
 
 def test_accounts_without_a_city_are_units_of_their_own(grid):
@@ -334,7 +363,8 @@ def test_accounts_without_a_city_are_units_of_their_own(grid):
 
     units = gather_units(scenario=draft(grid), actor=grid.org.ops, level="city")
 
-    assert units.n == 17 and f"account:{lone.pk}" in units.keys
+    assert units.n == 17
+    assert f"account:{lone.pk}" in units.keys
     assert units.labels[units.keys.index(f"account:{lone.pk}")] == "Roadside"
 
 
@@ -345,7 +375,8 @@ def test_without_sub_territories_or_reps_the_number_of_territories_must_be_given
 
     scenario = services.plan_solve(scenario=scenario, actor=grid.org.ops)
 
-    assert scenario.status == ScenarioStatus.FAILED and "number of territories" in scenario.message
+    assert scenario.status == ScenarioStatus.FAILED
+    assert "number of territories" in scenario.message
 
 
 def test_default_number_of_territories_is_the_reps_in_scope(grid):
@@ -360,7 +391,8 @@ def test_default_number_of_territories_is_the_reps_in_scope(grid):
 
     scenario = services.plan_solve(scenario=scenario, actor=grid.org.ops)
 
-    assert scenario.status == ScenarioStatus.SOLVED and scenario.alignment["p"] == 3
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario.alignment["p"] == 3
 
 
 def test_too_many_units_fail_before_the_engine_runs(grid, monkeypatch):
@@ -370,7 +402,8 @@ def test_too_many_units_fail_before_the_engine_runs(grid, monkeypatch):
 
     scenario = solved(grid)
 
-    assert scenario.status == ScenarioStatus.FAILED and "at most 10" in scenario.message
+    assert scenario.status == ScenarioStatus.FAILED
+    assert "at most 10" in scenario.message
 
 
 def test_accounts_left_out_are_counted_in_the_message_and_read_in_the_users_language(grid):
@@ -414,14 +447,16 @@ def test_a_new_grouping_mostly_from_other_territories_is_named_after_its_cities(
     scenario = services.plan_solve(scenario=scenario, actor=ops)
 
     summary = scenario.alignment
-    assert summary["reused"] is True and summary["p"] == 4
+    assert summary["reused"] is True
+    assert summary["p"] == 4
     by_name = {t["name"]: t for t in summary["territories"]}
     # Big's cities make up a whole balanced territory: it keeps its name and is redrawn in place
     assert by_name["Big"]["territory_id"] == big.pk
     # each small territory holds a quarter at most of any balanced grouping: no old name is reused
     assert not {"Far", "Farther", "Farthest"} & set(by_name)
     renamed = [t for t in summary["territories"] if t["name"] != "Big"]
-    assert len(renamed) == 3 and all(t["territory_id"] is None for t in renamed)
+    assert len(renamed) == 3
+    assert all(t["territory_id"] is None for t in renamed)
     for t in renamed:
         cities = {line.label for line in scenario.unit_lines.filter(proposed_index=t["index"])}
         assert t["name"].split(" +")[0].split(", ")[0] in cities

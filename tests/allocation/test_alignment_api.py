@@ -41,28 +41,35 @@ def test_draft_solve_result_lines_apply_rollback_flow(grid, django_capture_on_co
 
     with django_capture_on_commit_callbacks(execute=True):
         queued = post(ops, f"/scenarios/{sid}/solve")
-    assert queued.status_code == 202 and queued.json()["status"] == "solving"
+    assert queued.status_code == 202
+    assert queued.json()["status"] == "solving"
 
     result = ops.get(f"{BASE}/scenarios/{sid}/result").json()
-    assert result["scenario"]["status"] == "solved" and result["scenario"]["result_status"] == "feasible"
+    assert result["scenario"]["status"] == "solved"
+    assert result["scenario"]["result_status"] == "feasible"
     alignment = result["alignment"]
-    assert alignment["p"] == 4 and alignment["balanced"] is True and alignment["units"] == 16
+    assert alignment["p"] == 4
+    assert alignment["balanced"] is True
+    assert alignment["units"] == 16
     assert [t["code"] for t in alignment["territories"]] == [f"S{sid}-T{k}" for k in range(1, 5)]
     assert sum(t["accounts"] for t in alignment["territories"]) == 32 == result["moves"]
     first = ops.get(f"{BASE}/scenarios/{sid}/territory-lines", {"limit": 5}).json()
     rest = ops.get(f"{BASE}/scenarios/{sid}/territory-lines", {"limit": 50, "cursor": first["next_cursor"]}).json()
     lines = first["items"] + rest["items"]
-    assert len(lines) == 16 and len({line["key"] for line in lines}) == 16
+    assert len(lines) == 16
+    assert len({line["key"] for line in lines}) == 16
     assert {line["proposed_index"] for line in lines} == {0, 1, 2, 3}
     assert ops.get(f"{BASE}/scenarios/{sid}/lines").json()["items"] == []
 
     applied = post(ops, f"/scenarios/{sid}/apply")
-    assert applied.status_code == 200 and applied.json()["status"] == "applied"
+    assert applied.status_code == 200
+    assert applied.json()["status"] == "applied"
     assert territory_codes(grid) == {f"S{sid}-T{k}" for k in range(1, 5)}
     assert post(ops, f"/scenarios/{sid}/apply").status_code == 409
 
     rolled = post(ops, f"/scenarios/{sid}/rollback")
-    assert rolled.status_code == 200 and rolled.json()["status"] == "rolled_back"
+    assert rolled.status_code == 200
+    assert rolled.json()["status"] == "rolled_back"
     assert territory_codes(grid) == {None}
     assert not Territory.objects.exists()
 
@@ -111,7 +118,8 @@ def test_reading_territory_lines_takes_a_fixed_number_of_queries(grid, django_as
         # session, user, the scenario through the visibility rule, the page
         with django_assert_num_queries(4):
             response = ops.get(f"{BASE}/scenarios/{scenario.pk}/territory-lines", {"limit": limit})
-        assert response.status_code == 200 and len(response.json()["items"]) == min(limit, 16)
+        assert response.status_code == 200
+        assert len(response.json()["items"]) == min(limit, 16)
 
 
 def test_pages_draft_solve_compare_apply_in_both_languages(grid, django_capture_on_commit_callbacks):
@@ -136,20 +144,27 @@ def test_pages_draft_solve_compare_apply_in_both_languages(grid, django_capture_
         },
     )
     scenario = AllocationPlan.objects.get(name="Page regions")
-    assert response.status_code == 302 and response["Location"] == f"/allocation/{scenario.pk}/"
-    assert scenario.parameters["locked_units"] == {"City 0-0": "T2"} and scenario.parameters["contiguity"] is True
+    assert response.status_code == 302
+    assert response["Location"] == f"/allocation/{scenario.pk}/"
+    assert scenario.parameters["locked_units"] == {"City 0-0": "T2"}
+    assert scenario.parameters["contiguity"] is True
 
     with django_capture_on_commit_callbacks(execute=True):
         ops.post(f"/allocation/{scenario.pk}/solve/")
     en = ops.get(f"/allocation/{scenario.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     html = en.content.decode()
     assert en.status_code == 200
-    assert 'id="territory-table"' in html and 'id="allocation-map-data"' in html and 'id="apply-button"' in html
-    assert "Page regions T1" in html and 'data-balanced="true"' in html and "Territories, current and proposed" in html
+    assert 'id="territory-table"' in html
+    assert 'id="allocation-map-data"' in html
+    assert 'id="apply-button"' in html
+    assert "Page regions T1" in html
+    assert 'data-balanced="true"' in html
+    assert "Territories, current and proposed" in html
     assert "<script>" not in html.replace("<script src=", "")
     assert "Bound: the LP relaxation of the balanced problem" in html  # 16 units: the balanced LP bound
     zh = ops.get(f"/allocation/{scenario.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert zh.status_code == 200 and "Territories, current and proposed" not in zh.content.decode()
+    assert zh.status_code == 200
+    assert "Territories, current and proposed" not in zh.content.decode()
     assert "下界：保留均衡约束的线性规划松弛" in zh.content.decode()
 
     ops.post(f"/allocation/{scenario.pk}/apply/")
@@ -175,5 +190,6 @@ def test_page_form_reports_a_badly_written_lock(grid):
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.status_code == 200 and "Line 1" in response.content.decode()
+    assert response.status_code == 200
+    assert "Line 1" in response.content.decode()
     assert not AllocationPlan.objects.exists()

@@ -67,12 +67,14 @@ def test_invalid_parameters_are_422(alloc):
 def test_draft_solve_compare_apply_rollback_flow(alloc, django_capture_on_commit_callbacks):
     ops = client_for(alloc.org.ops)
     created = post(ops, "/scenarios", {"name": "Q3", "parameters": LOOSE})
-    assert created.status_code == 201 and created["ETag"] == '"1"'
+    assert created.status_code == 201
+    assert created["ETag"] == '"1"'
     sid = created.json()["id"]
 
     with django_capture_on_commit_callbacks(execute=True):
         queued = post(ops, f"/scenarios/{sid}/solve")
-    assert queued.status_code == 202 and queued.json()["status"] == "solving"
+    assert queued.status_code == 202
+    assert queued.json()["status"] == "solving"
 
     result = ops.get(f"{BASE}/scenarios/{sid}/result").json()
     assert result["scenario"]["status"] == "solved"
@@ -80,18 +82,21 @@ def test_draft_solve_compare_apply_rollback_flow(alloc, django_capture_on_commit
     assert {r["rep_id"] for r in result["reps"]} == {u.pk for u in alloc.reps}
     assert result["moves"] > 0
     first = ops.get(f"{BASE}/scenarios/{sid}/lines", {"limit": 5}).json()
-    assert len(first["items"]) == 5 and first["next_cursor"]
+    assert len(first["items"]) == 5
+    assert first["next_cursor"]
     rest = ops.get(f"{BASE}/scenarios/{sid}/lines", {"limit": 50, "cursor": first["next_cursor"]}).json()
     assert len(first["items"]) + len(rest["items"]) == 12
 
     with django_capture_on_commit_callbacks(execute=True):
         applied = post(ops, f"/scenarios/{sid}/apply")
-    assert applied.status_code == 200 and applied.json()["status"] == "applied"
+    assert applied.status_code == 200
+    assert applied.json()["status"] == "applied"
     assert Account.objects.exclude(owner=alloc.org.rep_a).count() == result["moves"]
     assert post(ops, f"/scenarios/{sid}/apply").status_code == 409
 
     rolled = post(ops, f"/scenarios/{sid}/rollback")
-    assert rolled.status_code == 200 and rolled.json()["status"] == "rolled_back"
+    assert rolled.status_code == 200
+    assert rolled.json()["status"] == "rolled_back"
     assert Account.objects.exclude(owner=alloc.org.rep_a).count() == 0
 
 
@@ -122,7 +127,9 @@ def test_patch_needs_if_match_and_resets_to_draft(alloc):
     )
 
     assert missing.status_code == 428
-    assert changed.status_code == 200 and changed.json()["name"] == "Q4" and changed["ETag"] == '"2"'
+    assert changed.status_code == 200
+    assert changed.json()["name"] == "Q4"
+    assert changed["ETag"] == '"2"'
 
 
 @pytest.mark.parametrize("apply", [True, False])
@@ -169,4 +176,5 @@ def test_route_single_lead_endpoint(alloc):
 
     response = post(client_for(alloc.org.ops), f"/leads/{lead.pk}/route")
 
-    assert response.status_code == 200 and response.json()["owner_id"] == alloc.org.rep_b.pk
+    assert response.status_code == 200
+    assert response.json()["owner_id"] == alloc.org.rep_b.pk

@@ -12,8 +12,10 @@ def test_allocate_solves_prints_the_summary_and_applies(alloc):
 
     assert result.exit_code == 0, result.output
     scenario = AllocationPlan.objects.get()
-    assert scenario.status == ScenarioStatus.APPLIED and scenario.created_by == alloc.org.ops
-    assert "Objective" in result.output and "Gap" in result.output
+    assert scenario.status == ScenarioStatus.APPLIED
+    assert scenario.created_by == alloc.org.ops
+    assert "Objective" in result.output
+    assert "Gap" in result.output
     assert Account.objects.exclude(owner=alloc.org.rep_a).count() == scenario.moves
 
 
@@ -39,8 +41,11 @@ def test_demo_allocation_starts_tight_and_loosens_only_without_a_plan(alloc):
 
     attempts = list(AllocationPlan.objects.order_by("id"))
     first = attempts[0].parameters
-    assert first["tolerance"] == 0.10 and first["max_moves"] == round(0.15 * 12) and first["time_limit"] == 20
-    assert scenario.status == ScenarioStatus.SOLVED and scenario == attempts[-1]
+    assert first["tolerance"] == 0.10
+    assert first["max_moves"] == round(0.15 * 12)
+    assert first["time_limit"] == 20
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario == attempts[-1]
     assert all(a.status == ScenarioStatus.FAILED for a in attempts[:-1])
     assert len(attempts) <= len(DEMO_LADDER)
     if scenario.parameters["max_moves"] is not None:
@@ -58,9 +63,12 @@ def test_allocate_territory_alignment_prints_the_territories_and_applies(grid):
 
     assert result.exit_code == 0, result.output
     scenario = AllocationPlan.objects.get()
-    assert scenario.kind == "territory" and scenario.status == ScenarioStatus.APPLIED
-    assert scenario.parameters["territories"] == 4 and "tolerance" not in scenario.parameters
-    assert "Balanced" in result.output and f"S{scenario.pk}-T4" in result.output
+    assert scenario.kind == "territory"
+    assert scenario.status == ScenarioStatus.APPLIED
+    assert scenario.parameters["territories"] == 4
+    assert "tolerance" not in scenario.parameters
+    assert "Balanced" in result.output
+    assert f"S{scenario.pk}-T4" in result.output
     assert "32 accounts changed territory" in result.output
     assert Account.objects.filter(territory__code__startswith=f"S{scenario.pk}-T").count() == 32
 
@@ -85,8 +93,10 @@ def test_demo_alignment_drafts_balanced_regions_without_applying(grid):
 
     scenario = run_demo_alignment(console)
 
-    assert scenario.kind == "territory" and scenario.status == ScenarioStatus.SOLVED
-    assert scenario.parameters["territories"] == 4 and scenario.alignment["balanced"] is True
+    assert scenario.kind == "territory"
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario.parameters["territories"] == 4
+    assert scenario.alignment["balanced"] is True
     assert scenario.unit_lines.values("proposed_index").distinct().count() == 4
     assert set(Account.objects.values_list("territory_id", flat=True)) == {regions[0].pk}  # drafted only
 

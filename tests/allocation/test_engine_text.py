@@ -23,7 +23,8 @@ def test_explanations_come_from_the_engine_with_balance_and_runner_up(alloc):
     scenario = solved(alloc)
 
     lines = list(AssignmentLine.objects.filter(scenario=scenario))
-    assert lines and all(line.explanation.get("detail") for line in lines)
+    assert lines
+    assert all(line.explanation.get("detail") for line in lines)
     assert all(line.explanation["skills_ok"] for line in lines)
     assert all(line.explanation["balance_share"] > 0 for line in lines)
     rep_ids = {u.pk for u in alloc.reps}
@@ -31,7 +32,8 @@ def test_explanations_come_from_the_engine_with_balance_and_runner_up(alloc):
     assert with_runner_up
     for line in with_runner_up:
         second = line.explanation["second_best"]
-        assert second["rep_id"] in rep_ids and second["rep_id"] != line.proposed_owner_id
+        assert second["rep_id"] in rep_ids
+        assert second["rep_id"] != line.proposed_owner_id
         assert second["extra_cost"] is not None
 
 
@@ -42,7 +44,8 @@ def test_engine_diagnosis_names_the_rep_whose_locked_accounts_overflow(alloc):
 
     assert scenario.status == ScenarioStatus.FAILED
     assert scenario.infeasibility["constraint"] == "capacity"
-    assert scenario.infeasibility["details"] and all(
+    assert scenario.infeasibility["details"]
+    assert all(
         d.startswith(("capacity", "max accounts")) for d in scenario.infeasibility["details"]
     )
     assert not AssignmentLine.objects.filter(scenario=scenario).exists()
@@ -58,9 +61,11 @@ def test_engine_messages_are_translated_and_the_raw_text_is_only_a_detail(alloc)
     html = client.get(f"/allocation/{scenario.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
     assert scenario.message.startswith(scenario.result_status)  # the engine's own English text
-    assert summary and "bound certified" not in summary
+    assert summary
+    assert "bound certified" not in summary
     assert summary in html
-    assert "<details" in html and scenario.message in html
+    assert "<details" in html
+    assert scenario.message in html
 
 
 def test_known_engine_texts_map_to_translations():
@@ -82,7 +87,8 @@ def test_the_engine_s_violations_become_the_stored_diagnosis_by_code():
     assert engine._diagnosis([skills], 4) is None  # an account no rep can take does not block the plan
     found = engine._diagnosis([forced, skills, total], 4)
     assert found["constraint"] == "max_accounts"
-    assert found["reps"] == [0, 1, 2, 3] and found["accounts"] == []  # a total implicates every rep
+    assert found["reps"] == [0, 1, 2, 3]
+    assert found["accounts"] == []
     assert [v["code"] for v in found["violations"]] == ["rep_forced_accounts", "total_workload"]
     assert found["violations"][0] == {
         "code": "rep_forced_accounts", "constraint": "max_accounts", "rep": 2, "account": None, "amount": 4.0,
@@ -106,7 +112,8 @@ def test_a_kept_owner_outside_their_specialisation_may_keep_the_account(alloc):
     i, j = strict.rep_ids.index(alloc.org.rep_b.pk), strict.account_ids.index(retail.pk)
 
     assert not strict.input.eligible[i, j]
-    assert kept.input.eligible[i, j] and kept.input.skill_fit[i, j] == selectors.KEPT_OWNER_FIT
+    assert kept.input.eligible[i, j]
+    assert kept.input.skill_fit[i, j] == selectors.KEPT_OWNER_FIT
     # Only the owner is let in: rep_b may still not take retail accounts it does not hold.
     other = strict.account_ids.index(alloc.accounts[6].pk)
     assert not kept.input.eligible[i, other]
@@ -147,7 +154,8 @@ def test_when_the_engine_finds_no_plan_in_time_a_small_problem_gets_the_exact_mo
 
     scenario = solved(alloc)
 
-    assert scenario.status == ScenarioStatus.SOLVED and scenario.message.startswith("exact model after: ")
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario.message.startswith("exact model after: ")
     assert scenario.bound <= scenario.objective + 1e-9
     assert all(line.explanation.get("detail") for line in scenario.lines.all())
     with translation.override("zh-hans"):
@@ -168,9 +176,25 @@ def test_a_used_up_moves_cap_is_named_in_the_failure_message_in_both_languages()
         assert "cap of 12,500 moves" in presentation.message_summary(text)
     with translation.override("zh-hans"):
         summary = presentation.message_summary(text)
-    assert "12,500" in summary and "cap of" not in summary
+    assert "12,500" in summary
+    assert "cap of" not in summary
     with translation.override("en"):
         # moves left: the summary has no hint
         assert presentation.message_summary(failure_message(["x"], 1.0, 5.0)) == (
             "No feasible plan was found within the time limit."
+        )
+
+
+def test_an_account_no_rep_can_take_says_why_from_the_engine_s_code_in_the_reader_s_language():
+    over = {"code": "account_over_capacity", "constraint": "capacity", "amount": 50.0, "limit": 40.0}
+    skills = {"code": "account_no_skilled_rep", "constraint": "skills"}
+    with translation.override("en"):
+        assert presentation.unassigned_reason(over) == (
+            "This account needs 50.0 hours a week, more than any rep in scope can take (40.0)."
+        )
+        assert presentation.unassigned_reason(skills).startswith("No rep in scope may take this account")
+        assert presentation.unassigned_reason(None) == "No eligible rep with room."
+    with translation.override("zh-hans"):
+        assert presentation.unassigned_reason(over) == (
+            "该客户每周需要 50.0 小时，超过范围内任何销售代表可承担的容量（40.0）。"
         )

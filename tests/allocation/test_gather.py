@@ -22,16 +22,19 @@ def test_gather_builds_arrays_for_reps_and_accounts_in_scope(alloc):
     assert inp.shape == (3, 12)
     hours = selectors.TIER_HOURS
     assert inp.workload[:4].tolist() == [hours["A"], hours["B"], hours["C"], hours["A"]]
-    assert inp.potential[0] == 1_000_000 and inp.potential[11] == 2_100_000
+    assert inp.potential[0] == 1_000_000
+    assert inp.potential[11] == 2_100_000
     assert (inp.current == 0).all()  # rep_a owns everything today
     assert inp.capacity.tolist() == [1.3, 1.3, 1.3]
     # rep_a takes all; rep_a1 manufacturing/retail (accounts 3-6); rep_b finance (0-2 and 11)
     assert inp.eligible[0].all()
     assert np.nonzero(inp.eligible[1])[0].tolist() == [3, 4, 5, 6]
     assert np.nonzero(inp.eligible[2])[0].tolist() == [0, 1, 2, 11]
-    assert inp.skill_fit[2, 0] == 1.0 and inp.skill_fit[0, 0] == 0.5
+    assert inp.skill_fit[2, 0] == 1.0
+    assert inp.skill_fit[0, 0] == 0.5
     assert np.allclose(inp.account_latlon[0], [alloc.accounts[0].lat, alloc.accounts[0].lon])
-    assert not inp.locked.any() and inp.tolerance is None
+    assert not inp.locked.any()
+    assert inp.tolerance is None
 
 
 def test_gather_team_scope_locks_and_capacity_used_outside(alloc):
@@ -82,7 +85,8 @@ def test_a_bad_row_written_past_validation_is_named_and_the_plan_still_solves(al
     g = selectors.assignment_problem_for(scenario=scenario)
 
     j = g.account_ids.index(bad.pk)
-    assert g.input.potential[j] == 0 and np.isnan(g.input.account_latlon[j]).all()
+    assert g.input.potential[j] == 0
+    assert np.isnan(g.input.account_latlon[j]).all()
     assert g.input.capacity[g.rep_ids.index(org.rep_b.pk)] == 0
     text = "\n".join(g.warnings)
     assert f"account {bad.pk} ({bad.name}): annual revenue -1" in text
@@ -109,4 +113,5 @@ def test_gather_warnings_are_translated(alloc):
     scenario = services.plan_create(actor=alloc.org.ops, data={"name": "zh"})
     with translation.override("zh-hans"):
         g = selectors.assignment_problem_for(scenario=scenario)
-    assert len(g.warnings) == 1 and "客户" in g.warnings[0]
+    assert len(g.warnings) == 1
+    assert "客户" in g.warnings[0]

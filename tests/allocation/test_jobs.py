@@ -29,7 +29,8 @@ def test_a_failed_solve_job_bumps_the_version_and_names_who_asked(alloc):
     assert (scenario.status, scenario.result_status) == (ScenarioStatus.FAILED, "error")
     assert scenario.version == before + 1
     newest = _newest(scenario)
-    assert newest.version == scenario.version and newest.history_user_id == alloc.org.rep_a.pk
+    assert newest.version == scenario.version
+    assert newest.history_user_id == alloc.org.rep_a.pk
 
 
 def test_a_failed_trade_off_job_bumps_the_version_and_names_who_asked(alloc):

@@ -19,7 +19,8 @@ def solved(alloc) -> AllocationPlan:
         actor=alloc.org.ops, data={"name": "Homes", "parameters": {"tolerance": None, "time_limit": 10}}
     )
     scenario = services.plan_solve(scenario=scenario, actor=alloc.org.ops)
-    assert scenario.status == "solved" and scenario.moves
+    assert scenario.status == "solved"
+    assert scenario.moves
     proposed = set(scenario.lines.values_list("proposed_owner", flat=True))
     assert proposed == {u.pk for u in alloc.reps}, "every rep gets lines, so each reader sees some and not others"
     return scenario
@@ -64,7 +65,8 @@ def test_api_lines_show_a_distance_only_to_readers_of_that_reps_personal_data(al
         explanation = item["explanation"]
         if owner in SEES[name]:
             assert item["distance_km"] is not None, (name, owner)
-            assert "distance_km" in explanation and "cost" in explanation
+            assert "distance_km" in explanation
+            assert "cost" in explanation
         else:
             assert item["distance_km"] is None, (name, owner)
             assert not {"distance_km", "cost", "detail"} & explanation.keys(), (name, owner, explanation)

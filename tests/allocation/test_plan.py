@@ -35,7 +35,8 @@ def test_plan_respects_capacity_and_skills_and_reports_a_valid_bound(alloc):
     assert scenario.bound <= scenario.objective + 1e-9
     assert 0 <= scenario.gap <= 0.01
     lines = list(AssignmentLine.objects.filter(scenario=scenario).select_related("account"))
-    assert len(lines) == 12 and all(line.proposed_owner_id for line in lines)
+    assert len(lines) == 12
+    assert all(line.proposed_owner_id for line in lines)
     load = defaultdict(float)
     for line in lines:
         load[line.proposed_owner_id] += line.workload
@@ -79,14 +80,16 @@ def test_apply_reassigns_in_one_go_with_history_and_notifies(alloc, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         scenario = services.plan_apply(scenario=scenario, actor=alloc.org.ops)
 
-    assert scenario.status == ScenarioStatus.APPLIED and scenario.applied_by == alloc.org.ops
+    assert scenario.status == ScenarioStatus.APPLIED
+    assert scenario.applied_by == alloc.org.ops
     after = owners(alloc)
     for pk, owner in after.items():
         assert owner == moved.get(pk, before[pk])
     for pk in moved:
         account = Account.objects.get(pk=pk)
         last = account.history.order_by("-history_id").first()
-        assert last.history_user == alloc.org.ops and last.owner_id == moved[pk]
+        assert last.history_user == alloc.org.ops
+        assert last.owner_id == moved[pk]
         assert account.version == 2
     notified = {n.rep_id for n in AllocationNotice.objects.filter(scenario=scenario, event="applied")}
     assert notified == {alloc.org.rep_a.pk, *moved.values()}
@@ -173,7 +176,8 @@ def test_solve_request_runs_the_job_after_commit_and_records_progress(
         callback()  # Huey runs immediately under test
 
     scenario.refresh_from_db()
-    assert scenario.status == ScenarioStatus.SOLVED and scenario.progress == 100
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario.progress == 100
     assert AssignmentLine.objects.filter(scenario=scenario).count() == 12
     with pytest.raises(Conflict):
         services.plan_solve_request(
@@ -219,7 +223,8 @@ def test_account_no_rep_may_take_is_reported_unassigned(alloc):
 
     line = scenario.lines.get(account=retail)
     assert scenario.status == ScenarioStatus.SOLVED
-    assert line.proposed_owner is None and line.unassigned_reason
+    assert line.proposed_owner is None
+    assert line.unassigned_reason
 
 
 def test_a_failed_solve_says_so_in_its_progress_message(alloc):
@@ -228,4 +233,5 @@ def test_a_failed_solve_says_so_in_its_progress_message(alloc):
     scenario = solved(alloc)
 
     assert scenario.status == ScenarioStatus.FAILED
-    assert scenario.progress == 100 and scenario.progress_message
+    assert scenario.progress == 100
+    assert scenario.progress_message

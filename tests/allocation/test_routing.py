@@ -29,7 +29,8 @@ def test_new_lead_without_owner_is_routed_to_an_eligible_rep(alloc, django_captu
     # Only rep_b (finance) and rep_a (every industry) may take it; rep_b is next door.
     assert lead.owner == alloc.org.rep_b
     routed = lead.history.order_by("-history_id").first()
-    assert routed.history_user == alloc.org.ops and routed.history_change_reason == "routed"
+    assert routed.history_user == alloc.org.ops
+    assert routed.history_change_reason == "routed"
 
 
 def test_lead_routing_respects_skills_and_team_of_the_policy(alloc, django_capture_on_commit_callbacks):
@@ -84,7 +85,8 @@ def test_routing_scenario_distributes_unowned_leads_and_applies(alloc):
 
     scenario = services.plan_solve(scenario=scenario, actor=ops)
 
-    assert scenario.status == ScenarioStatus.SOLVED and scenario.moves == 4
+    assert scenario.status == ScenarioStatus.SOLVED
+    assert scenario.moves == 4
     services.plan_apply(scenario=scenario, actor=ops)
     owners = {lead.industry: set() for lead in Lead.objects.all()}
     for lead in Lead.objects.all():

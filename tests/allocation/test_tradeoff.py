@@ -47,17 +47,20 @@ def test_api_computes_the_front_as_a_job_and_a_point_becomes_a_new_draft(
 
     with django_capture_on_commit_callbacks(execute=True):
         queued = post(ops, f"/scenarios/{scenario.pk}/pareto")
-    assert queued.status_code == 202 and queued.json()["status"] == "computing"
+    assert queued.status_code == 202
+    assert queued.json()["status"] == "computing"
     assert queued["Location"].endswith(f"/scenarios/{scenario.pk}/pareto")
 
     front = ops.get(f"{BASE}/scenarios/{scenario.pk}/pareto").json()
-    assert front["status"] == "done" and front["accounts"] == 12
+    assert front["status"] == "done"
+    assert front["accounts"] == 12
     points = front["points"]
     assert len(points) >= 2
     caps = [p["max_moves"] for p in points]
     assert caps == sorted(caps)
     for p in points:
-        assert p["moves"] <= p["max_moves"] and p["status"] in ("optimal", "feasible")
+        assert p["moves"] <= p["max_moves"]
+        assert p["status"] in ("optimal", "feasible")
     # More allowed moves never shows a worse balance.
     deviations = [p["balance_deviation"] for p in points]
     assert all(b <= a + 1e-9 for a, b in itertools.pairwise(deviations))
@@ -68,9 +71,11 @@ def test_api_computes_the_front_as_a_job_and_a_point_becomes_a_new_draft(
     assert created.status_code == 201, created.content
     new = AllocationPlan.objects.get(pk=created.json()["id"])
     assert AllocationPlan.objects.count() == before + 1
-    assert new.status == ScenarioStatus.DRAFT and new.parameters["max_moves"] == chosen["max_moves"]
+    assert new.status == ScenarioStatus.DRAFT
+    assert new.parameters["max_moves"] == chosen["max_moves"]
     solved = services.plan_solve(scenario=new, actor=alloc.org.ops)
-    assert solved.status == ScenarioStatus.SOLVED and solved.moves <= chosen["max_moves"]
+    assert solved.status == ScenarioStatus.SOLVED
+    assert solved.moves <= chosen["max_moves"]
 
 
 def test_a_cap_not_on_the_front_is_refused_and_nothing_is_created(alloc, django_capture_on_commit_callbacks):
@@ -96,7 +101,8 @@ def test_reps_may_not_compute_the_trade_off_and_it_stays_uncomputed(alloc):
 
     assert response.status_code == 403
     scenario.refresh_from_db()
-    assert scenario.pareto_status == "" and scenario.pareto is None
+    assert scenario.pareto_status == ""
+    assert scenario.pareto is None
 
 
 def test_result_page_shows_the_front_as_chart_data_and_table_and_use_this_drafts(
@@ -105,17 +111,21 @@ def test_result_page_shows_the_front_as_chart_data_and_table_and_use_this_drafts
     scenario = services.plan_solve(scenario=draft(alloc), actor=alloc.org.ops)
     ops = client_for(alloc.org.ops)
     html = ops.get(f"/allocation/{scenario.pk}/").content.decode()
-    assert 'id="pareto-button"' in html and 'id="pareto-table"' not in html
+    assert 'id="pareto-button"' in html
+    assert 'id="pareto-table"' not in html
 
     with django_capture_on_commit_callbacks(execute=True):
         ops.post(f"/allocation/{scenario.pk}/pareto/")
     page = ops.get(f"/allocation/{scenario.pk}/")
     html = page.content.decode()
 
-    assert 'id="pareto-table"' in html and 'id="pareto-data"' in html and "pareto_chart.js" in html
+    assert 'id="pareto-table"' in html
+    assert 'id="pareto-data"' in html
+    assert "pareto_chart.js" in html
     assert "<script>" not in html.replace("<script src=", "")  # nothing inline under the strict CSP
     points = page.context["pareto"]["points"]
-    assert points and html.count('name="max_moves"') == len(points)
+    assert points
+    assert html.count('name="max_moves"') == len(points)
     response = ops.post(f"/allocation/{scenario.pk}/pareto/use/", {"max_moves": points[0]["max_moves"]})
     new = AllocationPlan.objects.exclude(pk=scenario.pk).get()
     assert response["Location"] == f"/allocation/{new.pk}/"
@@ -133,4 +143,5 @@ def test_reading_the_trade_off_takes_a_fixed_number_of_queries(
     # session, user, the scenario through the visibility rule
     with django_assert_num_queries(3):
         response = ops.get(f"{BASE}/scenarios/{scenario.pk}/pareto")
-    assert response.status_code == 200 and response.json()["points"]
+    assert response.status_code == 200
+    assert response.json()["points"]

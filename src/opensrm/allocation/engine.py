@@ -47,6 +47,7 @@ __all__ = [
     "Status",
     "TerritoryProblem",
     "TerritoryResult",
+    "ViolationCode",
     "align_territories",
     "pareto_front",
     "route_batch",
@@ -69,7 +70,7 @@ class PlanOutcome:
     distance_km: FloatArray  # (m, n)
     explanations: list[dict[str, Any]]
     infeasibility: dict[str, Any] | None = None
-    unassigned: dict[int, str] = field(default_factory=dict)  # account index → why no rep
+    unassigned: dict[int, dict[str, Any]] = field(default_factory=dict)  # account index → why no rep (a violation)
     bound_scope: str = ""
 
 
@@ -125,6 +126,7 @@ def _exact_retry(
         exact,
         seconds=float(result.seconds + exact.seconds),
         unassignable={**result.unassignable, **exact.unassignable},
+        unassignable_reasons=(*result.unassignable_reasons, *exact.unassignable_reasons),
     )
     found = _outcome(exact, distance, outcome.distance_km.shape[0])
     return exact, replace(found, message=f"exact model after: {outcome.message}")
@@ -337,7 +339,7 @@ def _outcome(result: Any, distance: FloatArray, m: int) -> PlanOutcome:
         distance_km=distance,
         explanations=[],
         infeasibility=infeasibility,
-        unassigned={int(a): str(why) for a, why in result.unassignable.items()},
+        unassigned={int(v.account): _violation(v) for v in result.unassignable_reasons if v.account is not None},
         bound_scope=str(getattr(result, "bound_scope", "")),
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from opensrm.allocation.engine import BoundScope, Status
+from opensrm.allocation.engine import BoundScope, Status, ViolationCode
 
 
 def status_label(code: str) -> str:
@@ -99,6 +99,19 @@ def message_summary(text: str) -> str:
     if text == "round robin":
         return _("Round-robin baseline.")
     return ""
+
+
+def unassigned_reason(violation: dict[str, Any] | None) -> str:
+    """Why the plan leaves an account without a rep, from the engine's violation for it."""
+    found = violation or {}
+    if found.get("code") == ViolationCode.ACCOUNT_NO_SKILLED_REP:
+        return _("No rep in scope may take this account (industry, language or product line).")
+    if found.get("code") == ViolationCode.ACCOUNT_OVER_CAPACITY and found.get("amount") is not None:
+        return _("This account needs %(hours)s hours a week, more than any rep in scope can take (%(capacity)s).") % {
+            "hours": number_format(found["amount"], 1),
+            "capacity": number_format(found.get("limit") or 0, 1),
+        }
+    return _("No eligible rep with room.")
 
 
 def constraint_label(code: str) -> str:

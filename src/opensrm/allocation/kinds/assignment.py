@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from opensrm.allocation import engine, selectors
+from opensrm.allocation import engine, presentation, selectors
 from opensrm.allocation.engine import PlanOutcome
 from opensrm.allocation.kinds.base import (
     Report,
@@ -174,10 +174,10 @@ def _store_lines_and_loads(
     RepLoad.objects.bulk_create(loads)
 
 
-def _unassigned_reason(has_eligible_rep: bool, engine_reason: str | None) -> str:
+def _unassigned_reason(has_eligible_rep: bool, violation: dict[str, Any] | None) -> str:
     if not has_eligible_rep:
         return _("No rep in scope may take this account (industry, language or product line).")
-    return (engine_reason or _("No eligible rep with room."))[:255]
+    return presentation.unassigned_reason(violation)[:255]
 
 
 
