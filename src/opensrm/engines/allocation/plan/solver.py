@@ -301,7 +301,9 @@ def _repair(
     (one rep group: the sub-MIPs alone repair it, more cheaply); penalised sub-MIPs over regional
     rep groups repair what is left, freeing more accounts when a round does not help."""
     m = arr.capacity.shape[0]
-    assert st.u is not None and st.choice is not None and st.red is not None
+    assert st.u is not None
+    assert st.choice is not None
+    assert st.red is not None
     groups = rep_groups(arr.rlat, arr.rlon, group_size, seed)
     if len(groups) > 1:
         st.cand, st.pairs, st.choice, b_rounds = balance(
@@ -362,7 +364,9 @@ def _improve(
     LNS_FREE accounts each) until the gap target or the time limit; every fourth pass first
     tightens the bound with the incumbent as the Polyak target and re-certifies it."""
     m = arr.capacity.shape[0]
-    assert st.u is not None and st.choice is not None and st.red is not None
+    assert st.u is not None
+    assert st.choice is not None
+    assert st.red is not None
     rnd = 0
     while st.viol <= 0 and time.perf_counter() < budget.deadline - budget.fraction(0.02):
         objective = float(st.pairs.cost[st.choice].sum())
