@@ -10,6 +10,9 @@ from ninja import NinjaAPI, Swagger
 
 from opensrm.core.api import errors, etag, inputs, links
 from opensrm.core.api.auth import api_auth
+from opensrm.core.api.routes import router as core_router
+from opensrm.crm.api import router as crm_router
+from opensrm.people.api import router as people_router
 
 
 class OpenSRMApi(NinjaAPI):
@@ -58,10 +61,6 @@ class LocalSwagger(Swagger):
 
 
 def build_api() -> NinjaAPI:
-    from opensrm.core.api.routes import router as core_router
-    from opensrm.crm.api import router as crm_router
-    from opensrm.people.api import router as people_router
-
     api: Any = OpenSRMApi(
         title="OpenSRM API",
         version="1",

@@ -8,7 +8,7 @@ import numpy as np
 
 from opensrm.demo import catalog as C
 from opensrm.demo import namedata as N
-from opensrm.demo.geo import jittered, load_cities
+from opensrm.demo.geo import jittered, load_cities, sample_cities
 from opensrm.demo.names import KIND_ABROAD, KIND_CHINESE, KIND_FOREIGN_IN_CHINA, company_names, person_names
 from opensrm.demo.org import NULL, Org
 from opensrm.demo.timeline import Timeline
@@ -85,8 +85,6 @@ def draw_accounts(rng: np.random.Generator, timeline: Timeline, n: int) -> Accou
 
 
 def _sample(rng: np.random.Generator, n: int, *, china: bool) -> np.ndarray:
-    from opensrm.demo.geo import sample_cities
-
     return sample_cities(rng, n, china=china)
 
 

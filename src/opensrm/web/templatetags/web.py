@@ -6,9 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.apps import apps
 from django.db.models import Model
 
 from opensrm.core.currency import COMPANY_CURRENCY
+from opensrm.core.visibility import can_write
 
 register = template.Library()
 
@@ -193,9 +195,5 @@ def board_card(opp: Any, today: Any) -> str:
 def may_write(context: Any, model_label: str) -> bool:
     """``{% may_write "crm.Activity" as can_log %}``: the same policy the write views enforce,
     so a page never offers a button that answers 403 (viewers read, they do not write)."""
-    from django.apps import apps
-
-    from opensrm.core.visibility import can_write
-
     user = context.get("user")
     return user is not None and can_write(user, apps.get_model(model_label))
