@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from opensrm.core.errors import DomainError
 from opensrm.core.models import BaseModel
 from opensrm.core.visibility import manager_subtree_users, visible
+from opensrm.crm.customfields import MAX_TEXT_LENGTH, NUMBER_LIMIT, parse_tags
 from opensrm.crm.models import CustomFieldDefinition, CustomFieldType
-from opensrm.crm.services.customfields import MAX_TEXT_LENGTH, NUMBER_LIMIT, definitions, parse_tags
+from opensrm.crm.services.customfields import definitions
 from opensrm.people.models import User
 
 FieldT = TypeVar("FieldT", bound=forms.Field)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from opensrm.core.visibility import find_visible, visible
+from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, Activity, Contact, Lead, Opportunity, Stage, StageChange
 from opensrm.people.models import User
 
@@ -33,10 +33,6 @@ HISTORY_REASONS = {
     "team_member_removed": gettext_lazy("Account team member removed"),
 }
 ALLOCATION_REASON = re.compile(r"allocation (\d+): (territory )?(applied|rolled back)")
-
-
-# The pages' name for core.visibility.find_visible (the record, or None: the page answers 404).
-get_visible = find_visible
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import NotFound, ValidationFailed
+from opensrm.core.services import record_save
 from opensrm.people.models import User
 from opensrm.web.listing import default_columns
 from opensrm.web.models import ListPreference, SavedView
@@ -25,9 +26,7 @@ def user_preferences_update(*, user: User, data: dict[str, str]) -> User:
         )
     for name, value in data.items():
         setattr(user, name, value)
-    user._history_user = user  # type: ignore[attr-defined]
-    user.save(update_fields=list(data))
-    return user
+    return record_save(user, actor=user, fields=list(data))
 
 
 def saved_view_create(*, user: User, page: str, name: str, querystring: str) -> SavedView:

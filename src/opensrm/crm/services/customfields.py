@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from opensrm.core.errors import ValidationFailed
 from opensrm.core.services import record_create, record_update
-from opensrm.crm.customfields import MAX_TEXT_LENGTH, NUMBER_LIMIT, CustomFieldType, is_empty, parse_tags  # noqa: F401 - re-exported (web.forms)
+from opensrm.crm.customfields import CustomFieldType, is_empty
 from opensrm.crm.models import CustomFieldDefinition
 from opensrm.people.models import User
 

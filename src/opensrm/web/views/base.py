@@ -24,7 +24,7 @@ from opensrm.core.errors import DomainError, VersionMismatch
 from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.models import BaseModel
 from opensrm.core.services import record_create, record_delete, record_update
-from opensrm.core.visibility import can_write, visible
+from opensrm.core.visibility import can_write, find_visible, visible
 from opensrm.crm.services.customfields import displayed_values
 from opensrm.people.models import User
 from opensrm.web.bulk import bulk_context
@@ -41,7 +41,6 @@ from opensrm.web.listing import (
     with_custom_fields,
 )
 from opensrm.web.models import SavedView
-from opensrm.web.selectors import get_visible
 from opensrm.web.services import list_column_params
 
 
@@ -123,7 +122,7 @@ def require_write(user: User, model: type[Model]) -> None:
 
 
 def visible_or_404(user: User, res: Resource, pk: Any) -> Any:
-    obj = get_visible(user, res.model, pk, related=res.select_related)
+    obj = find_visible(user, res.model, pk, related=res.select_related)
     if obj is None:
         raise Http404(_("The record does not exist."))
     return obj

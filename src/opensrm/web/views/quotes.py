@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from opensrm.core.errors import DomainError, VersionMismatch
 from opensrm.core.http import AuthenticatedHttpRequest
-from opensrm.core.visibility import visible
+from opensrm.core.visibility import find_visible, visible
 from opensrm.crm.documents import quote_pdf
 from opensrm.crm.models import Contact, Opportunity, PriceList, Product, Quote, QuoteLanguage, QuoteStatus
 from opensrm.crm.services import quotes as services
@@ -120,7 +120,7 @@ RESOURCE = Resource(
 
 
 def _quote_or_404(request: AuthenticatedHttpRequest, pk: int) -> Quote:
-    quote = selectors.get_visible(request.user, Quote, pk, related=RESOURCE.select_related)
+    quote = find_visible(request.user, Quote, pk, related=RESOURCE.select_related)
     if quote is None:
         raise Http404(_("The record does not exist."))
     return quote
