@@ -769,5 +769,7 @@ def seed_company():
         actor=org.ops, data={"name": "Balanced 2027", "kind": "assignment", "parameters": {"time_limit": 10}}
     )
     planning.plan_solve(scenario=solved, actor=org.ops, progress=lambda f, m: None)
-    assert draft.pk and Contact.objects.exists() and Lead.objects.exists()
+    assert draft.pk
+    assert Contact.objects.exists()
+    assert Lead.objects.exists()
     return org

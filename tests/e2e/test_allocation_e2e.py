@@ -18,8 +18,8 @@ def alloc_world(transactional_db):
 
 
 def test_draft_compare_apply(web_page, alloc_world):
-    from opensrm.crm.models import Account
     from opensrm.allocation.models import AllocationPlan, ScenarioStatus
+    from opensrm.crm.models import Account
 
     page = web_page
     errors: list[str] = []
@@ -60,7 +60,8 @@ def test_draft_compare_apply(web_page, alloc_world):
     page.click("#apply-button")  # asks first, in the page, how many accounts and reps change
     text = page.locator("#apply-confirm-text").inner_text()
     # The page speaks the browser's language (Chinese here): the count of accounts that change owner.
-    assert f"{moves} 个客户将更换负责人" in text and "名销售代表" in text
+    assert f"{moves} 个客户将更换负责人" in text
+    assert "名销售代表" in text
     assert page.locator("#scenario-status").get_attribute("data-status") == "solved"
     page.click("#apply-confirm-button")
     page.wait_for_selector("#rollback-button")
@@ -73,7 +74,8 @@ def test_draft_compare_apply(web_page, alloc_world):
     page.locator("#pareto-table tbody tr button").first.click()
     page.wait_for_url(lambda url: f"/allocation/{scenario.pk}/" not in url)
     draft = AllocationPlan.objects.exclude(pk=scenario.pk).get()
-    assert draft.status == ScenarioStatus.DRAFT and draft.parameters["max_moves"] == int(cap)
+    assert draft.status == ScenarioStatus.DRAFT
+    assert draft.parameters["max_moves"] == int(cap)
     assert page.locator("#solve-button").count() == 1
     assert errors == []
 
@@ -86,8 +88,8 @@ def grid_world(transactional_db):
 
 
 def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
-    from opensrm.crm.models import Account, Territory
     from opensrm.allocation.models import AllocationPlan, ScenarioStatus
+    from opensrm.crm.models import Account, Territory
 
     page = web_page
     errors: list[str] = []
@@ -104,7 +106,8 @@ def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
     submit_and_wait(page, "#scenario-form button[type=submit]")  # "**/allocation/*/" matches new/
     page.wait_for_url(lambda url: "/allocation/new/" not in url)
     scenario = AllocationPlan.objects.get(name="Grid territories")
-    assert scenario.kind == "territory" and scenario.status == ScenarioStatus.DRAFT
+    assert scenario.kind == "territory"
+    assert scenario.status == ScenarioStatus.DRAFT
 
     page.click("#solve-button")
     page.wait_for_selector("#territory-table")
@@ -119,7 +122,8 @@ def test_territory_alignment_draft_compare_apply_rollback(web_page, grid_world):
     assert page.locator("#scenario-status").get_attribute("data-status") == "applied"
     accounts = Account.objects.filter(pk__in=[a.pk for a in grid_world.accounts])
     territories = set(accounts.values_list("territory_id", flat=True))
-    assert None not in territories and len(territories) == 4
+    assert None not in territories
+    assert len(territories) == 4
     # the accounts of one city always share a territory
     by_city: dict[str, set[int]] = {}
     for city, territory in accounts.values_list("city", "territory_id"):

@@ -38,7 +38,8 @@ def test_api_docs_show_the_operations(web_page, live_server):
 
     page.route(lambda url: not url.startswith(live_server.url), off_origin)
     response = page.goto("/api/v1/docs")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert "cdn" not in response.text().lower()
     # The document takes a few seconds to build on a busy machine.
     # A selector wait, not wait_for_function: the page's CSP forbids the eval that one needs.

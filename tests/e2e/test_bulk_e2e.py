@@ -32,6 +32,7 @@ def test_select_rows_and_change_their_tier(web_page, e2e_org):
     submit_and_wait(page, "#bulk-form button[type=submit]")
     assert "2 条记录已更改" in page.locator(".messages").inner_text()
     tiers = dict(Account.objects.filter(pk__in=[a.pk for a in accounts]).values_list("pk", "tier"))
-    assert tiers[accounts[0].pk] == "B" and tiers[accounts[1].pk] == "B"
+    assert tiers[accounts[0].pk] == "B"
+    assert tiers[accounts[1].pk] == "B"
     assert tiers[accounts[2].pk] != "B"
     assert Account.objects.get(pk=theirs.pk).version == theirs.version

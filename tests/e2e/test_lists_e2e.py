@@ -46,7 +46,8 @@ def test_the_address_bar_follows_each_filter_and_a_saved_view_stores_it_once(web
     _until(page, "status=customer")
     _settle(page)
     query = _query(page.url)
-    assert query["q"] == ["Wu"] and query["status"] == ["customer"]
+    assert query["q"] == ["Wu"]
+    assert query["status"] == ["customer"]
     assert page.locator("#list-results").inner_text().count("Wuxi Motors") == 1
     assert "Wuhan Steel" not in page.locator("#list-results").inner_text()
     page.select_option("form.toolbar select[name=status]", "prospect")
@@ -68,7 +69,8 @@ def test_the_address_bar_follows_each_filter_and_a_saved_view_stores_it_once(web
 
     view = SavedView.objects.get(user=org.rep_a)
     stored = parse_qs(view.querystring)
-    assert stored["q"] == ["Wu"] and stored["status"] == ["prospect"]
+    assert stored["q"] == ["Wu"]
+    assert stored["status"] == ["prospect"]
     assert all(len(v) == 1 for k, v in stored.items() if k != "cols"), view.querystring
 
 
