@@ -9,15 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from opensrm.allocation import parameters as P
+from opensrm.allocation import presentation, selectors, services
+from opensrm.allocation.models import AllocationPlan, ScenarioKind, ScenarioStatus
+from opensrm.core.commandline import setup_django
+from opensrm.core.errors import DomainError
+from opensrm.crm.models import Territory
+from opensrm.people.models import Role, Team, User
 
-# The command line may not import Django models when it is loaded (``opensrm --help`` stays fast
-# and works before the database exists), so each command imports what it needs after
-# ``setup_django()``: the second kind of function-level import the app has, besides task bodies.
+# ``opensrm.cli`` sets Django up before it loads this module, so models import at the top; each
+# command still calls ``setup_django()`` first, which activates the language chosen for it.
 
 app = typer.Typer(
     help="Allocation: rep ↔ account plans and territory alignments computed with a bound on how good they are."
@@ -25,16 +33,10 @@ app = typer.Typer(
 
 
 def _setup() -> None:
-    from opensrm.cli import setup_django
-
     setup_django()
 
 
 def _default_actor(username: str | None) -> Any:
-    from django.db.models import Q
-
-    from opensrm.people.models import Role, User
-
     if username:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
@@ -53,8 +55,6 @@ def _default_actor(username: str | None) -> Any:
 
 def solve_with_progress(console: Console, scenario: Any, actor: Any) -> Any:
     """Solve ``scenario`` with a Rich progress bar (progress is also written to the scenario row)."""
-    from opensrm.allocation import services
-
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -73,10 +73,6 @@ def solve_with_progress(console: Console, scenario: Any, actor: Any) -> Any:
 
 
 def summary_table(scenario: Any) -> Table:
-    from django.utils.translation import gettext as _
-
-    from opensrm.allocation import presentation, selectors
-
     compare = selectors.assignment_plan_compare(scenario=scenario)
     table = Table(title=scenario.name, show_header=False)
     table.add_column(overflow="fold")
@@ -114,8 +110,6 @@ def summary_table(scenario: Any) -> Table:
 
 def alignment_table(scenario: Any) -> Table:
     """One row per proposed territory: workload, potential (and each against the mean), units, accounts."""
-    from django.utils.translation import gettext as _
-
     data = scenario.alignment or {}
     table = Table(title=_("Territories"))
     table.add_column(_("Territory"))
@@ -137,10 +131,6 @@ def alignment_table(scenario: Any) -> Table:
 
 
 def alignment_summary_table(scenario: Any) -> Table:
-    from django.utils.translation import gettext as _
-
-    from opensrm.allocation import presentation
-
     data = scenario.alignment or {}
     table = Table(title=scenario.name, show_header=False)
 
@@ -214,15 +204,6 @@ def allocate(
 ) -> None:
     """Draft a plan from today's data, solve it, print the comparison, optionally apply it."""
     _setup()
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from opensrm.allocation import services
-    from opensrm.allocation.models import ScenarioKind, ScenarioStatus
-    from opensrm.core.errors import DomainError
-    from opensrm.crm.models import Territory
-    from opensrm.people.models import Team
-
     if kind not in (ScenarioKind.ASSIGNMENT, ScenarioKind.TERRITORY):
         raise typer.BadParameter("choose assignment or territory", param_hint="--kind")
 
@@ -303,11 +284,6 @@ def run_demo_allocation(console: Console, *, apply: bool = False) -> Any:
     """The demo's planning step: plan the whole company within ±10 % balance and a cap of 15 % of
     the accounts on moves, loosening step by step only if no plan is found."""
     _setup()
-    from django.utils.translation import gettext as _
-
-    from opensrm.allocation import selectors, services
-    from opensrm.allocation.models import AllocationPlan, ScenarioStatus
-
     user = _default_actor(None)
     # The whole company: a scenario without a team or territory scope plans every active account.
     accounts = selectors.scope_accounts(scenario=AllocationPlan(), actor=user).count()
@@ -349,11 +325,6 @@ def run_demo_alignment(console: Console) -> Any:
     """The demo's what-if for territories: regroup the company's cities into as many regions as it
     has today, balanced on workload and potential within ±10 %, drafted but not applied."""
     _setup()
-    from django.utils.translation import gettext as _
-
-    from opensrm.allocation import services
-    from opensrm.crm.models import Territory
-
     user = _default_actor(None)
     regions = Territory.objects.filter(parent__isnull=True).count()
     if regions < 2:

@@ -1,28 +1,28 @@
-"""The ``opensrm`` command: demo data, serving, users, migrations, and Django's commands.
+"""The ``opensrm`` command's own commands: migrations, Django's commands, demo data, users, serving.
 
-Django is configured lazily (:func:`setup_django`) so ``opensrm --help`` stays fast. Every
-OpenSRM app in ``INSTALLED_APPS`` that has an ``<app>.cli`` module adds commands through it
-(:func:`plugin_modules`): a module-level Typer ``app`` whose commands join the top level
-(``opensrm allocate``), or, when the module also sets ``NAME``, a command group
-(``opensrm <NAME> ...``). A plugin module that is named but cannot be imported, has no Typer
-``app`` or belongs to an app that is not installed is an error (:class:`PluginError`), never a
-silent skip. Plugin modules must not import Django models at import time; call
-:func:`setup_django` inside their commands.
+Imported by :mod:`opensrm.cli` once Django is set up, so models and services are imported here
+at the top; the apps' command plugins join this ``app`` there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import os
 import signal
-import sys
 import time
 from typing import Any
 
 import typer
-from rich.console import Console
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command, execute_from_command_line
+from django.core.wsgi import get_wsgi_application
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY
 from rich.progress import (
     BarColumn,
     Progress,
@@ -32,54 +32,28 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from waitress import serve as waitress_serve
+
+from opensrm.core.commandline import LANGUAGES, console, fail, setup_django
+from opensrm.core.errors import ValidationFailed
+from opensrm.demo.catalog import DEMO_LOGINS
+from opensrm.demo.cycle import run_planning_cycle
+from opensrm.demo.generate import SIZES, DemoConfig, generate_company
+from opensrm.demo.load import (
+    DemoRefused,
+    demo_data_present,
+    load_company,
+    logins_path,
+    read_logins,
+    refuse_in_production,
+    reset_database,
+)
+from opensrm.people.models import Team
+from opensrm.people.services import user_create
 
 app = typer.Typer(
     name="opensrm", help="OpenSRM: sales resource management.", no_args_is_help=True, add_completion=False
 )
-console = Console()
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opensrm.config.settings")
-    from django.apps import apps
-
-    if not apps.ready:
-        import django
-
-        django.setup()
-        _silence_solver_banner()
-    from django.utils import translation
-
-    # Outside a request nothing activates a language (so the configured one speaks): --lang and
-    # OPENSRM_LANGUAGE choose another for this command.
-    if lang := os.environ.get("OPENSRM_LANGUAGE"):
-        translation.activate(lang)
-
-
-def _silence_solver_banner() -> None:
-    """HiGHS prints a banner on stdout when the first solver instance of a process is made; make
-    that first instance with stdout closed, so command output stays the command's."""
-    try:
-        import highspy
-    except ImportError:  # pragma: no cover - the engine's dependency
-        return
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # captured stdout: nothing reaches a terminal
-        highspy.Highs()
-        return
-    sys.stdout.flush()
-    saved, devnull = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        highspy.Highs()
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
-
-
-LANGUAGES = ("zh-hans", "en")
 
 
 @app.callback()
@@ -97,22 +71,7 @@ def main_options(
         os.environ["OPENSRM_LANGUAGE"] = lang.lower()
 
 
-def _(message: str) -> str:
-    """Translate a message; only called once Django is set up."""
-    from django.utils.translation import gettext
-
-    return gettext(message)
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]{message}[/red]")
-    return typer.Exit(code=1)
-
-
 def _pending_migrations() -> bool:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connection)
     return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
@@ -122,8 +81,6 @@ def _pending_migrations() -> bool:
 def migrate(verbosity: int = typer.Option(1, help="Django verbosity (0-3).")) -> None:
     """Create or update the database tables."""
     setup_django()
-    from django.core.management import call_command
-
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
@@ -133,16 +90,11 @@ def migrate(verbosity: int = typer.Option(1, help="Django verbosity (0-3).")) ->
 def manage(ctx: typer.Context) -> None:
     """Run any Django management command: opensrm manage <command> [options]."""
     setup_django()
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["opensrm manage", *ctx.args])
 
 
 # --- demo data ------------------------------------------------------------------------------
 def _print_logins() -> None:
-    from opensrm.demo.catalog import DEMO_LOGINS
-    from opensrm.demo.load import logins_path, read_logins
-
     passwords = read_logins()
     table = Table(title=_("Demo logins"))
     for column in (_("Username"), _("Password"), _("Role")):
@@ -155,18 +107,15 @@ def _print_logins() -> None:
 
 def build_demo_data(*, accounts: int, reps: int, years: int, seed: int, as_of: dt.date, reset: bool) -> Any:
     """Generate and load the demo company with progress bars; returns the load report."""
-    from opensrm.demo.generate import DemoConfig, generate_company
-    from opensrm.demo.load import DemoRefused, demo_data_present, load_company, refuse_in_production, reset_database
-
     try:
         refuse_in_production()  # before --reset can erase anything
     except DemoRefused as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if _pending_migrations():
-        raise _fail(_("The database is not up to date: run `opensrm migrate` first."))
+        raise fail(_("The database is not up to date: run `opensrm migrate` first."))
     if demo_data_present():
         if not reset:
-            raise _fail(
+            raise fail(
                 _(
                     "The database already has demo data. "
                     "Run again with --reset to erase the database and rebuild it."
@@ -177,7 +126,7 @@ def build_demo_data(*, accounts: int, reps: int, years: int, seed: int, as_of: d
     try:
         config = DemoConfig(accounts=accounts, reps=reps, years=years, seed=seed, as_of=as_of)
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     started = time.perf_counter()
     columns = (
         SpinnerColumn(),
@@ -236,7 +185,7 @@ def demo_data(
     try:
         day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError as exc:
-        raise _fail(_("--as-of must be a date like 2026-06-30, not %(value)r.") % {"value": as_of}) from exc
+        raise fail(_("--as-of must be a date like 2026-06-30, not %(value)r.") % {"value": as_of}) from exc
     build_demo_data(accounts=accounts, reps=reps, years=years, seed=seed, as_of=day, reset=reset)
     _print_logins()
 
@@ -252,12 +201,8 @@ def demo(
 ) -> None:
     """Set everything up: migrate, build the demo company, run the planning cycle, serve."""
     setup_django()
-    from opensrm.demo.cycle import run_planning_cycle
-    from opensrm.demo.generate import SIZES
-    from opensrm.demo.load import demo_data_present
-
     if size not in SIZES:
-        raise _fail(
+        raise fail(
             _("Unknown size %(size)r; choose one of %(sizes)s.") % {"size": size, "sizes": ", ".join(SIZES)}
         )
     migrate(verbosity=0)
@@ -292,25 +237,18 @@ def createuser(
 ) -> None:
     """Create a user (the password is asked for when not given)."""
     setup_django()
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from opensrm.core.errors import ValidationFailed
-    from opensrm.people.models import Team
-    from opensrm.people.services import user_create
-
     team_obj = None
     if team:
         matches = list(
             Team.objects.filter(pk=int(team)) if team.isdigit() else Team.objects.filter(name=team)
         )
         if len(matches) != 1:
-            raise _fail(_("No single team matches %(team)r.") % {"team": team})
+            raise fail(_("No single team matches %(team)r.") % {"team": team})
         team_obj = matches[0]
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise _fail(" ".join(exc.messages)) from exc
+        raise fail(" ".join(exc.messages)) from exc
     try:
         user = user_create(
             username=username,
@@ -323,7 +261,7 @@ def createuser(
         )
     except ValidationFailed as exc:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors.items())
-        raise _fail(f"{exc.message} {details}".strip()) from exc
+        raise fail(f"{exc.message} {details}".strip()) from exc
     console.print(
         "[green]"
         + _("Created user %(user)s (%(role)s).") % {"user": user.username, "role": user.get_role_display()}
@@ -333,9 +271,6 @@ def createuser(
 
 # --- serving --------------------------------------------------------------------------------
 def _collectstatic_if_needed() -> None:
-    from django.conf import settings
-    from django.core.management import call_command
-
     root = settings.STATIC_ROOT
     if not os.path.isdir(root) or not any(os.scandir(root)):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -343,9 +278,6 @@ def _collectstatic_if_needed() -> None:
 
 def start_task_consumer(workers: int) -> Any:
     """Start Huey's consumer in this process (threads); ``None`` when jobs run inline."""
-    from django.utils.module_loading import autodiscover_modules
-    from huey.contrib.djhuey import HUEY
-
     if HUEY.immediate:
         return None
     autodiscover_modules("tasks")
@@ -372,12 +304,10 @@ def serve(
 ) -> None:
     """Serve the app with waitress, with the background job consumer in the same process."""
     setup_django()
-    from waitress import serve as waitress_serve
-
     if _pending_migrations():
-        raise _fail(_("The database is not up to date: run `opensrm migrate` first."))
+        raise fail(_("The database is not up to date: run `opensrm migrate` first."))
     _collectstatic_if_needed()
-    from opensrm.config.wsgi import application  # after collectstatic: WhiteNoise indexes files at start
+    application = get_wsgi_application()  # after collectstatic: WhiteNoise indexes files at start
 
     consumer = start_task_consumer(workers)
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -393,63 +323,3 @@ def serve(
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
-
-
-# --- plugins --------------------------------------------------------------------------------
-class PluginError(RuntimeError):
-    """A command plugin is named but cannot be loaded."""
-
-
-def _installed_apps() -> tuple[str, ...]:
-    """``INSTALLED_APPS`` without setting Django up (reading the settings is enough)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opensrm.config.settings")
-    from django.conf import settings
-
-    return tuple(settings.INSTALLED_APPS)
-
-
-def plugin_modules(installed: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    """The ``<app>.cli`` module of every installed OpenSRM app that has one, in settings order."""
-    names = []
-    for app_name in _installed_apps() if installed is None else installed:
-        if app_name.startswith("opensrm.") and importlib.util.find_spec(f"{app_name}.cli") is not None:
-            names.append(f"{app_name}.cli")
-    return tuple(names)
-
-
-def load_plugins(
-    target: typer.Typer, modules: tuple[str, ...] | None = None, *, installed: tuple[str, ...] | None = None
-) -> list[str]:
-    """Add the Typer ``app`` of each plugin module to ``target``; return the modules added.
-
-    ``modules`` defaults to :func:`plugin_modules`; ``installed`` to ``INSTALLED_APPS``. Raises
-    :class:`PluginError` for a module whose app is not installed, that cannot be imported, or
-    that has no Typer ``app``.
-    """
-    installed = _installed_apps() if installed is None else installed
-    added = []
-    for module_name in plugin_modules(installed) if modules is None else modules:
-        app_name = module_name.rpartition(".")[0]
-        if app_name not in installed:
-            raise PluginError(f"command plugin {module_name}: the app {app_name!r} is not in INSTALLED_APPS")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            raise PluginError(f"command plugin {module_name} cannot be imported: {exc}") from exc
-        sub = getattr(module, "app", None)
-        if not isinstance(sub, typer.Typer):
-            raise PluginError(f"command plugin {module_name} has no Typer 'app'")
-        target.add_typer(sub, name=getattr(module, "NAME", None))
-        added.append(module_name)
-    return added
-
-
-load_plugins(app)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="opensrm")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

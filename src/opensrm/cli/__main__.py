@@ -1,0 +1,5 @@
+"""``python -m opensrm.cli``."""
+
+from opensrm.cli import main
+
+main()
