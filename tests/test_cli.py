@@ -210,7 +210,10 @@ def test_an_unknown_lang_is_refused():
 def test_the_solver_banner_is_not_printed():
     import subprocess
 
-    code = "from opensrm.core.commandline import setup_django; setup_django(); import highspy; highspy.Highs(); print('ok')"
+    code = (
+        "from opensrm.core.commandline import setup_django; setup_django(); "
+        "import highspy; highspy.Highs(); print('ok')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "ok"
     assert "HiGHS" not in out.stdout
