@@ -416,11 +416,12 @@ def test_accounts_left_out_are_counted_in_the_message_and_read_in_the_users_lang
     scenario = solved(grid)
 
     assert scenario.message.endswith("; 1 accounts without a location left out")
+    assert scenario.outcome["params"]["skipped_accounts"] == 1
     with translation.override("en"):
-        assert "1 accounts without a location were left out." in presentation.message_summary(scenario.message)
+        assert "1 accounts without a location were left out." in presentation.outcome_summary(scenario.outcome)
         assert presentation.status_label("violated") == "Constraints not met"
     with translation.override("zh-hans"):
-        assert "1 个没有位置的客户未纳入" in presentation.message_summary(scenario.message)
+        assert "1 个没有位置的客户未纳入" in presentation.outcome_summary(scenario.outcome)
 
 
 def test_a_new_grouping_mostly_from_other_territories_is_named_after_its_cities(grid):

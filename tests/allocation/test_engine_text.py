@@ -57,10 +57,12 @@ def test_engine_messages_are_translated_and_the_raw_text_is_only_a_detail(alloc)
     client.force_login(alloc.org.ops)
 
     with translation.override("zh-hans"):
-        summary = presentation.message_summary(scenario.message)
+        summary = presentation.outcome_summary(scenario.outcome)
     html = client.get(f"/allocation/{scenario.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
     assert scenario.message.startswith(scenario.result_status)  # the engine's own English text
+    assert scenario.outcome["code"] == "certified"
+    assert scenario.outcome["params"]["status"] == scenario.result_status
     assert summary
     assert "bound certified" not in summary
     assert summary in html
@@ -72,8 +74,9 @@ def test_known_engine_texts_map_to_translations():
     with translation.override("zh-hans"):
         assert presentation.status_label("time_limit") != "Time limit reached"
         assert presentation.bound_scope_label("candidate-restricted problem") != "candidate-restricted problem"
-        assert presentation.message_summary("no feasible plan found within the time limit; still violated: x")
-        assert presentation.message_summary("something the shell has never seen") == ""
+        assert presentation.outcome_summary({"code": "time_limit", "params": {}})
+        assert presentation.outcome_summary({"code": "something the shell has never seen"}) == ""
+        assert presentation.outcome_summary(None) == ""
 
 
 def test_the_engine_s_violations_become_the_stored_diagnosis_by_code():
@@ -156,13 +159,18 @@ def test_when_the_engine_finds_no_plan_in_time_a_small_problem_gets_the_exact_mo
 
     assert scenario.status == ScenarioStatus.SOLVED
     assert scenario.message.startswith("exact model after: ")
+    assert scenario.outcome == {
+        "code": "exact_model",
+        "params": {"status": scenario.result_status, "bound_scope": "full problem (all eligible reps)"},
+    }
     assert scenario.bound <= scenario.objective + 1e-9
     assert all(line.explanation.get("detail") for line in scenario.lines.all())
     with translation.override("zh-hans"):
-        assert presentation.message_summary(scenario.message) not in ("", scenario.message)
+        assert presentation.outcome_summary(scenario.outcome) not in ("", scenario.message)
 
 
 def test_a_used_up_moves_cap_is_named_in_the_failure_message_in_both_languages():
+    from opensrm.engines.allocation import AssignmentResult, Constraint, Violation, ViolationCode
     from opensrm.engines.allocation.product import failure_message
 
     text = failure_message(["balance: rep 3 over by 7.0"], 12_500.0, 12_500.0)
@@ -172,15 +180,22 @@ def test_a_used_up_moves_cap_is_named_in_the_failure_message_in_both_languages()
     assert "moves cap" not in failure_message(["balance: rep 3 over by 7.0"], 12_000.0, 12_500.0)
     assert "moves cap" not in failure_message(["capacity: rep 1 over by 2.0 h"], 0.0, float("inf"))
 
+    def timed_out(*violations):
+        return AssignmentResult("time_limit", [], float("inf"), 0.0, float("inf"), 1.0, 0, "x", violations=violations)
+
+    row = Violation(ViolationCode.ROW_OVER, Constraint.BALANCE, rep=3, amount=7.0)
+    cap = Violation(ViolationCode.MOVES_CAP_USED_UP, Constraint.MOVES, amount=12_500.0, limit=12_500.0)
+    used_up = engine.plan_summary(timed_out(row, cap))
+    assert used_up == {"code": "time_limit", "params": {"moves_used": 12_500, "moves_cap": 12_500}}
     with translation.override("en"):
-        assert "cap of 12,500 moves" in presentation.message_summary(text)
+        assert "cap of 12,500 moves" in presentation.outcome_summary(used_up)
     with translation.override("zh-hans"):
-        summary = presentation.message_summary(text)
+        summary = presentation.outcome_summary(used_up)
     assert "12,500" in summary
     assert "cap of" not in summary
     with translation.override("en"):
         # moves left: the summary has no hint
-        assert presentation.message_summary(failure_message(["x"], 1.0, 5.0)) == (
+        assert presentation.outcome_summary(engine.plan_summary(timed_out(row))) == (
             "No feasible plan was found within the time limit."
         )
 

@@ -26,10 +26,12 @@ import numpy as np
 from django.utils.translation import gettext as _
 from scipy import sparse
 
+from opensrm.allocation.models import OutcomeCode
 from opensrm.allocation.selectors import AllocationInput, BoolArray, FloatArray, IntArray, RoutingInput
 from opensrm.engines import allocation as _engine
 from opensrm.engines.allocation import (
     BoundScope,
+    RoutingMethod,
     Status,
     TerritoryProblem,
     TerritoryResult,
@@ -43,12 +45,14 @@ __all__ = [
     "BoundScope",
     "PlanOutcome",
     "RoutingInput",
+    "RoutingMethod",
     "RoutingOutcome",
     "Status",
     "TerritoryProblem",
     "TerritoryResult",
     "ViolationCode",
     "align_territories",
+    "alignment_summary",
     "pareto_front",
     "route_batch",
     "route_one",
@@ -72,6 +76,8 @@ class PlanOutcome:
     infeasibility: dict[str, Any] | None = None
     unassigned: dict[int, dict[str, Any]] = field(default_factory=dict)  # account index → why no rep (a violation)
     bound_scope: str = ""
+    # How the solve ended, from the engine's typed fields: stored as AllocationPlan.outcome.
+    summary: dict[str, Any] | None = None
 
 
 def haversine_km(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -94,7 +100,19 @@ def solve_plan(
         no_reps = {"constraint": "reps", "message": "no reps in scope", "details": [], "reps": [], "accounts": []}
         return _no_plan(n, distance, no_reps)
     if n == 0:
-        return PlanOutcome(Status.OPTIMAL, np.zeros(0, dtype=np.int64), 0.0, 0.0, 0.0, 0.0, 0, "", distance, [])
+        return PlanOutcome(
+            Status.OPTIMAL,
+            np.zeros(0, dtype=np.int64),
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0,
+            "",
+            distance,
+            [],
+            summary=summary(OutcomeCode.EMPTY),
+        )
     problem = engine_problem(inp)
     diagnosis = _diagnosis(_engine.diagnose_violations(problem), m)
     if diagnosis is not None:
@@ -129,7 +147,8 @@ def _exact_retry(
         unassignable_reasons=(*result.unassignable_reasons, *exact.unassignable_reasons),
     )
     found = _outcome(exact, distance, outcome.distance_km.shape[0])
-    return exact, replace(found, message=f"exact model after: {outcome.message}")
+    exact_summary = summary(OutcomeCode.EXACT_MODEL, status=str(exact.status), bound_scope=str(exact.bound_scope))
+    return exact, replace(found, message=f"exact model after: {outcome.message}", summary=exact_summary)
 
 
 RELAX_SECONDS = 20.0
@@ -174,6 +193,8 @@ EXACT_LIMIT = 60_000
 
 
 def _no_plan(n: int, distance: FloatArray, diagnosis: dict[str, Any]) -> PlanOutcome:
+    headline = (diagnosis.get("violations") or [{}])[0]
+    found = summary(OutcomeCode.DIAGNOSED, constraint=diagnosis["constraint"], violation=headline.get("code"))
     return PlanOutcome(
         Status.INFEASIBLE,
         np.full(n, -1, dtype=np.int64),
@@ -186,6 +207,7 @@ def _no_plan(n: int, distance: FloatArray, diagnosis: dict[str, Any]) -> PlanOut
         distance,
         [],
         diagnosis,
+        summary=found,
     )
 
 
@@ -317,6 +339,52 @@ def _finite(value: float) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
 
 
+def summary(code: OutcomeCode, **params: Any) -> dict[str, Any]:
+    """An outcome as stored (``AllocationPlan.outcome``): its code and parameters."""
+    return {"code": str(code), "params": params}
+
+
+def plan_summary(result: Any) -> dict[str, Any]:
+    """How the engine's plan search ended, read from its status, bound scope and violations."""
+    status = str(result.status)
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        return summary(OutcomeCode.CERTIFIED, status=status, bound_scope=str(getattr(result, "bound_scope", "")))
+    violations = tuple(getattr(result, "violations", ()))
+    by_code = {v.code: v for v in reversed(violations)}  # the first of each code
+    if status == Status.TIME_LIMIT:
+        used = by_code.get(ViolationCode.MOVES_CAP_USED_UP)
+        if used is None:
+            return summary(OutcomeCode.TIME_LIMIT)
+        return summary(OutcomeCode.TIME_LIMIT, moves_used=_int(used.amount), moves_cap=_int(used.limit))
+    if (restricted := by_code.get(ViolationCode.NO_PLAN_AMONG_CANDIDATES)) is not None:
+        return summary(OutcomeCode.NO_PLAN_AMONG_CANDIDATES, candidates=_int(restricted.limit))
+    if ViolationCode.NO_PLAN in by_code:
+        return summary(OutcomeCode.NO_PLAN)
+    headline = next((v for v in violations if v.blocking), None)
+    return summary(
+        OutcomeCode.DIAGNOSED,
+        constraint=_FAMILY.get(headline.code, str(headline.constraint)) if headline else "combined",
+        violation=str(headline.code) if headline else None,
+    )
+
+
+def alignment_summary(result: TerritoryResult, *, skipped_accounts: int) -> dict[str, Any]:
+    """How the territory alignment ended: status, bound scope, starts run, constraints met, and the
+    accounts without a location the units left out."""
+    return summary(
+        OutcomeCode.ALIGNED,
+        status=str(result.status),
+        bound_scope=str(result.bound_scope),
+        starts=int(result.starts),
+        constraints_met=result.status == Status.FEASIBLE,
+        skipped_accounts=int(skipped_accounts),
+    )
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None or not math.isfinite(value) else round(value)
+
+
 def _outcome(result: Any, distance: FloatArray, m: int) -> PlanOutcome:
     infeasibility = None
     if result.status == Status.INFEASIBLE:
@@ -341,6 +409,7 @@ def _outcome(result: Any, distance: FloatArray, m: int) -> PlanOutcome:
         infeasibility=infeasibility,
         unassigned={int(v.account): _violation(v) for v in result.unassignable_reasons if v.account is not None},
         bound_scope=str(getattr(result, "bound_scope", "")),
+        summary=plan_summary(result),
     )
 
 
@@ -491,6 +560,8 @@ class RoutingOutcome:
     message: str
     distance_km: FloatArray
     round_robin_objective: float | None = None
+    method: str = ""
+    summary: dict[str, Any] | None = None  # stored as AllocationPlan.outcome
 
 
 def _lead_problem(inp: RoutingInput, distance: FloatArray) -> Any:
@@ -519,6 +590,9 @@ def route_batch(inp: RoutingInput, *, time_limit: float, seed: int) -> RoutingOu
             0.0,
             "no reps" if n else "no leads",
             distance,
+            summary=summary(OutcomeCode.DIAGNOSED, constraint="reps", violation=None)
+            if n
+            else summary(OutcomeCode.EMPTY),
         )
     problem = _lead_problem(inp, distance)
     result = _engine.route_leads(problem, time_limit=time_limit)
@@ -531,6 +605,14 @@ def route_batch(inp: RoutingInput, *, time_limit: float, seed: int) -> RoutingOu
         result.message,
         distance,
         float(baseline.expected_value),
+        method=str(result.method),
+        summary=summary(
+            OutcomeCode.ROUTED,
+            status=str(result.status),
+            method=str(result.method),
+            expected_value=float(result.expected_value),
+            round_robin_value=float(baseline.expected_value),
+        ),
     )
 
 

@@ -8,6 +8,8 @@ exactly and can refuse when someone changed an owner in between.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,34 @@ class ParetoStatus:
     COMPUTING = "computing"
     DONE = "done"
     FAILED = "failed"
+
+
+class OutcomeCode(StrEnum):
+    """How a solve ended, as stored in ``AllocationPlan.outcome`` (``{"code": ..., "params": {...}}``).
+
+    Written by the plan kinds from the engine's typed results (never from its message) and
+    rendered in the reader's language by :mod:`opensrm.allocation.presentation`. Params per code:
+
+    * ``certified``: ``status``, ``bound_scope`` (the search's plan, its bound certified for that problem);
+    * ``exact_model``: ``status``, ``bound_scope`` (the exact model's plan, after the search ran out of time);
+    * ``time_limit``: ``moves_used``, ``moves_cap`` (both present only when the best plan used up the cap);
+    * ``no_plan``: none (no plan satisfies every constraint);
+    * ``no_plan_among_candidates``: ``candidates`` (per account; the full problem may have a plan);
+    * ``diagnosed``: ``constraint``, ``violation`` (the checks' headline: ``infeasibility`` tells the rest);
+    * ``aligned``: ``status``, ``bound_scope``, ``starts``, ``constraints_met``, ``skipped_accounts``;
+    * ``routed``: ``status``, ``method``, ``expected_value``, ``round_robin_value``;
+    * ``empty``: none (nothing to plan: no accounts, or no leads).
+    """
+
+    CERTIFIED = "certified"
+    EXACT_MODEL = "exact_model"
+    TIME_LIMIT = "time_limit"
+    NO_PLAN = "no_plan"
+    NO_PLAN_AMONG_CANDIDATES = "no_plan_among_candidates"
+    DIAGNOSED = "diagnosed"
+    ALIGNED = "aligned"
+    ROUTED = "routed"
+    EMPTY = "empty"
 
 
 class AllocationPlan(BaseModel):
@@ -92,6 +122,9 @@ class AllocationPlan(BaseModel):
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     moves = models.PositiveIntegerField(_("moves"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # How the solve ended as a code and its parameters (see OutcomeCode); presentation renders it.
+    # NULL: not solved yet, a failure the message says in words, or a plan stored before codes were.
+    outcome = models.JSONField(_("outcome"), null=True, blank=True)
     infeasibility = models.JSONField(_("infeasibility explanation"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)

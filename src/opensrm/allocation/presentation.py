@@ -1,20 +1,23 @@
 """Engine results → the user's language (the presentation layer of allocation).
 
-The allocation engine is a pure package and speaks English. Its status codes and the messages it
-is known to produce are mapped here to gettext strings at display time (so a plan solved by a job
-in one language reads right in another); the raw engine text is kept and shown only as a detail.
+The allocation engine is a pure package and speaks English. Its codes (statuses, bound scopes,
+violations) and the plan's stored outcome (:class:`~opensrm.allocation.models.OutcomeCode` and its
+parameters) are mapped here to gettext strings at display time, so a plan solved by a job in one
+language reads right in another. No engine text is read here: the raw message is kept and shown
+only as a detail.
 """
 
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from opensrm.allocation.engine import BoundScope, Status, ViolationCode
+from opensrm.allocation.engine import BoundScope, RoutingMethod, Status, ViolationCode
+from opensrm.allocation.models import OutcomeCode
 
 
 def status_label(code: str) -> str:
@@ -51,54 +54,88 @@ def alignment_bound_note(scope: str | None) -> str:
     )
 
 
-# Messages of plans stored before their codes were: the engine's English text, read by pattern.
-_CERTIFIED = re.compile(r"^(optimal|feasible); bound certified for the (.+)$")
-_ALIGNED = re.compile(r"^(\d+) starts; (all constraints met|balance or contiguity not met)")
-_SKIPPED = re.compile(r"; (\d+) accounts without a location left out$")
-_MOVES_USED = re.compile(r"the moves cap \(([\d,]+)\) is used up")
-_RESTRICTED = re.compile(r"^infeasible with the (\d+) cheapest eligible reps per account")
+def outcome_summary(outcome: dict[str, Any] | None) -> str:
+    """A translated one-line reading of how a solve ended (the plan's stored ``outcome``: an
+    :class:`OutcomeCode` and its parameters); "" when there is none or nothing to add to the page."""
+    if not outcome:
+        return ""
+    code, params = outcome.get("code"), outcome.get("params") or {}
+    render = _SUMMARIES.get(str(code))
+    return render(params) if render else ""
 
 
 def message_summary(text: str) -> str:
-    """A translated one-line reading of an engine message; "" when the message is not known."""
-    text = (text or "").strip()
-    if not text:
-        return ""
-    if match := _CERTIFIED.match(text):
-        return _("%(status)s; the bound is certified for the %(scope)s.") % {
-            "status": status_label(match.group(1)),
-            "scope": bound_scope_label(match.group(2)),
-        }
-    if text.startswith("exact model after: "):
-        return _("Plan found by the exact model (the engine's quick search had run out of time).")
-    if text.startswith("no feasible plan found within the time limit"):
-        summary = _("No feasible plan was found within the time limit.")
-        if match := _MOVES_USED.search(text):
-            summary += " " + _(
-                "The best plan found uses up the cap of %(cap)s moves: a higher cap or a wider balance band may "
-                "allow a plan."
-            ) % {"cap": match.group(1)}
-        return summary
-    if text.startswith("infeasible: no plan satisfies every constraint"):
-        return _("No plan satisfies every constraint.")
-    if match := _ALIGNED.match(text):
-        met = match.group(2) == "all constraints met"
-        summary = (
-            _("Every territory is within the balance tolerance (and contiguous when asked); best of %(n)s starts.")
-            if met
-            else _("The best plan found misses the balance tolerance or contiguity; best of %(n)s starts.")
-        ) % {"n": match.group(1)}
-        if skipped := _SKIPPED.search(text):
-            summary += " " + _("%(n)s accounts without a location were left out.") % {"n": skipped.group(1)}
-        return summary
-    if match := _RESTRICTED.match(text):
-        return _(
-            "No plan was found among the %(k)s cheapest eligible reps per account; the full problem "
-            "may still have one."
-        ) % {"k": match.group(1)}
-    if text == "round robin":
-        return _("Round-robin baseline.")
+    """Superseded by :func:`outcome_summary` (the message is not read): "", so a caller still passing
+    a plan's message shows that message as it is."""
+    del text
     return ""
+
+
+def _certified(params: dict[str, Any]) -> str:
+    return _("%(status)s; the bound is certified for the %(scope)s.") % {
+        "status": status_label(str(params.get("status", ""))),
+        "scope": bound_scope_label(str(params.get("bound_scope", ""))),
+    }
+
+
+def _exact_model(params: dict[str, Any]) -> str:
+    del params
+    return _("Plan found by the exact model (the engine's quick search had run out of time).")
+
+
+def _time_limit(params: dict[str, Any]) -> str:
+    summary = _("No feasible plan was found within the time limit.")
+    if params.get("moves_cap") is not None:
+        summary += " " + _(
+            "The best plan found uses up the cap of %(cap)s moves: a higher cap or a wider balance band may "
+            "allow a plan."
+        ) % {"cap": number_format(params["moves_cap"], 0, force_grouping=True)}
+    return summary
+
+
+def _no_plan(params: dict[str, Any]) -> str:
+    del params
+    return _("No plan satisfies every constraint.")
+
+
+def _no_plan_among_candidates(params: dict[str, Any]) -> str:
+    return _(
+        "No plan was found among the %(k)s cheapest eligible reps per account; the full problem may still have one."
+    ) % {"k": params.get("candidates")}
+
+
+def _aligned(params: dict[str, Any]) -> str:
+    summary = (
+        _("Every territory is within the balance tolerance (and contiguous when asked); best of %(n)s starts.")
+        if params.get("constraints_met")
+        else _("The best plan found misses the balance tolerance or contiguity; best of %(n)s starts.")
+    ) % {"n": params.get("starts")}
+    if skipped := params.get("skipped_accounts"):
+        summary += " " + _("%(n)s accounts without a location were left out.") % {"n": skipped}
+    return summary
+
+
+def _routed(params: dict[str, Any]) -> str:
+    if params.get("method") == RoutingMethod.ROUND_ROBIN:
+        return _("Round-robin baseline.")
+    if params.get("expected_value") is None or params.get("round_robin_value") is None:
+        return ""
+    return _("Expected value %(plan).0f against %(rr).0f for round-robin.") % {
+        "plan": params["expected_value"],
+        "rr": params["round_robin_value"],
+    }
+
+
+# A code without an entry (``diagnosed``: the diagnosis says it; ``empty``) adds no summary.
+_SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    OutcomeCode.CERTIFIED: _certified,
+    OutcomeCode.EXACT_MODEL: _exact_model,
+    OutcomeCode.TIME_LIMIT: _time_limit,
+    OutcomeCode.NO_PLAN: _no_plan,
+    OutcomeCode.NO_PLAN_AMONG_CANDIDATES: _no_plan_among_candidates,
+    OutcomeCode.ALIGNED: _aligned,
+    OutcomeCode.ROUTED: _routed,
+}
 
 
 def unassigned_reason(violation: dict[str, Any] | None) -> str:

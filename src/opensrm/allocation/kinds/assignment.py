@@ -97,6 +97,7 @@ def store(*, plan: AllocationPlan, actor: User, gathered: GatheredProblem, resul
             seconds=outcome.seconds,
             moves=outcome.moves if solved else None,
             message="\n".join([outcome.message, *gathered.warnings]),
+            outcome=outcome.summary,
             infeasibility=infeasibility,
         )
 

@@ -63,6 +63,7 @@ def clear_plan(plan: AllocationPlan) -> None:
         seconds=None,
         moves=None,
         message="",
+        outcome=None,
         infeasibility=None,
         progress=0,
         progress_message="",
@@ -76,14 +77,17 @@ def store_result(
     status: str,
     result_status: str,
     message: str = "",
+    outcome: dict[str, Any] | None = None,
     **diagnostics: Any,
 ) -> AllocationPlan:
-    """End a solve: the plan's status, the engine's diagnostics, progress at 100 %."""
+    """End a solve: the plan's status, how it ended (``outcome``: a code and its parameters, from
+    the engine's typed result), the engine's diagnostics, progress at 100 %."""
     with transaction.atomic():
         current = lock_for_update(plan)
         current.status = status
         current.result_status = result_status
         current.message = message[:2000]
+        current.outcome = outcome
         for key in ("objective", "bound", "gap", "seconds", "moves", "infeasibility"):
             setattr(current, key, diagnostics.get(key))
         current.progress = 100

@@ -111,6 +111,7 @@ def store(*, plan: AllocationPlan, actor: User, gathered: GatheredLeads, result:
             seconds=outcome.seconds,
             moves=int(ok.sum()),
             message=message,
+            outcome=outcome.summary,
             infeasibility=None
             if n == 0 or ok.any()
             else {

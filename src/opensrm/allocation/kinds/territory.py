@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from scipy.optimize import linear_sum_assignment
 
-from opensrm.allocation.engine import TerritoryProblem, TerritoryResult, align_territories
+from opensrm.allocation.engine import TerritoryProblem, TerritoryResult, align_territories, alignment_summary
 from opensrm.allocation.kinds.base import Report, lock_plan, refuse_changed, save_plan, set_with_history, store_result
 from opensrm.allocation.models import AllocationPlan, ScenarioStatus, TerritoryUnitLine
 from opensrm.allocation.parameters import TerritoryParameters, plan_parameters
@@ -270,7 +270,7 @@ def store(
         moves = _store_lines(scenario, units, result, perm, locked, names, codes, targets)
         summary = _summary(params, units, result, perm, within, names, codes, targets, reuse, p)
         AllocationPlan.objects.filter(pk=scenario.pk).update(alignment=summary)
-        # English like the engine's own text; presentation translates it for display.
+        # English like the engine's own text (a detail); the outcome carries the count for display.
         skipped = f"; {units.skipped} accounts without a location left out" if units.skipped else ""
         scenario = store_result(
             scenario,
@@ -283,6 +283,7 @@ def store(
             seconds=result.seconds,
             moves=moves,
             message=result.message + skipped,
+            outcome=alignment_summary(result, skipped_accounts=units.skipped),
         )
     return scenario
 
