@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.utils import timezone
@@ -20,8 +21,6 @@ def _client(request: Any) -> tuple[str | None, str]:
     if request is None:
         return None, ""
     try:
-        from allauth.account.adapter import get_adapter
-
         ip: str | None = get_adapter(request).get_client_ip(request)
     except Exception:  # no usable address (a test client, a misconfigured proxy): log without it
         ip = request.META.get("REMOTE_ADDR") or None

@@ -16,9 +16,11 @@ from dataclasses import field as dc_field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -424,8 +426,6 @@ def record_purge(*, model: type[BaseModel], pk: Any, actor: User) -> dict[type[B
     """Erase a record from the recycle bin for good, with its batch and whatever the database
     cascades to. Administrators only. Each erased record gets a "purged" history row naming the
     actor, so the purge stays on record."""
-    from django.db.models.deletion import Collector
-
     with transaction.atomic():
         obj = _binned(model, pk, actor)
         if not may_purge(actor):
@@ -447,8 +447,6 @@ def record_purge(*, model: type[BaseModel], pk: Any, actor: User) -> dict[type[B
 
 
 def _concrete_subclasses() -> list[type[BaseModel]]:
-    from django.apps import apps
-
     return [m for m in apps.get_models() if issubclass(m, BaseModel) and not m._meta.abstract]
 
 

@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from opensrm.core.models import BaseModel
@@ -336,16 +337,12 @@ def display_name(names: dict[str, str] | None, fallback: str, language: str | No
 
     Pipelines and stages are named by each company, so their names cannot live in the gettext
     catalogue: the record carries one name per language it was given in."""
-    from django.utils.translation import get_language
-
     lang = (language or get_language() or "").lower()
     names = names or {}
     return names.get(lang) or names.get(lang.split("-")[0]) or fallback
 
 
 def validate_names(value: object) -> None:
-    from django.core.exceptions import ValidationError
-
     codes = [code for code, _label in settings.LANGUAGES]
     ok = isinstance(value, dict) and all(
         k in codes and isinstance(v, str) and 0 < len(v) <= 120 for k, v in value.items()
@@ -915,14 +912,10 @@ class CustomFieldDefinition(BaseModel):
         return self.label()
 
     def label(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
-
         lang = (language or get_language() or "").lower()
         return (self.label_zh if lang.startswith("zh") else "") or self.label_en
 
     def choice_options(self, language: str | None = None) -> list[tuple[str, str]]:
-        from django.utils.translation import get_language
-
         lang = (language or get_language() or "").lower()
         zh = lang.startswith("zh")
         out = []

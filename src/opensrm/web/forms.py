@@ -6,6 +6,8 @@ import zoneinfo
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import phonenumbers
+from babel import Locale
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -140,8 +142,6 @@ def _integer_limit(field: forms.IntegerField, limit: int) -> None:
 
 def _territories() -> dict[str, str]:
     """Country names in both languages (and the codes themselves), lower-cased, to ISO codes."""
-    from babel import Locale
-
     names: dict[str, str] = {}
     for locale in ("en", "zh_Hans", "zh_Hant"):
         for code, name in Locale.parse(locale).territories.items():
@@ -163,8 +163,6 @@ def country_code(text: str) -> str | None:
 
 def clean_phone(text: str) -> str:
     """Chinese mobiles and landlines without a prefix, anything else in international form."""
-    import phonenumbers
-
     text = text.strip()
     if not text:
         return ""

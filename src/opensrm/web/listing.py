@@ -11,11 +11,16 @@ takes about as long), 1 to 15 ms in the common cases.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import QueryDict
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.cursor import Keyset, cursor_id, cursor_value, decode_cursor, encode_cursor
@@ -146,10 +151,6 @@ def custom_filter_params(spec: ListSpec, params: QueryDict) -> list[dict[str, An
 
 def _custom_filter(qs: QuerySet[Any], definition: Any, params: QueryDict) -> QuerySet[Any]:
     """``cf_<key>=`` equality (text, choice, yes/no); ``cf_<key>_min``/``_max`` for numbers and dates."""
-    import datetime as dt
-
-    from django.db.models.fields.json import KeyTextTransform, KeyTransform
-
     param = f"cf_{definition.key}"
     kind = definition.field_type
     alias = f"_cf_{definition.key}"
@@ -288,11 +289,6 @@ def _choice_labels(model: type[Model], col: Column) -> dict[Any, str] | None:
 
 def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
     """One table cell, formatted in Python: 50 rows × 7 columns of template logic cost more than the query."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from django.utils import formats, timezone
-
     if col.definition is not None:
         shown = display_value(col.definition, (getattr(row, "custom", None) or {}).get(col.definition.key))
         return Cell(shown, css="muted") if shown == "—" else Cell(shown)
@@ -325,8 +321,6 @@ def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:
 
 
 def table_rows(page: Page, spec: ListSpec, detail_url_name: str) -> list[tuple[Any, list[Cell]]]:
-    from django.urls import reverse
-
     out: list[tuple[Any, list[Cell]]] = []
     if not page.rows:
         return out

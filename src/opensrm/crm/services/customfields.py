@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import ValidationFailed
@@ -64,8 +65,6 @@ def definition_set_active(
 
 def display_value(definition: CustomFieldDefinition, value: Any) -> str:
     """A stored value as the pages show it, in the active language ("—" when empty)."""
-    from django.utils import formats
-
     if is_empty(value):
         return "—"
     kind = definition.field_type

@@ -5,9 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_compact_currency, format_currency, get_currency_precision
 from django import template
 from django.apps import apps
 from django.db.models import Model
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, to_locale
 
 from opensrm.core.currency import COMPANY_CURRENCY
 from opensrm.core.visibility import can_write
@@ -34,8 +40,6 @@ DEFAULT_CURRENCY = COMPANY_CURRENCY
 
 
 def _babel_locale() -> str:
-    from django.utils.translation import get_language, to_locale
-
     return to_locale(get_language() or "zh-hans")
 
 
@@ -57,8 +61,6 @@ def _money_arg(arg: Any) -> tuple[str, int | None]:
 def format_money(value: Any, currency: str = DEFAULT_CURRENCY, decimals: int | None = None) -> str:
     """A full figure with its currency and thousands separators, in the active language:
     ¥1,234,567 in Chinese, CN¥1,234,567 in English (whose ¥ would be the yen)."""
-    from babel.numbers import format_currency, get_currency_precision
-
     if value in (None, ""):
         return "—"
     currency = currency or DEFAULT_CURRENCY
@@ -70,8 +72,6 @@ def format_money(value: Any, currency: str = DEFAULT_CURRENCY, decimals: int | N
 def format_compact_money(value: Any, currency: str = DEFAULT_CURRENCY) -> str:
     """A figure read at a glance: ¥1234.6万 / ¥1.23亿 in Chinese, CN¥12.3M in English; below ten
     thousand the full figure."""
-    from babel.numbers import format_compact_currency
-
     if value in (None, ""):
         return "—"
     v = Decimal(value)
@@ -110,8 +110,6 @@ def field_verbose(model_or_obj: Any, name: str) -> str:
 
 @register.filter
 def record_url(obj: Any) -> str:
-    from django.urls import NoReverseMatch, reverse
-
     try:
         return reverse(f"web:{obj._meta.model_name}_detail", args=[obj.pk])
     except NoReverseMatch:
@@ -146,8 +144,6 @@ from opensrm.web.icons import ICONS  # noqa: E402 - kept beside the tag that use
 
 @register.simple_tag
 def icon(name: str) -> str:
-    from django.utils.safestring import mark_safe
-
     body = ICONS.get(name, "")
     return mark_safe(f'<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">{body}</svg>')  # noqa: S308 - constant markup
 
@@ -156,10 +152,6 @@ def icon(name: str) -> str:
 def board_card(opp: Any, today: Any) -> str:
     """One board card, built in Python: 125 cards through ``{% include %}`` took longer to render
     than every query of the board together. The move endpoint renders the same tag."""
-    from django.urls import reverse
-    from django.utils import formats
-    from django.utils.html import format_html
-
     stage = opp.stage
     overdue = (
         opp.expected_close_date is not None
