@@ -104,7 +104,7 @@ def summary_table(scenario: Any) -> Table:
         for hint in shown.get("hints") or []:
             table.add_row(_("What to relax"), hint)
     elif scenario.message:
-        table.add_row(_("Message"), presentation.message_summary(scenario.message) or scenario.message)
+        table.add_row(_("Message"), presentation.outcome_summary(scenario.outcome) or scenario.message)
     return table
 
 
@@ -156,7 +156,7 @@ def alignment_summary_table(scenario: Any) -> Table:
     for label, value in rows:
         table.add_row(label, value)
     if scenario.message:
-        table.add_row(_("Message"), presentation.message_summary(scenario.message) or scenario.message)
+        table.add_row(_("Message"), presentation.outcome_summary(scenario.outcome) or scenario.message)
     return table
 
 
