@@ -64,13 +64,6 @@ def outcome_summary(outcome: dict[str, Any] | None) -> str:
     return render(params) if render else ""
 
 
-def message_summary(text: str) -> str:
-    """Superseded by :func:`outcome_summary` (the message is not read): "", so a caller still passing
-    a plan's message shows that message as it is."""
-    del text
-    return ""
-
-
 def _certified(params: dict[str, Any]) -> str:
     return _("%(status)s; the bound is certified for the %(scope)s.") % {
         "status": status_label(str(params.get("status", ""))),
