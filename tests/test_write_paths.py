@@ -16,6 +16,7 @@ import importlib
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -337,57 +338,58 @@ def _admin_change(label: str) -> Callable[[dict[str, Any]], None]:
     return case
 
 
+class _FormParser(HTMLParser):
+    """Collects what a browser would submit from a form: see :func:`_form_fields`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, Any] = {}
+        self.select: str | None = None
+        self.multiple = False
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data.setdefault(name, a.get("value") or "on")
+            else:
+                self.data[name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self.select = name
+            self.multiple = "multiple" in a
+            # A multiple select with nothing chosen submits nothing; a single one its first option.
+            self.data.setdefault(name, [] if self.multiple else None)
+        elif tag == "option" and self.select and not self.multiple and self.data[self.select] is None:
+            self.data[self.select] = a.get("value") or ""
+        if tag == "option" and self.select and "selected" in a:
+            if self.multiple:
+                self.data[self.select].append(a.get("value") or "")
+            else:
+                self.data[self.select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            if self.select and self.data[self.select] is None:  # a select without options
+                self.data[self.select] = ""
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, text: str) -> None:
+        if self.textarea:
+            self.data[self.textarea] += text.removeprefix("\n") if not self.data[self.textarea] else text
+
+
 def _form_fields(html: str) -> dict[str, Any]:
     """What a browser would submit from the change form as it is: every input, select and
     textarea with its current value (inline formsets and their management forms included)."""
-    from html.parser import HTMLParser
-
-    class Form(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.data: dict[str, Any] = {}
-            self.select: str | None = None
-            self.multiple = False
-            self.textarea: str | None = None
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            a = dict(attrs)
-            name = a.get("name")
-            if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-                if a.get("type") in ("checkbox", "radio"):
-                    if "checked" in a:
-                        self.data.setdefault(name, a.get("value") or "on")
-                else:
-                    self.data[name] = a.get("value") or ""
-            elif tag == "select" and name:
-                self.select = name
-                self.multiple = "multiple" in a
-                # A multiple select with nothing chosen submits nothing; a single one its first option.
-                self.data.setdefault(name, [] if self.multiple else None)
-            elif tag == "option" and self.select and not self.multiple and self.data[self.select] is None:
-                self.data[self.select] = a.get("value") or ""
-            if tag == "option" and self.select and "selected" in a:
-                if self.multiple:
-                    self.data[self.select].append(a.get("value") or "")
-                else:
-                    self.data[self.select] = a.get("value") or ""
-            elif tag == "textarea" and name:
-                self.textarea = name
-                self.data[name] = ""
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "select":
-                if self.select and self.data[self.select] is None:  # a select without options
-                    self.data[self.select] = ""
-                self.select = None
-            elif tag == "textarea":
-                self.textarea = None
-
-        def handle_data(self, text: str) -> None:
-            if self.textarea:
-                self.data[self.textarea] += text.removeprefix("\n") if not self.data[self.textarea] else text
-
-    parser = Form()
+    parser = _FormParser()
     parser.feed(html)
     return parser.data
 
