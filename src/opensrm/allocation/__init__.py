@@ -16,6 +16,6 @@ planning step).
 Inside, each module imports only modules listed before it: ``models`` → ``parameters``,
 ``policies`` → ``selectors`` → ``engine`` → ``presentation`` → ``kinds`` → ``services`` →
 ``handlers``, ``tasks`` (a task body calls its service: the one function-level import, besides
-the command line's, which loads Django only when a command runs) → ``schemas``, ``forms`` →
+``apps.py``'s ``ready()``) → ``schemas``, ``forms`` →
 ``api``, ``views``, ``urls``, ``admin``, ``cli``, ``cycle`` (the demo's planning step).
 """
