@@ -68,9 +68,11 @@ def test_the_bulk_delete_action_moves_each_record_and_its_children_to_the_bin(cl
         {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
     )
     assert response.status_code == 302
-    assert Account.objects.count() == 0 and Contact.objects.count() == 0
+    assert Account.objects.count() == 0
+    assert Contact.objects.count() == 0
     for acc in Account.all_objects.all():
-        assert acc.deleted_by == org.admin and acc.version == 2
+        assert acc.deleted_by == org.admin
+        assert acc.version == 2
     child = Contact.all_objects.get(account=first)
     assert child.deletion_batch == Account.all_objects.get(pk=first.pk).deletion_batch
 
@@ -83,7 +85,8 @@ def test_an_admin_create_goes_through_the_service_with_the_admin_as_actor(client
     )
     assert response.status_code == 302, response.content[:3000]
     product = Product.objects.get(code="P-1")
-    assert product.version == 1 and product.history.get().history_user == org.admin
+    assert product.version == 1
+    assert product.history.get().history_user == org.admin
 
 
 def test_every_registered_admin_shows_the_bookkeeping_fields_read_only(rf, org):

@@ -72,7 +72,8 @@ def test_list_pages_show_every_row_once_with_null_sort_values(accounts, sort):
         if page.next_cursor is None:
             break
         params["after"] = page.next_cursor
-    assert sorted(seen) == sorted(a.pk for a in accounts) and len(seen) == len(set(seen))
+    assert sorted(seen) == sorted(a.pk for a in accounts)
+    assert len(seen) == len(set(seen))
     # and back from the last page through "before" to the first
     page = pages[-1]
     back = [r.pk for r in page.rows]
@@ -93,7 +94,8 @@ def test_api_list_pages_with_null_sort_values(accounts, org, client):
         body = client.get(url).json()
         seen += [item["id"] for item in body["items"]]
         url = body["next"]
-    assert sorted(seen) == sorted(a.pk for a in accounts) and len(seen) == len(set(seen))
+    assert sorted(seen) == sorted(a.pk for a in accounts)
+    assert len(seen) == len(set(seen))
 
 
 def test_a_tampered_cursor_is_refused():

@@ -75,7 +75,8 @@ def test_restoring_one_child_brings_back_every_record_of_its_type_in_the_batch(o
     ]
     record_delete(instance=account, actor=org.rep_a, expected_version=1)
     result = record_restore(model=Activity, pk=activities[5].pk, actor=org.rep_a)
-    assert Activity.objects.count() == 13 and Account.objects.filter(pk=account.pk).exists()
+    assert Activity.objects.count() == 13
+    assert Account.objects.filter(pk=account.pk).exists()
     assert result.counts == {Account: 1, Activity: 13}
     assert restored_summary(result.counts) == "1 account, 13 activities"
 

@@ -34,7 +34,8 @@ def test_create_update_delete_each_write_a_history_row_with_actor_and_values(org
     assert [r.history_user for r in rows] == [org.rep_a, org.manager_a, org.ops]
     delta = rows[1].diff_against(rows[0], excluded_fields=["version", "updated_at"])
     assert [(c.field, c.old, c.new) for c in delta.changes] == [("name", "Huawei Demo", "Huawei Demo Ltd")]
-    assert rows[2].deleted_at is not None and rows[2].history_change_reason == "deleted"
+    assert rows[2].deleted_at is not None
+    assert rows[2].history_change_reason == "deleted"
 
 
 def test_purge_writes_a_delete_history_row(org):
@@ -54,7 +55,8 @@ def test_invalid_update_writes_nothing(org):
         )
     assert "employees" in err.value.field_errors
     acc.refresh_from_db()
-    assert acc.name == "Acme" and acc.version == 1
+    assert acc.name == "Acme"
+    assert acc.version == 1
     assert Account.history.filter(id=acc.pk).count() == 1
 
 
@@ -71,7 +73,8 @@ def test_deleted_records_vanish_and_restore_brings_back_children_and_history(org
         assert model.objects.count() == 0
     record_restore(model=Account, pk=acc.pk, actor=org.rep_a)
     assert Contact.objects.get(pk=contact.pk).deleted_at is None
-    assert Opportunity.objects.filter(pk=opp.pk).exists() and Activity.objects.filter(pk=act.pk).exists()
+    assert Opportunity.objects.filter(pk=opp.pk).exists()
+    assert Activity.objects.filter(pk=act.pk).exists()
     assert Contact.history.filter(id=contact.pk).count() == history_before + 2
 
 
@@ -125,7 +128,8 @@ def test_reference_data_is_written_by_ops_only(org):
         )
     with pytest.raises(PermissionDenied):
         make_account(org.viewer)
-    assert Product.objects.count() == 0 and Account.objects.count() == 0
+    assert Product.objects.count() == 0
+    assert Account.objects.count() == 0
     product = record_create(
         model=Product, actor=org.ops, data={"code": "P1", "name": "X", "unit_price": Decimal("1")}
     )

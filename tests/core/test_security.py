@@ -55,7 +55,8 @@ def test_administrators_read_the_security_log_and_nobody_edits_it(client, org):
     event = SecurityEvent.objects.get()
     client.force_login(org.admin)
     listing = client.get("/admin/core/securityevent/")
-    assert listing.status_code == 200 and b"rep_a" in listing.content
+    assert listing.status_code == 200
+    assert b"rep_a" in listing.content
     assert client.get("/admin/core/securityevent/add/").status_code == 403
     assert client.post(f"/admin/core/securityevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"/admin/core/securityevent/{event.pk}/change/", {"username": "x"}).status_code == 403

@@ -49,7 +49,8 @@ def _product(code: str = "SAME") -> Product:
 def test_a_product_code_taken_between_check_and_insert_is_a_conflict_on_code(org):
     with _Competitor(Product, _product), pytest.raises(Conflict) as err:
         record_create(model=Product, actor=org.ops, data={"code": "SAME", "name": "Mine", "unit_price": Decimal("2")})
-    assert err.value.status == 409 and list(err.value.field_errors) == ["code"]
+    assert err.value.status == 409
+    assert list(err.value.field_errors) == ["code"]
     # (The competitor's row was written inside the same savepoint here, so it is rolled back too.)
     assert not Product.objects.filter(name="Mine").exists()
 
@@ -98,7 +99,8 @@ def test_twenty_creators_of_one_unique_value_one_wins_the_rest_are_told_the_fiel
     org = make_org()
     results = _race(WRITERS, lambda i: ApiClient(org.admin).post(path, body))
     statuses = sorted(s for s, _ in results)
-    assert statuses.count(201) == 1 and set(statuses) <= {201, 409, 422}, results
+    assert statuses.count(201) == 1, results
+    assert set(statuses) <= {201, 409, 422}, results
     for status, content in results:
         if status != 201:
             assert f'"{field}"'.encode() in content, content
@@ -121,6 +123,7 @@ def test_twenty_creators_of_one_order_number_one_wins(transactional_db):
     }
     results = _race(WRITERS, lambda i: ApiClient(org.rep_a).post("/orders", body))
     statuses = sorted(s for s, _ in results)
-    assert statuses.count(201) == 1 and set(statuses) <= {201, 409, 422}, results
+    assert statuses.count(201) == 1, results
+    assert set(statuses) <= {201, 409, 422}, results
     assert all(b'"number"' in c for s, c in results if s != 201), results
     assert Order.all_objects.filter(number="SO-SAME").count() == 1

@@ -53,7 +53,8 @@ def test_idle_session_is_signed_out(client, org):
     session["_last_seen"] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
     session.save()
     response = client.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_active_session_stays_signed_in(client, org):
@@ -74,4 +75,6 @@ def test_login_issues_a_new_session_id(client, org):
     response = client.post("/accounts/login/", {"login": "rep_a", "password": "pw-Strong-123"})
     assert response.status_code == 302
     after = client.cookies["sessionid"].value
-    assert before and after and before != after
+    assert before
+    assert after
+    assert before != after

@@ -23,7 +23,8 @@ def test_admin_change_writes_history_with_actor(client, org):
     acc.refresh_from_db()
     assert acc.name == "New name"
     latest = acc.history.first()
-    assert latest.history_user == org.admin and latest.name == "New name"
+    assert latest.history_user == org.admin
+    assert latest.name == "New name"
 
 
 def test_admin_delete_goes_to_recycle_bin_with_children(client, org):
@@ -34,6 +35,7 @@ def test_admin_delete_goes_to_recycle_bin_with_children(client, org):
     assert response.status_code == 302
     assert not Account.objects.filter(pk=acc.pk).exists()
     stored = Account.all_objects.get(pk=acc.pk)
-    assert stored.deleted_at is not None and stored.deleted_by == org.admin
+    assert stored.deleted_at is not None
+    assert stored.deleted_by == org.admin
     assert Contact.all_objects.get(account=acc).deletion_batch == stored.deletion_batch
     assert stored.history.first().history_user == org.admin
