@@ -94,11 +94,13 @@ def test_stage_move_records_history_and_requires_lost_reason(org, pipeline):
         opportunity_move_stage(opportunity=opp, stage=lost, actor=org.rep_a, expected_version=opp.version)
     assert "lost_reason" in err.value.field_errors
     opp.refresh_from_db()
-    assert opp.stage.order == 1 and StageChange.objects.filter(opportunity=opp).count() == 1
+    assert opp.stage.order == 1
+    assert StageChange.objects.filter(opportunity=opp).count() == 1
     opp = opportunity_move_stage(
         opportunity=opp, stage=lost, actor=org.rep_a, expected_version=opp.version, lost_reason="Price"
     )
-    assert opp.closed_at is not None and opp.lost_reason == "Price"
+    assert opp.closed_at is not None
+    assert opp.lost_reason == "Price"
     changes = list(
         StageChange.objects.filter(opportunity=opp).values_list("from_stage__name", "to_stage__name")
     )
@@ -154,9 +156,13 @@ def test_lead_conversion_creates_account_contact_opportunity_in_one_step(org, pi
         contact,
         opp,
     )
-    assert account.name == "Hangzhou Robotics" and account.owner == org.rep_a
-    assert contact.account == account and contact.is_primary
-    assert opp.amount == Decimal("50000") and opp.stage.order == 1 and opp.source == "web"
+    assert account.name == "Hangzhou Robotics"
+    assert account.owner == org.rep_a
+    assert contact.account == account
+    assert contact.is_primary
+    assert opp.amount == Decimal("50000")
+    assert opp.stage.order == 1
+    assert opp.source == "web"
     with pytest.raises(ValidationFailed):
         lead_convert(lead=lead, actor=org.rep_a)
     assert Account.objects.count() == 1
@@ -168,7 +174,8 @@ def test_failed_lead_conversion_leaves_nothing_behind(org):
         lead_convert(lead=lead, actor=org.rep_a)  # no pipeline exists
     lead.refresh_from_db()
     assert lead.status == LeadStatus.NEW
-    assert Account.objects.count() == 0 and Contact.objects.count() == 0
+    assert Account.objects.count() == 0
+    assert Contact.objects.count() == 0
 
 
 def test_order_total_is_sum_of_lines_and_bad_line_saves_nothing(org):
@@ -192,7 +199,8 @@ def test_order_total_is_sum_of_lines_and_bad_line_saves_nothing(org):
             lines=[{"product": p1, "quantity": 1}, {"product": 999999, "quantity": 1}],
         )
     assert "lines[1].product" in err.value.field_errors
-    assert not Order.all_objects.filter(number="SO-2").exists() and OrderLine.objects.count() == 2
+    assert not Order.all_objects.filter(number="SO-2").exists()
+    assert OrderLine.objects.count() == 2
     cancelled = order_cancel(order=order, actor=org.rep_a, expected_version=order.version)
     assert cancelled.status == "cancelled"
 
@@ -216,7 +224,8 @@ def test_territory_tree_paths_follow_moves(org):
     sh = territory_create(actor=org.ops, data={"name": "Shanghai", "code": "E-SH", "parent": east})
     pudong = territory_create(actor=org.ops, data={"name": "Pudong", "code": "E-SH-PD", "parent": sh})
     north = territory_create(actor=org.ops, data={"name": "North", "code": "N"})
-    assert pudong.path.startswith(sh.path) and sh.path.startswith(east.path)
+    assert pudong.path.startswith(sh.path)
+    assert sh.path.startswith(east.path)
     territory_update(territory=sh, actor=org.ops, data={"parent": north}, expected_version=sh.version)
     pudong.refresh_from_db()
     assert pudong.path.startswith(north.path)
@@ -234,7 +243,8 @@ def test_activity_links_and_validation(org):
         actor=org.rep_a,
         data={"kind": "visit", "subject": "Site visit", "account": acc, "duration_minutes": 90},
     )
-    assert act.owner == org.rep_a and not act.is_done
+    assert act.owner == org.rep_a
+    assert not act.is_done
     with pytest.raises(ValidationFailed) as err:
         record_create(model=Activity, actor=org.rep_a, data={"kind": "dance", "subject": ""})
     assert {"kind", "subject"} <= set(err.value.field_errors)
@@ -244,4 +254,5 @@ def test_activity_links_and_validation(org):
         data={"done_at": dt.datetime(2026, 5, 1, tzinfo=dt.UTC), "outcome": "Interested"},
         expected_version=1,
     )
-    assert act.is_done and act.version == 2
+    assert act.is_done
+    assert act.version == 2

@@ -34,7 +34,8 @@ def test_reschedule_moves_the_due_time_bumps_the_version_and_names_the_actor(org
     assert stored.version == 2
     latest = stored.history.order_by("-history_date", "-history_id").first()
     assert latest.history_user_id == org.manager_a.pk
-    assert latest.due_at == NEW and latest.version == 2
+    assert latest.due_at == NEW
+    assert latest.version == 2
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(org):

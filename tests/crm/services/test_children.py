@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_price_list_items_and_opportunity_lines_move_their_parent_through_one_helper(org, pipeline):
-    assert not hasattr(catalog, "_list_changed") and not hasattr(children, "_parent_changed")
+    assert not hasattr(catalog, "_list_changed")
+    assert not hasattr(children, "_parent_changed")
     price_list = record_create(model=PriceList, actor=org.ops, data={"name": "Export"})
     product = Product.objects.create(code="P-1", name="Gateway", unit_price=Decimal("10.00"))
     catalog.price_list_item_set(
@@ -64,7 +65,8 @@ def test_the_threshold_has_one_source_used_by_submit_and_the_page(org, pipeline,
     high = quote_create(
         actor=org.rep_a, opportunity=opp, lines=[{"product": product.pk, "quantity": 1, "discount_pct": 45}]
     )
-    assert not low.needs_approval and high.needs_approval
+    assert not low.needs_approval
+    assert high.needs_approval
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(org.rep_a)
     assert "Finish quote" in client.get(f"/quotes/{low.pk}/").content.decode()

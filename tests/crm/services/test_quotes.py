@@ -79,7 +79,8 @@ def test_a_quote_copies_the_opportunity_lines_and_totals_them(org, deal):
         Decimal("10.00"),
         Decimal("3190.00"),
     )
-    assert quote.status == QuoteStatus.DRAFT and quote.account_id == opp.account_id
+    assert quote.status == QuoteStatus.DRAFT
+    assert quote.account_id == opp.account_id
     assert re.fullmatch(r"Q-\d{8}-[0-9A-F]{6}", quote.number)
     assert quote.history.first().history_user == org.rep_a
 
@@ -123,14 +124,16 @@ def test_bad_lines_are_refused_with_the_line_and_field_named_and_nothing_written
         "lines[3].quantity",
         "lines[4].unit_price",
     }
-    assert Quote.all_objects.count() == 0 and QuoteLine.objects.count() == 0
+    assert Quote.all_objects.count() == 0
+    assert QuoteLine.objects.count() == 0
 
 
 def test_small_discounts_are_approved_on_submit(org, deal):
     opp, *_ = deal
     quote = quote_create(actor=org.rep_a, opportunity=opp)
     quote = quote_submit(quote=quote, actor=org.rep_a, expected_version=1)
-    assert quote.status == QuoteStatus.APPROVED and quote.version == 2
+    assert quote.status == QuoteStatus.APPROVED
+    assert quote.version == 2
 
 
 def test_a_large_discount_waits_for_the_managers_approval(org, deal):
@@ -148,7 +151,8 @@ def test_a_large_discount_waits_for_the_managers_approval(org, deal):
     with pytest.raises(PermissionDenied):
         quote_decide(quote=quote, actor=org.rep_a, approve=True, expected_version=quote.version)
     quote = quote_decide(quote=quote, actor=org.manager_a, approve=True, expected_version=quote.version)
-    assert quote.status == QuoteStatus.APPROVED and quote.approved_by == org.manager_a
+    assert quote.status == QuoteStatus.APPROVED
+    assert quote.approved_by == org.manager_a
 
 
 @override_settings(OPENSRM={"QUOTE_APPROVAL_DISCOUNT": 40, "COMPANY_NAME": "X"})
@@ -171,7 +175,8 @@ def test_changing_an_approved_quote_sends_it_back_to_draft(org, deal):
         lines=[{"product": widget.pk, "quantity": 5, "discount_pct": 50}],
         expected_version=quote.version,
     )
-    assert quote.status == QuoteStatus.DRAFT and quote.total == Decimal("2500.00")
+    assert quote.status == QuoteStatus.DRAFT
+    assert quote.total == Decimal("2500.00")
     with pytest.raises(VersionMismatch):
         quote_update(quote=quote, actor=org.rep_a, data={"notes": "x"}, expected_version=1)
 
@@ -186,7 +191,8 @@ def test_another_teams_rep_cannot_quote_or_change_a_quote(org, deal):
     with pytest.raises(PermissionDenied):
         quote_submit(quote=quote, actor=org.viewer, expected_version=None)
     quote.refresh_from_db()
-    assert quote.version == 1 and quote.notes == ""
+    assert quote.version == 1
+    assert quote.notes == ""
 
 
 @override_settings(**EMAIL)
@@ -195,13 +201,18 @@ def test_sending_mails_the_pdf_and_records_the_email_on_the_timeline(org, deal):
     quote = quote_create(actor=org.rep_a, opportunity=opp, data={"contact": contact})
     quote = quote_submit(quote=quote, actor=org.rep_a, expected_version=1)
     quote = quote_send(quote=quote, actor=org.rep_a, to="wf@example.cn", expected_version=quote.version)
-    assert quote.status == QuoteStatus.SENT and quote.sent_to == "wf@example.cn"
+    assert quote.status == QuoteStatus.SENT
+    assert quote.sent_to == "wf@example.cn"
     (message,) = mail.outbox
     assert message.to == ["wf@example.cn"]
     name, content, mimetype = message.attachments[0]
-    assert name == f"{quote.number}.pdf" and mimetype == "application/pdf" and content.startswith(b"%PDF")
+    assert name == f"{quote.number}.pdf"
+    assert mimetype == "application/pdf"
+    assert content.startswith(b"%PDF")
     activity = Activity.objects.get(opportunity=opp, kind=ActivityKind.EMAIL)
-    assert quote.number in activity.subject and activity.done_at is not None and activity.contact == contact
+    assert quote.number in activity.subject
+    assert activity.done_at is not None
+    assert activity.contact == contact
     quote = quote_close(quote=quote, actor=org.rep_a, accepted=True, expected_version=quote.version)
     assert quote.status == QuoteStatus.ACCEPTED
     with pytest.raises(Conflict):
@@ -214,7 +225,8 @@ def test_a_bad_address_is_a_field_error_and_sends_nothing(org, deal):
     quote = quote_submit(quote=quote_create(actor=org.rep_a, opportunity=opp), actor=org.rep_a, expected_version=1)
     with pytest.raises(ValidationFailed) as exc:
         quote_send(quote=quote, actor=org.rep_a, to="not an address", expected_version=quote.version)
-    assert "to" in exc.value.field_errors and mail.outbox == []
+    assert "to" in exc.value.field_errors
+    assert mail.outbox == []
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.APPROVED
 

@@ -52,7 +52,8 @@ def test_every_tagged_record_normalises_its_tags_on_save(org, model):
 def test_opportunity_tags_through_the_service(org, pipeline):
     opp = make_opportunity(make_account(org.rep_a), org.rep_a, pipeline)
     opp = record_update(instance=opp, actor=org.rep_a, data={"tags": ["Big deal", "big DEAL"]}, expected_version=1)
-    assert opp.tags == ["Big deal"] and opp.version == 2
+    assert opp.tags == ["Big deal"]
+    assert opp.version == 2
     assert opp.history.first().history_user == org.rep_a
 
 
@@ -70,14 +71,17 @@ def test_bulk_adds_and_removes_a_tag_on_contacts(org):
 # --- definitions ---------------------------------------------------------------------------------
 def test_definition_service_writes_version_and_history_and_keeps_the_key(org):
     d = define(org.ops, key="contract_type", field_type="choice", choices=SIZES)
-    assert d.version == 1 and d.history.first().history_user == org.ops
+    assert d.version == 1
+    assert d.history.first().history_user == org.ops
     d = definition_update(definition=d, actor=org.admin, data={"label_zh": "合同类型"}, expected_version=1)
-    assert d.version == 2 and d.history.first().history_user == org.admin
+    assert d.version == 2
+    assert d.history.first().history_user == org.admin
     with pytest.raises(ValidationFailed) as exc:
         definition_update(definition=d, actor=org.ops, data={"key": "other"}, expected_version=2)
     assert "key" in exc.value.field_errors
     d = definition_set_active(definition=d, actor=org.ops, active=False, expected_version=2)
-    assert d.is_active is False and d.version == 3
+    assert d.is_active is False
+    assert d.version == 3
 
 
 def test_only_admin_and_sales_ops_define_fields(org):
@@ -189,9 +193,11 @@ def test_api_tags_on_create_update_and_output(org, pipeline, name):
     assert r.json()["tags"] == ["VIP", "华东"]
     pk = r.json()["id"]
     r = c.patch(f"/{name}/{pk}", {"tags": ["VIP-old"]}, **{"If-Match": '"1"'})
-    assert r.status_code == 200 and r.json()["tags"] == ["VIP-old"]
+    assert r.status_code == 200
+    assert r.json()["tags"] == ["VIP-old"]
     r = c.patch(f"/{name}/{pk}", {"tags": "VIP"}, **{"If-Match": '"2"'})
-    assert r.status_code == 422 and "tags" in r.json()["errors"]
+    assert r.status_code == 422
+    assert "tags" in r.json()["errors"]
 
 
 @pytest.mark.parametrize("name", ["accounts", "contacts", "leads"])
@@ -219,7 +225,8 @@ def test_api_definitions_for_other_records_do_not_apply(org):
     r = c.post("/accounts", {"name": "Free", "custom": {"budget": "lots"}})
     assert r.status_code == 201
     r = c.post("/leads", {"name": "L", "company": "Co", "custom": {"budget": "lots"}})
-    assert r.status_code == 422 and list(r.json()["errors"]) == ["custom.budget"]
+    assert r.status_code == 422
+    assert list(r.json()["errors"]) == ["custom.budget"]
     assert CustomFieldDefinition.objects.count() == 1
 
 
@@ -246,7 +253,8 @@ def test_a_value_stored_before_the_type_changed_does_not_block_other_changes(org
     result = bulk_apply(actor=org.ops, model=Account, ids=[account.pk], action="owner", value=org.rep_a1.pk)
     assert result.done == [account.pk]
     account.refresh_from_db()
-    assert account.owner == org.rep_a1 and account.custom == {"budget": "about a million"}
+    assert account.owner == org.rep_a1
+    assert account.custom == {"budget": "about a million"}
     account = record_update(
         instance=account, actor=org.ops, data={"custom": {"budget": "about a million"}}, expected_version=None
     )

@@ -59,7 +59,8 @@ def test_stage_change_goes_through_stage_history(org, pipeline):
     assert sorted(result.done) == sorted(o.pk for o in opps)
     for o in opps:
         stored = Opportunity.objects.get(pk=o.pk)
-        assert stored.stage_id == target.pk and stored.version == o.version + 1
+        assert stored.stage_id == target.pk
+        assert stored.version == o.version + 1
         assert StageChange.objects.filter(opportunity=o, to_stage=target).exists()
         assert _newest_history_user(stored) == org.rep_a.pk
 
@@ -69,7 +70,9 @@ def test_tier_tag_status_and_delete(org):
     assert bulk_apply(actor=org.rep_a, model=Account, ids=[a.pk], action="tier", value="A").done == [a.pk]
     assert bulk_apply(actor=org.rep_a, model=Account, ids=[a.pk], action="tag", value=" key  account ").done == [a.pk]
     stored = Account.objects.get(pk=a.pk)
-    assert stored.tier == "A" and stored.tags == ["vip", "key account"] and stored.version == a.version + 2
+    assert stored.tier == "A"
+    assert stored.tags == ["vip", "key account"]
+    assert stored.version == a.version + 2
 
     from opensrm.core.services import record_create
 
@@ -83,7 +86,8 @@ def test_tier_tag_status_and_delete(org):
     result = bulk_apply(actor=org.rep_a, model=Account, ids=[a.pk], action="delete")
     assert result.done == [a.pk]
     deleted = Account.all_objects.get(pk=a.pk)
-    assert deleted.deleted_at is not None and deleted.deleted_by_id == org.rep_a.pk
+    assert deleted.deleted_at is not None
+    assert deleted.deleted_by_id == org.rep_a.pk
 
 
 def test_bad_input_is_refused_with_the_field(org):
@@ -114,6 +118,7 @@ def test_a_refused_row_is_reported_and_the_others_are_done(org, pipeline):
     foreign_stage = other.stages.create(name="Elsewhere", order=1)
     # A stage of another pipeline fits none of them: each row is refused with the reason.
     result = bulk_apply(actor=org.rep_a, model=Opportunity, ids=[ok.pk], action="stage", value=foreign_stage.pk)
-    assert result.done == [] and [pk for pk, _, _ in result.failed] == [ok.pk]
+    assert result.done == []
+    assert [pk for pk, _, _ in result.failed] == [ok.pk]
     assert "pipeline" in result.failed[0][2]
     assert Opportunity.objects.get(pk=ok.pk).version == ok.version
