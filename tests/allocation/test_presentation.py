@@ -8,10 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from opensrm.allocation import presentation, services
-from opensrm.allocation.models import OutcomeCode, ScenarioKind, ScenarioStatus
+from opensrm.allocation.models import AllocationPlan, OutcomeCode, ScenarioKind, ScenarioStatus
 from opensrm.core.services import record_create
 from opensrm.crm.models import Lead
 from opensrm.people.models import RepProfile
@@ -211,3 +212,33 @@ def test_a_plan_solved_again_after_a_change_forgets_its_outcome(alloc):
 
     scenario.refresh_from_db()
     assert scenario.outcome is None
+
+
+def test_a_plan_without_an_outcome_shows_its_stored_message_as_it_is(alloc):
+    scenario = services.plan_create(actor=alloc.org.ops, data={"name": "Old"})
+    legacy = "something the engine once wrote"
+    AllocationPlan.objects.filter(pk=scenario.pk).update(
+        status=ScenarioStatus.SOLVED, result_status="feasible", message=legacy, outcome=None
+    )
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(alloc.org.ops)
+
+    html = client.get(f"/allocation/{scenario.pk}/").content.decode()
+
+    assert f"<details open><summary>Engine details</summary><code>{legacy}</code>" in html
+
+
+def test_a_plan_with_an_outcome_shows_it_in_the_reader_s_language_above_the_folded_message(alloc):
+    scenario = services.plan_create(actor=alloc.org.ops, data={"name": "New"})
+    AllocationPlan.objects.filter(pk=scenario.pk).update(
+        status=ScenarioStatus.FAILED,
+        result_status="infeasible",
+        message="infeasible: no plan satisfies every constraint",
+        outcome=outcome("no_plan"),
+    )
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(alloc.org.ops)
+
+    html = client.get(f"/allocation/{scenario.pk}/").content.decode()
+
+    assert "<p>No plan satisfies every constraint.</p><details><summary>" in html
