@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from rich.console import Console
 from typer.testing import CliRunner
 
-from opensrm.allocation.cli import app
+from opensrm.allocation.cli import DEMO_LADDER, app, run_demo_alignment, run_demo_allocation
 from opensrm.allocation.models import AllocationPlan, ScenarioStatus
-from opensrm.crm.models import Account
+from opensrm.crm.models import Account, Territory
+from opensrm.people.models import RepProfile
 
 
 def test_allocate_solves_prints_the_summary_and_applies(alloc):
@@ -20,8 +22,6 @@ def test_allocate_solves_prints_the_summary_and_applies(alloc):
 
 
 def test_allocate_reports_an_infeasible_plan_and_exits_1(alloc):
-    from opensrm.people.models import RepProfile
-
     RepProfile.objects.update(weekly_capacity_hours=1)
 
     result = CliRunner().invoke(app, ["--scope-team", "East", "--no-balance"])
@@ -32,10 +32,6 @@ def test_allocate_reports_an_infeasible_plan_and_exits_1(alloc):
 
 
 def test_demo_allocation_starts_tight_and_loosens_only_without_a_plan(alloc):
-    from rich.console import Console
-
-    from opensrm.allocation.cli import DEMO_LADDER, run_demo_allocation
-
     console = Console(record=True, width=120)
     scenario = run_demo_allocation(console)
 
@@ -82,11 +78,6 @@ def test_allocate_territory_alignment_with_too_many_territories_exits_1(grid):
 
 
 def test_demo_alignment_drafts_balanced_regions_without_applying(grid):
-    from rich.console import Console
-
-    from opensrm.allocation.cli import run_demo_alignment
-    from opensrm.crm.models import Territory
-
     regions = [Territory.objects.create(name=f"Region {k}", code=f"R-{k}") for k in range(4)]
     Account.objects.filter(pk__in=[a.pk for a in grid.accounts]).update(territory=regions[0])
     console = Console(record=True, width=160)
@@ -102,9 +93,5 @@ def test_demo_alignment_drafts_balanced_regions_without_applying(grid):
 
 
 def test_demo_alignment_is_skipped_without_regions(grid):
-    from rich.console import Console
-
-    from opensrm.allocation.cli import run_demo_alignment
-
     assert run_demo_alignment(Console(record=True)) is None
     assert not AllocationPlan.objects.exists()
