@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 
 import pytest
 import typer
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 from typer.testing import CliRunner
 
 from opensrm.cli import PluginError, app, load_plugins, plugin_modules
 from opensrm.crm.models import Account, Opportunity
+from opensrm.demo.load import read_logins
 from opensrm.people.models import Role, User
 from opensrm.people.services import team_create
 
@@ -21,8 +25,6 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def _fresh_content_types():
     yield
-    from django.contrib.contenttypes.models import ContentType
-
     ContentType.objects.clear_cache()  # --reset flushes (and recreates) content types inside the test
 
 
@@ -49,8 +51,6 @@ def _var_in_tmp(settings, tmp_path):
 
 @pytest.mark.django_db
 def test_demo_data_builds_a_company_and_prints_the_logins():
-    from opensrm.demo.load import read_logins
-
     result = runner.invoke(app, TINY)
     assert result.exit_code == 0, result.output
     assert Account.objects.count() == 60
@@ -189,8 +189,6 @@ def test_plugins_add_their_commands(tmp_path, monkeypatch):
     ("lang", "expected", "absent"), [("en", "Unknown size", "未知"), ("zh-hans", "未知", "Unknown")]
 )
 def test_lang_chooses_the_language_of_the_output(lang, expected, absent, monkeypatch):
-    from django.utils import translation
-
     monkeypatch.setenv("OPENSRM_LANGUAGE", "zh-hans" if lang == "en" else "en")  # --lang wins
     try:
         result = runner.invoke(app, ["--lang", lang, "demo", "--size", "bogus", "--no-serve"])
@@ -208,8 +206,6 @@ def test_an_unknown_lang_is_refused():
 
 
 def test_the_solver_banner_is_not_printed():
-    import subprocess
-
     code = (
         "from opensrm.core.commandline import setup_django; setup_django(); "
         "import highspy; highspy.Highs(); print('ok')"
