@@ -51,7 +51,7 @@ serve: setup assets
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: setup
 	$(BIN)/pytest -q -n 2 -m "not e2e" --dist loadfile
