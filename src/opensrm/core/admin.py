@@ -9,7 +9,7 @@ by hand would hide a record and leave its children live.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db import models
@@ -78,7 +78,13 @@ def service_delete(request: Any, obj: models.Model) -> None:
     record_erase(obj, actor=request.user)
 
 
-class ServiceAdminMixin:
+if TYPE_CHECKING:  # the mixin is always combined with a ModelAdmin
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class ServiceAdminMixin(_AdminBase):
     """Shared by every OpenSRM admin (change lists, inlines aside): reads see the recycle bin
     too, every write is a service call, the bookkeeping fields are read-only."""
 

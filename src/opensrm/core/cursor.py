@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import F, Model, OrderBy, Q
 from django.utils.dateparse import parse_datetime
@@ -82,6 +82,8 @@ def cursor_value(model: type[Model], key: str, value: Any) -> Any:
     if value is None:
         return None
     field = model._meta.get_field(key)
+    if not isinstance(field, models.Field):  # a relation seen from its other side
+        raise ImproperlyConfigured(f"{model.__name__}.{key} is not a field a list can be sorted by")
     if isinstance(field, models.DateTimeField):
         return cursor_datetime(value)
     if isinstance(field, models.AutoField | models.IntegerField):

@@ -9,12 +9,29 @@ Records deleted together share a ``deletion_batch`` so a restore brings the chil
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.fields import GenericForeignKey
+
+
+def related_model(field: models.Field[Any, Any] | models.ForeignObjectRel | GenericForeignKey) -> type[models.Model]:
+    """The model class a relation points at.
+
+    Django resolves ``"self"`` and lazy ``"app.Model"`` references once the app registry is
+    ready; the type checker only sees the unresolved union.
+    """
+    model = field.related_model
+    if not isinstance(model, type) or not issubclass(model, models.Model):
+        raise ImproperlyConfigured(f"{field} points at an unresolved model: {model!r}")
+    return model
 
 
 class LiveQuerySet(models.QuerySet):

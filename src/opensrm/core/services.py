@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opensrm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, VersionMismatch
-from opensrm.core.models import BaseModel
+from opensrm.core.models import BaseModel, related_model
 from opensrm.core.roles import Role
 from opensrm.core.visibility import can_see, can_write, manager_subtree_users, visible
 
@@ -106,9 +106,10 @@ def _apply(instance: models.Model, data: Mapping[str, Any]) -> None:
             if value is None or isinstance(value, models.Model):
                 setattr(instance, name, value)
             else:
+                target_model = related_model(field)
                 try:
-                    target = field.related_model._default_manager.get(pk=value)
-                except (field.related_model.DoesNotExist, ValueError, TypeError):
+                    target = target_model._default_manager.get(pk=value)
+                except (ObjectDoesNotExist, ValueError, TypeError):  # the target's DoesNotExist
                     errors[name] = [_("Select a valid choice: the record does not exist.")]
                     continue
                 setattr(instance, name, target)
@@ -230,7 +231,7 @@ def lock_for_update(instance: M) -> M:
     manager = type(instance)._default_manager
     try:
         return manager.select_for_update().get(pk=instance.pk)
-    except type(instance).DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:  # the model's own DoesNotExist: only this query can raise it
         raise NotFound(_("The record does not exist.")) from exc
 
 
@@ -267,10 +268,13 @@ def _cascade_children(instance: models.Model) -> list[BaseModel]:
     """Live soft-deletable records that a hard delete of ``instance`` would cascade to."""
     found: list[BaseModel] = []
     for rel in instance._meta.related_objects:
-        if rel.on_delete is not models.CASCADE or not issubclass(rel.related_model, BaseModel):
+        if rel.on_delete is not models.CASCADE:
+            continue
+        child_model = related_model(rel)
+        if not issubclass(child_model, BaseModel):
             continue
         if rel.one_to_one or rel.one_to_many:
-            children = rel.related_model.objects.filter(**{rel.field.name: instance})
+            children = child_model.objects.filter(**{rel.field.name: instance})
             for child in children:
                 found.append(child)
                 found.extend(_cascade_children(child))
@@ -299,11 +303,14 @@ def record_delete(*, instance: BaseModel, actor: User, expected_version: int | N
 def _live_parent_errors(obj: BaseModel) -> list[str]:
     problems = []
     for field in obj._meta.concrete_fields:
-        if isinstance(field, models.ForeignKey) and issubclass(field.related_model, BaseModel):
+        if not isinstance(field, models.ForeignKey):
+            continue
+        parent_model = related_model(field)
+        if issubclass(parent_model, BaseModel):
             pk = getattr(obj, field.attname)
             if pk is None:
                 continue
-            parent = field.related_model.all_objects.filter(pk=pk).only("deleted_at", "deletion_batch").first()
+            parent = parent_model.all_objects.filter(pk=pk).only("deleted_at", "deletion_batch").first()
             if parent is not None and parent.deleted_at is not None and parent.deletion_batch != obj.deletion_batch:
                 problems.append(str(field.verbose_name))
     return problems
@@ -432,7 +439,8 @@ def record_purge(*, model: type[BaseModel], pk: Any, actor: User) -> dict[type[B
             raise PermissionDenied(_("Only an administrator may delete records permanently."))
         members = _batch_members(obj, lock=True)
         _check_batch_writable(actor, members)
-        collector = Collector(using=obj._state.db)
+        # The database the record was read from (Model.delete's own choice when it is unset).
+        collector = Collector(using=obj._state.db or router.db_for_write(type(obj), instance=obj))
         for rows in members.values():
             collector.collect(rows)
         counts: dict[type[BaseModel], int] = {}
@@ -467,7 +475,7 @@ def recycle_bin_purge(*, older_than_days: int, now: Any = None) -> int:
             for obj in qs.iterator():
                 if not model.all_objects.filter(pk=obj.pk).exists():
                     continue  # already removed by a cascade in this run
-                obj._history_user = obj.deleted_by  # type: ignore[attr-defined]
+                obj._history_user = obj.deleted_by
                 obj.delete()
                 purged += 1
     return purged

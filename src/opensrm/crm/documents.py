@@ -75,13 +75,13 @@ def quote_pdf(quote: Quote) -> bytes:
                     ]
                 )
         pdf.ln(3)
-        for label, value in (
+        for total_label, amount in (
             (pgettext("quote document", "Subtotal"), quote.subtotal),
             (pgettext("quote document", "Discount"), -quote.discount_total),
             (pgettext("quote document", "Total"), quote.total),
         ):
-            pdf.cell(140, 6, str(label), align="R")
-            pdf.cell(34, 6, money_text(value, quote.currency), align="R", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(140, 6, str(total_label), align="R")
+            pdf.cell(34, 6, money_text(amount, quote.currency), align="R", new_x="LMARGIN", new_y="NEXT")
         if quote.notes:
             pdf.ln(4)
             pdf.multi_cell(0, 5, quote.notes)

@@ -8,7 +8,7 @@ Each record names how it is reached for visibility through ``visibility_owner`` 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +22,14 @@ from opensrm.core.models import BaseModel
 from opensrm.crm.customfields import CUSTOM_KEY_PATTERN, CustomFieldType, clean_definition, clean_record
 
 USER = settings.AUTH_USER_MODEL
-MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class _Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Digits = {"max_digits": 16, "decimal_places": 2}
 
 
 class Industry(models.TextChoices):
@@ -40,7 +47,13 @@ class Industry(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TaggedCustomRecord:
+if TYPE_CHECKING:  # the mixin is always combined with a model
+    _Record = models.Model
+else:
+    _Record = object
+
+
+class TaggedCustomRecord(_Record):
     """A record with ``tags`` (a list of strings) and ``custom`` (free-form values by key).
 
     Cleaning normalises the tags and checks the values of the keys an administrator defined
@@ -49,10 +62,11 @@ class TaggedCustomRecord:
     """
 
     custom_object_type = ""
+    _stored_custom: dict[str, Any] | None  # ``custom`` as read from the database (set by from_db)
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)  # type: ignore[misc]
+        instance = super().from_db(db, field_names, values)
         # The values as stored: one left unchanged is not checked again (a field's type or
         # choices may have changed since it was written; the record must still save).
         # A shallow copy: cheap on big reads (the allocation loads every account).
@@ -61,8 +75,8 @@ class TaggedCustomRecord:
         return instance
 
     def clean(self) -> None:
-        super().clean()  # type: ignore[misc]
-        object_type = type(self).custom_object_type  # type: ignore[attr-defined]
+        super().clean()
+        object_type = type(self).custom_object_type
         clean_record(self, active_definitions(object_type))
 
 

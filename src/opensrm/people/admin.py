@@ -1,9 +1,19 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ImproperlyConfigured
 from simple_history.admin import SimpleHistoryAdmin
 
 from opensrm.core.admin import ServiceAdmin, ServiceAdminMixin
 from opensrm.people.models import RepProfile, Team, User
+
+
+def _auth_fieldsets() -> list[Any]:
+    """django.contrib.auth's own user fieldsets (declared there; the stubs allow None)."""
+    if BaseUserAdmin.fieldsets is None:
+        raise ImproperlyConfigured("django.contrib.auth's UserAdmin declares no fieldsets")
+    return list(BaseUserAdmin.fieldsets)
 
 
 @admin.register(User)
@@ -13,7 +23,7 @@ class UserAdmin(ServiceAdminMixin, BaseUserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "display_name", "role", "team", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *_auth_fieldsets(),
         ("OpenSRM", {"fields": ("role", "team", "display_name", "language", "time_zone")}),
     )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import QueryDict
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opensrm.core.cursor import Keyset, cursor_id, cursor_value, decode_cursor, encode_cursor
 from opensrm.core.errors import ValidationFailed
+from opensrm.core.models import related_model
 from opensrm.crm.customfields import tag_q
 from opensrm.crm.models import CustomFieldType
 from opensrm.crm.services.customfields import definitions, display_value
@@ -277,14 +278,16 @@ def _choice_labels(model: type[Model], col: Column) -> dict[Any, str] | None:
     parts = col.path.split(".")
     try:
         for part in parts[:-1]:
-            model = model._meta.get_field(part).related_model
+            model = related_model(model._meta.get_field(part))
         field = model._meta.get_field(parts[-1])
     except Exception:
         return None
     known = getattr(model, "value_labels", {}).get(parts[-1])
     if known is not None:
         return {k: str(v) for k, v in known.choices}
-    return {k: str(v) for k, v in field.flatchoices} if getattr(field, "choices", None) else None
+    if not isinstance(field, Field) or not field.choices:
+        return None
+    return {k: str(v) for k, v in field.flatchoices}
 
 
 def _cell(row: Any, col: Column, labels: dict[Any, str] | None = None) -> Cell:

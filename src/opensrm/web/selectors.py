@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from opensrm.core.models import BaseModel, related_model
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, Activity, Contact, Lead, Opportunity, Stage, StageChange
 from opensrm.people.models import User
@@ -67,18 +68,18 @@ def _display(field: Any, value: Any, names: dict[tuple[type, Any], str]) -> str:
 def history_entries(obj: Model, *, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
     """The record's history, newest first, each entry with its old → new values."""
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        obj.history.select_related("history_user")  # type: ignore[attr-defined]  # simple_history's HistoricalRecords.order_by("-history_date", "-history_id")[: limit + 1]
     )
     fields = [
         f for f in type(obj)._meta.concrete_fields if f.name not in HIDDEN_HISTORY_FIELDS and f.name != "id"
     ]
     # One query per related model resolves every foreign key shown, whatever the history length.
-    wanted: dict[type, set[Any]] = {}
+    wanted: dict[type[Model], set[Any]] = {}
     for rec in records:
         for f in fields:
             if f.is_relation and getattr(rec, f.attname) is not None:
-                wanted.setdefault(f.related_model, set()).add(getattr(rec, f.attname))
-    names: dict[tuple[type, Any], str] = {}
+                wanted.setdefault(related_model(f), set()).add(getattr(rec, f.attname))
+    names: dict[tuple[type[Model], Any], str] = {}
     for model, ids in wanted.items():
         for target in model._base_manager.filter(pk__in=ids):
             names[(model, target.pk)] = str(target)
@@ -168,7 +169,7 @@ def timeline(*groups: list[TimelineEntry]) -> list[TimelineEntry]:
     return merged[: TIMELINE_LIMIT * 2]
 
 
-RECYCLABLE: dict[str, type[Model]] = {
+RECYCLABLE: dict[str, type[BaseModel]] = {
     "account": Account,
     "contact": Contact,
     "lead": Lead,
@@ -177,7 +178,7 @@ RECYCLABLE: dict[str, type[Model]] = {
 }
 
 
-def recycle_bin(user: User, *, limit: int = 50) -> list[tuple[str, type[Model], list[Any]]]:
+def recycle_bin(user: User, *, limit: int = 50) -> list[tuple[str, type[BaseModel], list[Any]]]:
     out = []
     for key, model in RECYCLABLE.items():
         rows = visible(user, model.all_objects.filter(deleted_at__isnull=False)).select_related("deleted_by")

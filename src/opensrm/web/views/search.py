@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from opensrm.core.http import AuthenticatedHttpRequest
+from opensrm.core.models import BaseModel
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, Contact, Lead, Opportunity
 from opensrm.crm.selectors import global_search_records
 from opensrm.web.selectors import SEARCH_LIMIT
 from opensrm.web.views.base import crumbs
 
-LOOKUPS = {
+LOOKUPS: dict[str, tuple[type[BaseModel], list[str]]] = {
     "account": (Account, ["name", "city"]),
     "contact": (Contact, ["name", "email"]),
     "lead": (Lead, ["name", "company"]),
@@ -21,7 +23,7 @@ LOOKUPS = {
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     found = global_search_records(user=request.user, q=q, limit=SEARCH_LIMIT)
     results = {f"{kind}s": rows for kind, rows in found.items()}
@@ -37,7 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lookup(request: HttpRequest, kind: str) -> HttpResponse:
+def lookup(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """Options for a lookup widget: the first matches the user may see."""
     if kind not in LOOKUPS:
         raise Http404
