@@ -37,7 +37,7 @@ class TeamIn(InputSchema):
 
 
 class TeamPatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=120)
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
     parent_id: IdIn | None = None
     manager_id: IdIn | None = None
 
@@ -72,12 +72,12 @@ class UserIn(InputSchema):
 
 
 class UserPatch(InputSchema):
-    role: Role = None  # type: ignore[assignment]
+    role: Role = None  # type: ignore[assignment]  # may be omitted; null is refused
     team_id: IdIn | None = None
-    display_name: str = Field(None, max_length=120)
-    is_active: Bool = None  # type: ignore[assignment]
-    language: str = Field(None, max_length=10, description="zh-hans, en, or empty for the browser's")
-    time_zone: str = Field(
+    display_name: str = Field(None, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    is_active: Bool = None  # type: ignore[assignment]  # may be omitted; null is refused
+    language: str = Field(None, max_length=10, description="zh-hans, en, or empty for the browser's")  # type: ignore[assignment]  # may be omitted; null is refused
+    time_zone: str = Field(  # type: ignore[assignment]  # may be omitted; null is refused
         None, max_length=64, description="An IANA name such as Asia/Shanghai; empty: the server's"
     )
 
@@ -122,14 +122,14 @@ class RepProfileIn(InputSchema):
 
 
 class RepProfilePatch(InputSchema):
-    home_city: str = Field(None, max_length=80)
+    home_city: str = Field(None, max_length=80)  # type: ignore[assignment]  # may be omitted; null is refused
     home_lat: Float | None = Field(None, ge=-90, le=90)
     home_lon: Float | None = Field(None, ge=-180, le=180)
-    weekly_capacity_hours: Decimal = Field(None, ge=0, le=168, max_digits=6, decimal_places=1)
+    weekly_capacity_hours: Decimal = Field(None, ge=0, le=168, max_digits=6, decimal_places=1)  # type: ignore[assignment]  # may be omitted; null is refused
     max_accounts: Int | None = Field(None, ge=0, le=2147483647)
-    industries: list[str] = None  # type: ignore[assignment]
-    languages: list[str] = None  # type: ignore[assignment]
-    product_lines: list[str] = None  # type: ignore[assignment]
+    industries: list[str] = None  # type: ignore[assignment]  # may be omitted; null is refused
+    languages: list[str] = None  # type: ignore[assignment]  # may be omitted; null is refused
+    product_lines: list[str] = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class RepProfileFilters(FilterSchema):

@@ -12,7 +12,7 @@ signatures, whose types are only known inside :func:`register`.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -61,11 +61,11 @@ class ListParams(PageParams):
     q: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$", description="Search text")
 
 
-def list_params(res: "Resource") -> type[ListParams]:
+def list_params(res: "Resource[Any]") -> type[ListParams]:
     """The query parameters of ``res``'s list: its orderings are an enum, so the schema says them."""
     singular = res.name.replace("-", "_")
     choices = ordering_choices(res.ordering)
-    ordering = Enum(  # type: ignore[misc]
+    ordering = Enum(  # type: ignore[misc]  # the members are the resource's orderings, known at run time
         "".join(part.title() for part in singular.split("_")) + "Ordering",
         {choice.replace("-", "desc_") or choice: choice for choice in choices},
         type=str,
@@ -73,7 +73,7 @@ def list_params(res: "Resource") -> type[ListParams]:
     return create_model(
         f"{ordering.__name__}Params",
         __base__=ListParams,
-        ordering=(
+        ordering=(  # type: ignore[arg-type]  # a union is a field type; pydantic's stubs ask for a class
             ordering | None,
             Field(
                 None,
@@ -97,10 +97,13 @@ def fk_names_of(model: type[Model]) -> set[str]:
     return {f.name for f in model._meta.concrete_fields if f.is_relation}
 
 
+M = TypeVar("M", bound=Model)
+
+
 @dataclass
-class Resource:
+class Resource(Generic[M]):
     name: str  # the URL segment, plural ("accounts")
-    model: type[Model]
+    model: type[M]
     out: type[Schema]
     filters: type[FilterSchema]
     create_in: type[Schema] | None = None
@@ -110,9 +113,9 @@ class Resource:
     search: tuple[str, ...] = ("name",)
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[Any, ...] = ()
-    create: Callable[["User", dict[str, Any]], Model] | None = None
-    update: Callable[[Model, "User", dict[str, Any], int], Model] | None = None
-    delete: Callable[[Model, "User", int], Any] | None = None
+    create: Callable[["User", dict[str, Any]], M] | None = None
+    update: Callable[[M, "User", dict[str, Any], int], M] | None = None
+    delete: Callable[[M, "User", int | None], Any] | None = None  # the version: None when unversioned
     versioned: bool = True
     deletable: bool = True
     history: bool = True
@@ -133,7 +136,7 @@ class Resource:
         return to_service_data(payload, fk_names_of(self.model) | self.extra_fk)
 
 
-def register(router: Router, res: Resource) -> None:
+def register(router: Router, res: Resource[Any]) -> None:
     """Add the standard endpoints of ``res`` to ``router``."""
     name = res.name
     singular = name.replace("-", "_")
@@ -143,17 +146,21 @@ def register(router: Router, res: Resource) -> None:
 
     @router.get(
         f"/{name}",
-        response={200: Page[out], **ERR_LIST},
+        response={200: Page[out], **ERR_LIST},  # type: ignore[valid-type]  # the resource's schema, known at run time
         operation_id=f"{singular}_list",
         tags=[name],
         summary=f"List {name}",
     )
+    # ninja reads each endpoint's schemas from its signature: the resource's own classes, which
+    # the type checker cannot take as types; inside, they are used through their base classes.
     def list_(request: HttpRequest, filters: Query[filters_cls], params: Query[params_cls]) -> Any:  # type: ignore[valid-type]
-        qs = filters.filter(visible(actor(request), res.queryset()))
-        if params.q and res.search:
+        query: FilterSchema = filters
+        page_params: ListParams = params
+        qs = query.filter(visible(actor(request), res.queryset()))
+        if page_params.q and res.search:
             term = Q()
             for path in res.search:
-                term |= Q(**{f"{path}__icontains": params.q})
+                term |= Q(**{f"{path}__icontains": page_params.q})
             qs = qs.filter(term)
         page = paginate(
             request,
@@ -192,7 +199,8 @@ def register(router: Router, res: Resource) -> None:
             user = actor(request)
             # An omitted optional field arrives as None; leaving it out lets the model default
             # (and the service's own defaults, such as "the owner is the creator") apply.
-            data = res.service_data({k: v for k, v in payload.dict().items() if v is not None})
+            body: Schema = payload
+            data = res.service_data({k: v for k, v in body.dict().items() if v is not None})
             obj = res.create(user, data) if res.create else record_create(model=res.model, actor=user, data=data)
             obj = res.get(request, obj.pk)
             set_etag(response, obj)
@@ -215,7 +223,8 @@ def register(router: Router, res: Resource) -> None:
             obj = res.get(request, id)
             check_write(user, res.model)
             version = required_version(request)
-            data = res.service_data(payload.dict(exclude_unset=True))
+            body: Schema = payload
+            data = res.service_data(body.dict(exclude_unset=True))
             if res.update:
                 res.update(obj, user, data, version)
             else:

@@ -51,7 +51,7 @@ def history_page(request: HttpRequest, instance: Any, page: PageParams) -> dict[
     return {"items": events, "next_cursor": next_cursor, "next": next_url}
 
 
-def register_history(router: Router, res: Resource) -> None:
+def register_history(router: Router, res: Resource[Any]) -> None:
     """Add the paginated history endpoint of ``res`` to ``router``."""
     name = res.name
     singular = name.replace("-", "_")
@@ -67,7 +67,7 @@ def register_history(router: Router, res: Resource) -> None:
         return history_page(request, res.get(request, id), page)
 
 
-def register_resource(router: Router, res: Resource) -> None:
+def register_resource(router: Router, res: Resource[Any]) -> None:
     """:func:`opensrm.core.api.crud.register`, with the history endpoint paginated."""
     register(router, replace(res, history=False))
     if res.history:

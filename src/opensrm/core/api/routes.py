@@ -61,7 +61,7 @@ class BinItem(Schema):
 
 
 class BinParams(PageParams):
-    type: RecordType  # type: ignore[valid-type]
+    type: RecordType
 
 
 def _item(kind: str, obj: Any, label: Any = None) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def _counts(counts: dict[type[BaseModel], int]) -> list[dict[str, Any]]:
     operation_id="recycle_bin_read",
     summary="One deleted record, read-only, with what a restore would bring back",
 )
-def recycle_bin_read(request: HttpRequest, type: RecordType, id: int) -> Any:  # type: ignore[valid-type]
+def recycle_bin_read(request: HttpRequest, type: RecordType, id: int) -> Any:
     model, label = BIN_MODELS[type.value]
     obj = recycle_bin_record(model=model, pk=id, actor=actor(request))
     shown = model.all_objects.filter(pk=obj.pk).values_list(label, flat=True).first()
@@ -144,7 +144,7 @@ def recycle_bin_read(request: HttpRequest, type: RecordType, id: int) -> Any:  #
     operation_id="recycle_bin_restore",
     summary="Bring a record back, with everything deleted with it (all or nothing)",
 )
-def recycle_bin_restore(request: HttpRequest, type: RecordType, id: int) -> Any:  # type: ignore[valid-type]
+def recycle_bin_restore(request: HttpRequest, type: RecordType, id: int) -> Any:
     model, label = BIN_MODELS[type.value]
     result = record_restore(model=model, pk=id, actor=actor(request))
     obj = result.record
@@ -167,7 +167,7 @@ def recycle_bin_restore(request: HttpRequest, type: RecordType, id: int) -> Any:
     operation_id="recycle_bin_purge",
     summary="Delete a record from the recycle bin permanently, with its batch (administrators)",
 )
-def recycle_bin_purge(request: HttpRequest, type: RecordType, id: int) -> Any:  # type: ignore[valid-type]
+def recycle_bin_purge(request: HttpRequest, type: RecordType, id: int) -> Any:
     model, _label = BIN_MODELS[type.value]
     record_purge(model=model, pk=id, actor=actor(request))
     return Status(204, None)

@@ -28,8 +28,8 @@ class TerritoryIn(InputSchema):
 
 
 class TerritoryPatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=120)
-    code: str = Field(None, min_length=1, max_length=40)
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    code: str = Field(None, min_length=1, max_length=40)  # type: ignore[assignment]  # may be omitted; null is refused
     parent_id: IdIn | None = None
     owner_id: IdIn | None = None
 
@@ -84,24 +84,24 @@ class AccountIn(InputSchema):
 
 
 class AccountPatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=200)
-    industry: Industry = None  # type: ignore[assignment]
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]  # may be omitted; null is refused
+    industry: Industry = None  # type: ignore[assignment]  # may be omitted; null is refused
     employees: Int | None = Field(None, ge=0, le=10_000_000)
     annual_revenue: Money | None = None
-    country: str = Field(None, min_length=2, max_length=2)
-    province: str = Field(None, max_length=60)
-    city: str = Field(None, max_length=60)
-    address: str = Field(None, max_length=255)
+    country: str = Field(None, min_length=2, max_length=2)  # type: ignore[assignment]  # may be omitted; null is refused
+    province: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
+    city: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
+    address: str = Field(None, max_length=255)  # type: ignore[assignment]  # may be omitted; null is refused
     lat: Float | None = Field(None, ge=-90, le=90)
     lon: Float | None = Field(None, ge=-180, le=180)
-    website: str = Field(None, max_length=200)
-    phone: str = Field(None, max_length=40)
-    status: AccountStatus = None  # type: ignore[assignment]
-    tier: str = Field(None, pattern="^[ABCD]?$")
+    website: str = Field(None, max_length=200)  # type: ignore[assignment]  # may be omitted; null is refused
+    phone: str = Field(None, max_length=40)  # type: ignore[assignment]  # may be omitted; null is refused
+    status: AccountStatus = None  # type: ignore[assignment]  # may be omitted; null is refused
+    tier: str = Field(None, pattern="^[ABCD]?$")  # type: ignore[assignment]  # may be omitted; null is refused
     owner_id: IdIn | None = None
     territory_id: IdIn | None = None
-    tags: list[str] = None  # type: ignore[assignment]
-    custom: dict[str, Any] = None  # type: ignore[assignment]
+    tags: list[str] = None  # type: ignore[assignment]  # may be omitted; null is refused
+    custom: dict[str, Any] = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class AccountFilters(TaggedFilters):
@@ -157,16 +157,16 @@ class ContactIn(InputSchema):
 
 class ContactPatch(InputSchema):
     account_id: IdIn | None = None
-    name: str = Field(None, min_length=1, max_length=120)
-    title: str = Field(None, max_length=120)
-    email: str = Field(None, max_length=254)
-    phone: str = Field(None, max_length=40)
-    wechat: str = Field(None, max_length=60)
-    language: str = Field(None, max_length=10)
-    is_primary: Bool = None  # type: ignore[assignment]
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    title: str = Field(None, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    email: str = Field(None, max_length=254)  # type: ignore[assignment]  # may be omitted; null is refused
+    phone: str = Field(None, max_length=40)  # type: ignore[assignment]  # may be omitted; null is refused
+    wechat: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
+    language: str = Field(None, max_length=10)  # type: ignore[assignment]  # may be omitted; null is refused
+    is_primary: Bool = None  # type: ignore[assignment]  # may be omitted; null is refused
     owner_id: IdIn | None = None
-    tags: list[str] = None  # type: ignore[assignment]
-    custom: dict[str, Any] = None  # type: ignore[assignment]
+    tags: list[str] = None  # type: ignore[assignment]  # may be omitted; null is refused
+    custom: dict[str, Any] = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class ContactFilters(TaggedFilters):

@@ -41,8 +41,8 @@ class ActivityIn(InputSchema):
 
 
 class ActivityPatch(InputSchema):
-    kind: ActivityKind = None  # type: ignore[assignment]
-    subject: str = Field(None, min_length=1, max_length=200)
+    kind: ActivityKind = None  # type: ignore[assignment]  # may be omitted; null is refused
+    subject: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]  # may be omitted; null is refused
     account_id: IdIn | None = None
     contact_id: IdIn | None = None
     opportunity_id: IdIn | None = None
@@ -50,9 +50,9 @@ class ActivityPatch(InputSchema):
     owner_id: IdIn | None = None
     due_at: DateTime | None = None
     done_at: DateTime | None = None
-    duration_minutes: Int = Field(None, ge=0, le=100000)
-    outcome: str = Field(None, max_length=255)
-    notes: str = None  # type: ignore[assignment]
+    duration_minutes: Int = Field(None, ge=0, le=100000)  # type: ignore[assignment]  # may be omitted; null is refused
+    outcome: str = Field(None, max_length=255)  # type: ignore[assignment]  # may be omitted; null is refused
+    notes: str = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class ActivityFilters(FilterSchema):

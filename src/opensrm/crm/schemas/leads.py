@@ -66,23 +66,23 @@ class LeadIn(InputSchema):
 
 
 class LeadPatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=120)
-    company: str = Field(None, min_length=1, max_length=200)
-    title: str = Field(None, max_length=120)
-    email: str = Field(None, max_length=254)
-    phone: str = Field(None, max_length=40)
-    source: str = Field(None, max_length=60)
-    industry: Industry = None  # type: ignore[assignment]
-    country: str = Field(None, min_length=2, max_length=2)
-    province: str = Field(None, max_length=60)
-    city: str = Field(None, max_length=60)
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    company: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]  # may be omitted; null is refused
+    title: str = Field(None, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    email: str = Field(None, max_length=254)  # type: ignore[assignment]  # may be omitted; null is refused
+    phone: str = Field(None, max_length=40)  # type: ignore[assignment]  # may be omitted; null is refused
+    source: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
+    industry: Industry = None  # type: ignore[assignment]  # may be omitted; null is refused
+    country: str = Field(None, min_length=2, max_length=2)  # type: ignore[assignment]  # may be omitted; null is refused
+    province: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
+    city: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
     lat: Float | None = Field(None, ge=-90, le=90)
     lon: Float | None = Field(None, ge=-180, le=180)
     estimated_value: Money | None = None
-    status: OpenLeadStatus = None  # type: ignore[assignment]
+    status: OpenLeadStatus = None  # type: ignore[assignment]  # may be omitted; null is refused
     owner_id: IdIn | None = None
-    tags: list[str] = None  # type: ignore[assignment]
-    custom: dict[str, Any] = None  # type: ignore[assignment]
+    tags: list[str] = None  # type: ignore[assignment]  # may be omitted; null is refused
+    custom: dict[str, Any] = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class LeadFilters(TaggedFilters):

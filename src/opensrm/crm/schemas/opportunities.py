@@ -46,13 +46,13 @@ class StageIn(InputSchema):
 
 
 class StagePatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=120)
-    names: dict[str, str] = Field(None, description=NAMES_DOC)  # type: ignore[assignment]
-    order: Int = Field(None, ge=0, le=1000)
-    probability: Int = Field(None, ge=0, le=100)
-    forecast_category: ForecastCategory = None  # type: ignore[assignment]
-    is_won: Bool = None  # type: ignore[assignment]
-    is_lost: Bool = None  # type: ignore[assignment]
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    names: dict[str, str] = Field(None, description=NAMES_DOC)  # type: ignore[arg-type]  # may be omitted; null is refused
+    order: Int = Field(None, ge=0, le=1000)  # type: ignore[assignment]  # may be omitted; null is refused
+    probability: Int = Field(None, ge=0, le=100)  # type: ignore[assignment]  # may be omitted; null is refused
+    forecast_category: ForecastCategory = None  # type: ignore[assignment]  # may be omitted; null is refused
+    is_won: Bool = None  # type: ignore[assignment]  # may be omitted; null is refused
+    is_lost: Bool = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class StageFilters(FilterSchema):
@@ -83,9 +83,9 @@ class PipelineIn(InputSchema):
 
 
 class PipelinePatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=120)
-    names: dict[str, str] = Field(None, description=NAMES_DOC)  # type: ignore[assignment]
-    is_default: Bool = None  # type: ignore[assignment]
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    names: dict[str, str] = Field(None, description=NAMES_DOC)  # type: ignore[arg-type]  # may be omitted; null is refused
+    is_default: Bool = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class PipelineFilters(FilterSchema):
@@ -130,17 +130,17 @@ class OpportunityIn(InputSchema):
 
 
 class OpportunityPatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=200)
-    stage_id: IdIn = None  # type: ignore[assignment]
-    amount: Money = Field(None, ge=0)
-    currency: Currency = None  # type: ignore[assignment]
-    expected_close_date: Date = None  # type: ignore[assignment]
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]  # may be omitted; null is refused
+    stage_id: IdIn = None  # type: ignore[assignment]  # may be omitted; null is refused
+    amount: Money = Field(None, ge=0)  # type: ignore[assignment]  # may be omitted; null is refused
+    currency: Currency = None  # type: ignore[assignment]  # may be omitted; null is refused
+    expected_close_date: Date = None  # type: ignore[assignment]  # may be omitted; null is refused
     owner_id: IdIn | None = None
-    source: str = Field(None, max_length=60)
-    lost_reason: str = Field(None, max_length=255)
-    competitors: str = Field(None, max_length=255)
-    tags: list[str] = None  # type: ignore[assignment]
-    custom: dict[str, Any] = None  # type: ignore[assignment]
+    source: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
+    lost_reason: str = Field(None, max_length=255)  # type: ignore[assignment]  # may be omitted; null is refused
+    competitors: str = Field(None, max_length=255)  # type: ignore[assignment]  # may be omitted; null is refused
+    tags: list[str] = None  # type: ignore[assignment]  # may be omitted; null is refused
+    custom: dict[str, Any] = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class OpportunityFilters(TaggedFilters):

@@ -31,12 +31,12 @@ class ProductIn(InputSchema):
 
 
 class ProductPatch(InputSchema):
-    code: str = Field(None, min_length=1, max_length=40)
-    name: str = Field(None, min_length=1, max_length=200)
-    product_line: str = Field(None, max_length=60)
-    unit_price: Money = Field(None, ge=0)
-    currency: Currency = None  # type: ignore[assignment]
-    active: Bool = None  # type: ignore[assignment]
+    code: str = Field(None, min_length=1, max_length=40)  # type: ignore[assignment]  # may be omitted; null is refused
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]  # may be omitted; null is refused
+    product_line: str = Field(None, max_length=60)  # type: ignore[assignment]  # may be omitted; null is refused
+    unit_price: Money = Field(None, ge=0)  # type: ignore[assignment]  # may be omitted; null is refused
+    currency: Currency = None  # type: ignore[assignment]  # may be omitted; null is refused
+    active: Bool = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class ProductFilters(FilterSchema):
@@ -88,10 +88,10 @@ class OrderIn(InputSchema):
 
 
 class OrderPatch(InputSchema):
-    number: str = Field(None, min_length=1, max_length=40)
+    number: str = Field(None, min_length=1, max_length=40)  # type: ignore[assignment]  # may be omitted; null is refused
     opportunity_id: IdIn | None = None
     owner_id: IdIn | None = None
-    order_date: Date = None  # type: ignore[assignment]
+    order_date: Date = None  # type: ignore[assignment]  # may be omitted; null is refused
 
 
 class OrderFilters(FilterSchema):

@@ -42,9 +42,9 @@ class PriceListIn(InputSchema):
 
 
 class PriceListPatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=120)
-    currency: Currency = None  # type: ignore[assignment]
-    active: Bool = None  # type: ignore[assignment]
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]  # may be omitted; null is refused
+    currency: Currency = None  # type: ignore[assignment]  # may be omitted; null is refused
+    active: Bool = None  # type: ignore[assignment]  # may be omitted; null is refused
     valid_from: Date | None = None
     valid_until: Date | None = None
 
@@ -121,10 +121,10 @@ class QuoteIn(InputSchema):
 
 class QuotePatch(InputSchema):
     contact_id: IdIn | None = None
-    language: QuoteLanguage = None  # type: ignore[assignment]
-    valid_until: Date = None  # type: ignore[assignment]
-    notes: str = Field(None, max_length=4000)
-    lines: list[QuoteLineIn] = Field(None, max_length=200, description="Replaces every line")
+    language: QuoteLanguage = None  # type: ignore[assignment]  # may be omitted; null is refused
+    valid_until: Date = None  # type: ignore[assignment]  # may be omitted; null is refused
+    notes: str = Field(None, max_length=4000)  # type: ignore[assignment]  # may be omitted; null is refused
+    lines: list[QuoteLineIn] = Field(None, max_length=200, description="Replaces every line")  # type: ignore[arg-type]  # may be omitted; null is refused
 
 
 class QuoteSendIn(InputSchema):
