@@ -195,7 +195,7 @@ def register(router: Router, res: Resource[Any]) -> None:
             summary=f"Create one of {name}",
             openapi_extra=openapi(etag=(201,) if res.versioned else ()),
         )
-        def create_(request: HttpRequest, payload: create_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
+        def create_(request: HttpRequest, payload: create_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]  # as in list_
             user = actor(request)
             # An omitted optional field arrives as None; leaving it out lets the model default
             # (and the service's own defaults, such as "the owner is the creator") apply.
@@ -218,7 +218,7 @@ def register(router: Router, res: Resource[Any]) -> None:
             summary=f"Change one of {name} (send If-Match)",
             openapi_extra=openapi(if_match=True, etag=(200,) if res.versioned else ()),
         )
-        def update_(request: HttpRequest, id: int, payload: patch_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]
+        def update_(request: HttpRequest, id: int, payload: patch_in, response: HttpResponse) -> Any:  # type: ignore[valid-type]  # as in list_
             user = actor(request)
             obj = res.get(request, id)
             check_write(user, res.model)
