@@ -214,7 +214,8 @@ class ScenarioForm(forms.Form):
         return self._pairs("pinned_centres")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") != ScenarioKind.TERRITORY or not (data.get("locked_units") or data.get("pinned_centres")):
             return data
         cities = {c.casefold() for c in self._cities()} if self.user is not None else None

@@ -65,8 +65,8 @@ class ScenarioIn(InputSchema):
 
 
 class ScenarioPatch(InputSchema):
-    name: str = Field(None, min_length=1, max_length=200)
-    parameters: Parameters = None
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]  # may be omitted; null is refused
+    parameters: Parameters = None  # type: ignore[assignment]  # may be omitted; null is refused
     scope_team_id: IdIn | None = None
     scope_territory_id: IdIn | None = None
 

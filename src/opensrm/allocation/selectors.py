@@ -37,6 +37,7 @@ from scipy.spatial import Delaunay
 
 from opensrm.allocation.models import AllocationPlan, AssignmentLine, RepLoad, TerritoryUnitLine
 from opensrm.allocation.parameters import Weights, plan_parameters
+from opensrm.core.errors import DomainError
 from opensrm.core.visibility import visible
 from opensrm.crm.models import Account, AccountStatus, Activity, Lead, LeadStatus, Territory
 from opensrm.people.models import RepProfile, Role, Team, User
@@ -126,9 +127,9 @@ def scope_reps(*, team: Team | None) -> QuerySet[User]:
 
 def scope_accounts(*, scenario: AllocationPlan, actor: User) -> QuerySet[Account]:
     qs = visible(actor, Account.objects.exclude(status=AccountStatus.CHURNED))
-    if scenario.scope_team_id is not None:
+    if scenario.scope_team is not None:
         qs = qs.filter(owner__team__path__startswith=scenario.scope_team.path)
-    if scenario.scope_territory_id is not None:
+    if scenario.scope_territory is not None:
         qs = qs.filter(territory__path__startswith=scenario.scope_territory.path)
     return qs.order_by("id")
 
@@ -164,6 +165,8 @@ def _fit(profile: RepProfile, account: Account) -> float:
 def assignment_problem_for(*, scenario: AllocationPlan, actor: User | None = None) -> GatheredProblem:
     """Load the scenario's accounts and reps into the engine's arrays."""
     actor = actor or scenario.created_by
+    if actor is None:
+        raise DomainError(_("The person who asked for this plan no longer exists."))
     params = plan_parameters(scenario)
     reps = list(scope_reps(team=scenario.scope_team))
     rep_index = {r.pk: i for i, r in enumerate(reps)}
@@ -196,8 +199,9 @@ def assignment_problem_for(*, scenario: AllocationPlan, actor: User | None = Non
         len(reps), len(accounts)
     )
     if params.keep_owner_eligible:
-        cols = [j for j, a in enumerate(accounts) if a.owner_id in rep_index]
-        rows = [rep_index[accounts[j].owner_id] for j in cols]
+        kept = [(j, a.owner_id) for j, a in enumerate(accounts) if a.owner_id is not None and a.owner_id in rep_index]
+        cols = [j for j, _owner in kept]
+        rows = [rep_index[owner] for _j, owner in kept]
         fit[rows, cols] = np.maximum(fit[rows, cols], KEPT_OWNER_FIT)
     w = params.weights or Weights.model_validate({})  # stored as null: the defaults
     tolerance = params.tolerance
@@ -412,7 +416,7 @@ def assignment_plan_compare(*, scenario: AllocationPlan, viewer: User | None = N
         scope = personal_scope(viewer)
         hidden = [r for r in loads if not scope.covers(r.rep)]
         for r in hidden:
-            r.capacity_hours = r.travel_km_before = r.travel_km_after = None
+            r.capacity_hours = r.travel_km_before = r.travel_km_after = None  # type: ignore[assignment]  # blanked for this reader, never saved
         if hidden:
             # The largest utilisation is one rep's workload over their capacity: shown only to a
             # reader who sees every capacity. The travel totals less the reps the reader sees are

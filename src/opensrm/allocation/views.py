@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from opensrm.allocation import basemap, policies, presentation, selectors, servi
 from opensrm.allocation.forms import ScenarioForm
 from opensrm.allocation.models import AllocationPlan, ParetoStatus, ScenarioKind, ScenarioStatus
 from opensrm.core.errors import DomainError, NotFound
+from opensrm.core.http import AuthenticatedHttpRequest
 from opensrm.core.visibility import visible
 from opensrm.people.models import Team
 
@@ -26,7 +27,7 @@ def _can_plan(user: Any, team: Team | None) -> bool:
     return policies.may_plan(user, team)
 
 
-def _get(request: HttpRequest, pk: int) -> AllocationPlan:
+def _get(request: AuthenticatedHttpRequest, pk: int) -> AllocationPlan:
     scenario = (
         visible(
             request.user,
@@ -49,7 +50,7 @@ def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 @login_required
-def scenario_list(request: HttpRequest) -> HttpResponse:
+def scenario_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scenarios = selectors.scenario_list(actor=request.user)[:200]
     return render(
         request,
@@ -63,7 +64,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def scenario_create(request: HttpRequest) -> HttpResponse:
+def scenario_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _can_plan(request.user, None):
         messages.error(request, _("Only sales operations, administrators and managers may plan allocations."))
         return HttpResponseRedirect(reverse("territories:scenario_list"))
@@ -90,7 +91,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = _get(request, pk)
     can_plan = _can_plan(request.user, scenario.scope_team)
     if scenario.kind == ScenarioKind.TERRITORY:
@@ -152,7 +153,7 @@ def _map_context(data: dict[str, Any]) -> dict[str, Any]:
     return {"map": {**data, "base_map": basemap.base_map(data["points"])}}
 
 
-def _alignment_detail(request: HttpRequest, scenario: AllocationPlan, can_plan: bool) -> HttpResponse:
+def _alignment_detail(request: AuthenticatedHttpRequest, scenario: AllocationPlan, can_plan: bool) -> HttpResponse:
     moved = selectors.territory_lines(scenario=scenario, moved_only=True).order_by("id")
     return render(
         request,
@@ -186,7 +187,7 @@ def _alignment_detail(request: HttpRequest, scenario: AllocationPlan, can_plan: 
     )
 
 
-def _action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+def _action(request: AuthenticatedHttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
     scenario = _get(request, pk)
     try:
         run(scenario=scenario, actor=request.user)
@@ -199,13 +200,13 @@ def _action(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def scenario_solve(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_solve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(request, pk, services.plan_solve_request, _("Solving… this page refreshes until it is done."))
 
 
 @login_required
 @require_POST
-def scenario_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = _get(request, pk)
     if scenario.kind == ScenarioKind.TERRITORY:
         done = _("Plan applied: accounts moved to their new territories.")
@@ -216,7 +217,7 @@ def scenario_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scenario_rollback(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_rollback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = _get(request, pk)
     if scenario.kind == ScenarioKind.TERRITORY:
         done = _("Plan rolled back: every account is in its previous territory again.")
@@ -227,7 +228,7 @@ def scenario_rollback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scenario_pareto(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_pareto(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
         pk,
@@ -238,7 +239,7 @@ def scenario_pareto(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scenario_pareto_use(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_pareto_use(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = _get(request, pk)
     try:
         draft = services.tradeoff_point_adopt(

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -43,7 +43,7 @@ from opensrm.core.services import may_assign_owner
 from opensrm.crm.models import Account, Lead
 from opensrm.people.models import User
 
-_TARGETS: tuple[tuple[str, type[models.Model]], ...] = (("account", Account), ("lead", Lead))
+_TARGETS: tuple[tuple[str, type[Account | Lead]], ...] = (("account", Account), ("lead", Lead))
 
 
 def gather(*, plan: AllocationPlan, actor: User, params: AssignmentParameters) -> GatheredProblem:
@@ -186,7 +186,7 @@ def _reassign(
     lines: list[AssignmentLine],
     *,
     field: str,
-    model: type[models.Model],
+    model: type[Account | Lead],
     actor: User,
     owner_of_line: Any,
     expected_of_line: Any,
