@@ -132,7 +132,7 @@ class TerritoryParameters(_Solve):
 PlanParameters = Annotated[
     AssignmentParameters | RoutingParameters | TerritoryParameters, Field(discriminator="kind")
 ]
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(PlanParameters)  # type: ignore[arg-type]  # a discriminated union, not a class
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(PlanParameters)
 # The plan kinds (models.ScenarioKind's values) and their parameters.
 MODELS: dict[str, type[AssignmentParameters | TerritoryParameters]] = {
     "assignment": AssignmentParameters,

@@ -73,7 +73,7 @@ def list_params(res: "Resource[Any]") -> type[ListParams]:
     return create_model(
         f"{ordering.__name__}Params",
         __base__=ListParams,
-        ordering=(  # type: ignore[arg-type]  # a union is a field type; pydantic's stubs ask for a class
+        ordering=(
             ordering | None,
             Field(
                 None,
