@@ -109,3 +109,27 @@ def test_bad_values_are_422_on_the_field_and_save_nothing(body, field, org, clie
 
 def test_unknown_user_is_404(org, client_for):
     assert client_for(org.ops).patch("/users/999999", {"display_name": "Nobody"}).status_code == 404
+
+
+@pytest.mark.parametrize("body", [{}, {"name": "Renamed"}])
+def test_team_change_with_a_stale_version_is_refused_even_when_it_changes_nothing(org, client_for, body):
+    c = client_for(org.ops)
+    org.team_a.refresh_from_db()
+    stale = {"If-Match": f'"{org.team_a.version + 1}"'}
+
+    response = c.patch(f"/teams/{org.team_a.pk}", body, **stale)
+
+    assert response.status_code == 412, response.content
+    org.team_a.refresh_from_db()
+    assert org.team_a.name != "Renamed"
+
+
+def test_team_change_that_changes_nothing_with_the_current_version_answers_the_team(org, client_for):
+    c = client_for(org.ops)
+    org.team_a.refresh_from_db()
+    version = org.team_a.version
+
+    response = c.patch(f"/teams/{org.team_a.pk}", {}, **{"If-Match": f'"{version}"'})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == version

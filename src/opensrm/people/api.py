@@ -13,7 +13,7 @@ from opensrm.core.api.errors import Problem
 from opensrm.core.api.history import HistoryPage, history_page, register_resource
 from opensrm.core.api.pagination import PageParams
 from opensrm.core.errors import PermissionDenied
-from opensrm.core.services import check_write, record_update
+from opensrm.core.services import check_version, check_write, record_update
 from opensrm.core.visibility import get_visible
 from opensrm.people.models import RepProfile, Team, User
 from opensrm.people.schemas import (
@@ -52,6 +52,7 @@ def _team_create(user: User, data: dict[str, Any]) -> Team:
 
 
 def _team_update(team: Team, user: User, data: dict[str, Any], version: int) -> Team:
+    original = dict(data)
     with transaction.atomic():
         if "parent" in data:
             parent = reference_or_error(Team, data.pop("parent"), "parent_id")
@@ -59,6 +60,9 @@ def _team_update(team: Team, user: User, data: dict[str, Any], version: int) -> 
             version = team.version
         if data:
             team = record_update(instance=team, actor=user, data=data, expected_version=version)
+        elif "parent" not in original:
+            # An empty change still answers for its If-Match: a stale version is 412, as for any record.
+            check_version(team, version)
     return team
 
 
