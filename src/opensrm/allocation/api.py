@@ -25,10 +25,10 @@ from opensrm.allocation.schemas import (
     TerritoryLineOut,
 )
 from opensrm.core.api.auth import actor
-from opensrm.core.api.crud import get_visible
 from opensrm.core.api.errors import Problem
 from opensrm.core.api.etag import openapi, required_version, set_etag
 from opensrm.core.api.pagination import Page, PageParams, paginate
+from opensrm.core.visibility import get_visible
 from opensrm.crm.models import Lead, Territory
 from opensrm.people.models import Team
 

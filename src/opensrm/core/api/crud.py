@@ -26,8 +26,7 @@ from opensrm.core.api.fastjson import page_response
 from opensrm.core.api.pagination import Page, PageParams, ordering_choices, paginate
 from opensrm.core.selectors import record_history
 from opensrm.core.services import check_write, record_create, record_delete, record_update
-from opensrm.core.visibility import get_visible as get_visible  # resources import it from here too
-from opensrm.core.visibility import visible
+from opensrm.core.visibility import get_visible, visible
 
 if TYPE_CHECKING:  # core imports no app at run time; the user model is settings.AUTH_USER_MODEL
     from opensrm.people.models import User
